@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# Prove that src/core is freestanding:
+#  1. it includes nothing but <stddef.h> <stdint.h> <stdbool.h> <limits.h>,
+#     its own "..." headers and the public <ntfs/ntfs.h>;
+#  2. it compiles with -ffreestanding -nostdlib -fno-builtin -Werror for a
+#     Cortex-M4 (arm-none-eabi) and for RV64 (riscv64-unknown-elf), and for a
+#     big-endian target (s390x) when that compiler is installed;
+#  3. all its objects, linked into one relocatable object, leave NO symbol
+#     undefined (no memcpy, memset, __aeabi_*, __udivdi3 ...);
+#     and every global symbol it defines starts with ntfs_;
+#  4. its .text for Cortex-M4 at -Os fits in NTFS_CORE_TEXT_LIMIT bytes.
+#
+# Usage: bash .ci/freestanding.sh   (from anywhere; works on the repo root)
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+limit=${NTFS_CORE_TEXT_LIMIT:-24576}
+out=${NTFS_FREESTANDING_OUT:-build/freestanding}
+rm -rf "$out"
+mkdir -p "$out"
+
+fail() {
+	echo "freestanding: FAIL: $*" >&2
+	exit 1
+}
+
+shopt -s nullglob
+srcs=(src/core/*.c)
+hdrs=(src/core/*.h)
+[ ${#srcs[@]} -gt 0 ] || fail "no sources in src/core"
+
+# --- 1. includes -------------------------------------------------------------
+# Every #include line in the core and the public core header must be one of
+# the four standard headers, the public header, or a local "file.h" that
+# exists in src/core.
+allowed_std='<(stddef|stdint|stdbool|limits)\.h>'
+bad=""
+for f in "${srcs[@]}" "${hdrs[@]}" include/ntfs/ntfs.h; do
+	while IFS= read -r line; do
+		num=${line%%:*}
+		text=${line#*:}
+		if [[ $text =~ ^[[:space:]]*#[[:space:]]*include[[:space:]]*$allowed_std ]]; then
+			continue
+		fi
+		if [[ $text =~ ^[[:space:]]*#[[:space:]]*include[[:space:]]*[\<\"]ntfs/ntfs\.h[\>\"] ]]; then
+			continue
+		fi
+		if [[ $text =~ ^[[:space:]]*#[[:space:]]*include[[:space:]]*\"([A-Za-z0-9_.-]+)\" ]] &&
+			[ -f "src/core/${BASH_REMATCH[1]}" ]; then
+			continue
+		fi
+		bad+="  $f:$num:$text"$'\n'
+	done < <(grep -nE '^[[:space:]]*#[[:space:]]*include' "$f" || true)
+done
+if [ -n "$bad" ]; then
+	printf 'freestanding: forbidden #include in the core:\n%s' "$bad" >&2
+	fail "the core may include only <stddef.h> <stdint.h> <stdbool.h> <limits.h> and its own headers"
+fi
+echo "freestanding: includes OK (${#srcs[@]} sources, ${#hdrs[@]} headers)"
+
+# --- 2./3. compile, link -r, no undefined symbols -----------------------------
+common=(-Os -ffreestanding -nostdlib -fno-builtin -fno-tree-loop-distribute-patterns
+	-std=c11 -Wall -Wextra -Wpedantic -Werror -Iinclude -Isrc/core)
+
+# build NAME CC ARCHFLAGS...: compile every source, link them into
+# $out/NAME/core.o and check it has no undefined symbols.
+build() {
+	local name=$1 cc=$2
+	shift 2
+	local dir="$out/$name"
+	mkdir -p "$dir"
+	local objs=() f o
+	for f in "${srcs[@]}"; do
+		o="$dir/$(basename "${f%.c}").o"
+		"$cc" "$@" "${common[@]}" -fstack-usage -c "$f" -o "$o" ||
+			fail "$name: $f does not compile freestanding"
+		objs+=("$o")
+	done
+	"$cc" "$@" -r -nostdlib -o "$dir/core.o" "${objs[@]}" || fail "$name: link -r failed"
+	local nm=${cc%gcc}nm
+	command -v "$nm" >/dev/null || nm=nm
+	local undef
+	undef=$("$nm" -u "$dir/core.o")
+	if [ -n "$undef" ]; then
+		echo "freestanding: $name: undefined symbols in the core:" >&2
+		echo "$undef" >&2
+		fail "$name: the core must not need any library function (not even memcpy/memset)"
+	fi
+	# Every global symbol must carry the ntfs_ prefix: in a static link,
+	# hidden visibility does not stop a clash with the caller's names.
+	local unprefixed
+	unprefixed=$("$nm" -g --defined-only "$dir/core.o" | awk '{ print $3 }' | grep -vE '^ntfsi?_' || true)
+	if [ -n "$unprefixed" ]; then
+		echo "freestanding: $name: global symbols without the ntfs_ (public) or ntfsi_ (internal) prefix (make them static or rename):" >&2
+		echo "$unprefixed" >&2
+		fail "$name: unprefixed global symbols"
+	fi
+	# Largest stack frame, for information.
+	local frame
+	frame=$(cat "$dir"/*.su | sort -t$'\t' -k2 -n -r | head -n 1 |
+		awk -F'\t' '{ n = split($1, a, ":"); printf "%s bytes in %s (%s)", $2, a[n], $3 }')
+	echo "freestanding: $name: OK, no undefined symbols; largest stack frame: ${frame:-n/a}"
+}
+
+command -v arm-none-eabi-gcc >/dev/null || fail "arm-none-eabi-gcc not installed (gcc-arm-none-eabi)"
+command -v riscv64-unknown-elf-gcc >/dev/null || fail "riscv64-unknown-elf-gcc not installed (gcc-riscv64-unknown-elf)"
+
+build cortex-m4 arm-none-eabi-gcc -mcpu=cortex-m4 -mthumb
+build rv64imac riscv64-unknown-elf-gcc -march=rv64imac -mabi=lp64
+# Big-endian, 64-bit (s390x): compile-only proof here; .ci/run also runs the
+# unit tests on it under qemu-user when possible.
+if command -v s390x-linux-gnu-gcc >/dev/null; then
+	build s390x-be s390x-linux-gnu-gcc
+else
+	echo "freestanding: s390x-linux-gnu-gcc not installed: big-endian build skipped"
+fi
+
+# --- 4. size --------------------------------------------------------------------
+size_text=$(arm-none-eabi-size -A "$out/cortex-m4/core.o" | awk '$1 == ".text" { print $2 }')
+size_rodata=$(arm-none-eabi-size -A "$out/cortex-m4/core.o" | awk '$1 ~ /^\.rodata/ { s += $2 } END { print s + 0 }')
+size_data=$(arm-none-eabi-size -A "$out/cortex-m4/core.o" | awk '$1 ~ /^\.(data|bss)/ { s += $2 } END { print s + 0 }')
+: "${size_text:=0}"
+echo "core .text (cortex-m4 -Os): $size_text bytes"
+echo "core .rodata (cortex-m4 -Os): $size_rodata bytes; .data+.bss: $size_data bytes"
+if [ "$size_data" -ne 0 ]; then
+	echo "freestanding: note: the core has $size_data bytes of .data/.bss (global state?)"
+fi
+if [ "$size_text" -gt "$limit" ]; then
+	fail "core .text is $size_text bytes, over the limit of $limit"
+fi
+echo "freestanding: OK"

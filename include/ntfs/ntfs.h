@@ -1,0 +1,567 @@
+/**
+ * @file ntfs.h
+ * @brief Read-only NTFS 3.x reader: the freestanding core.
+ *
+ * @mainpage ntfs: a small, strict, read-only NTFS reader
+ *
+ * The core needs no C library: it includes only `<stddef.h>`,
+ * `<stdint.h>`, `<stdbool.h>` and `<limits.h>`, and it reaches the disk
+ * and the heap only through the callbacks in ::ntfs_config.
+ *
+ * @section conventions Conventions
+ * - **Errors.** Functions return `0` (::NTFS_OK) or a negative
+ *   ::ntfs_error. Iterators return `1` for "an item was produced", `0` for
+ *   "no more items" and a negative ::ntfs_error on failure.
+ *   ntfs_strerror() names any code. Every code at or below
+ *   ::NTFS_ERR_CORRUPT means "the disk is inconsistent"
+ *   (see ntfs_error_is_corrupt()).
+ * - **Hostile disks.** Every byte read from the device is validated before
+ *   use. Bad input yields an error code; never a crash, a hang, a leak or an
+ *   allocation whose size the disk chose without a cap.
+ * - **Memory.** All memory comes from ::ntfs_config::alloc and goes back
+ *   through ::ntfs_config::free. Nothing is global. A caller with no heap
+ *   can hand in a static buffer through ::ntfs_arena.
+ * - **NULL.** Output pointers must not be NULL. Close/unmount functions
+ *   accept NULL and do nothing.
+ * - **Lifetime.** Close every directory, stream and file opened from a
+ *   volume before unmounting it; close a file's streams and directory
+ *   cursors before the file.
+ * - **Threads.** A volume and everything opened from it may be used by one
+ *   thread at a time (they share the volume's buffers). Different volumes
+ *   share nothing and may be used concurrently.
+ * - **Reads.** Every read the core issues starts at a multiple of
+ *   ::ntfs_config::read_align and has a length that is a multiple of it.
+ */
+#ifndef NTFS_NTFS_H
+#define NTFS_NTFS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Marks the library's exported functions; every other symbol is hidden. */
+#if defined(__GNUC__) || defined(__clang__)
+#define NTFS_API __attribute__((visibility("default")))
+#else
+#define NTFS_API
+#endif
+
+/** @name Version */
+/**@{*/
+#define NTFS_VERSION_MAJOR 0
+#define NTFS_VERSION_MINOR 1
+#define NTFS_VERSION_PATCH 0
+#define NTFS_VERSION_STRING "0.1.0"
+/**@}*/
+
+/** Error codes. All are negative; 0 is success. */
+enum ntfs_error {
+	NTFS_OK = 0,                 /**< Success. */
+	NTFS_ERR_IO = -1,            /**< The read callback failed. */
+	NTFS_ERR_NOMEM = -2,         /**< The allocator returned NULL. */
+	NTFS_ERR_UNSUPPORTED = -3,   /**< Valid NTFS this library does not read (yet). */
+	NTFS_ERR_NOT_FOUND = -4,     /**< No such file, directory, stream or attribute. */
+	NTFS_ERR_NOT_DIR = -5,       /**< A directory was needed. */
+	NTFS_ERR_IS_DIR = -6,        /**< A file was needed. */
+	NTFS_ERR_INVALID = -7,       /**< A bad argument from the caller. */
+	NTFS_ERR_LIMIT = -8,         /**< A documented bound of this library was hit. */
+	NTFS_ERR_NAME = -9,          /**< A name is not valid UTF-16 (disk) or UTF-8 (caller). */
+	NTFS_ERR_STALE = -10,        /**< A file reference names a record not in use, or reused. */
+	NTFS_ERR_CORRUPT = -32,      /**< The disk is inconsistent (generic). */
+	NTFS_ERR_CORRUPT_BOOT = -33, /**< Boot sector invalid (primary and backup). */
+	NTFS_ERR_CORRUPT_RECORD = -34,   /**< MFT record header invalid, or "BAAD". */
+	NTFS_ERR_CORRUPT_FIXUP = -35,    /**< Update sequence array invalid or mismatched. */
+	NTFS_ERR_CORRUPT_ATTR = -36,     /**< Attribute header or value invalid. */
+	NTFS_ERR_CORRUPT_ATTRLIST = -37, /**< Attribute list or extension record invalid. */
+	NTFS_ERR_CORRUPT_RUNLIST = -38,  /**< Mapping pairs (runlist) invalid. */
+	NTFS_ERR_CORRUPT_INDEX = -39,    /**< Index root, block or entry invalid. */
+	NTFS_ERR_CORRUPT_UPCASE = -40,   /**< $UpCase table invalid. */
+	NTFS_ERR_CORRUPT_MFT = -41,      /**< The $MFT or a system file is inconsistent. */
+};
+
+/**
+ * @brief Describe an error code.
+ * @param err any value returned by this library.
+ * @return a static, NUL-terminated English string; never NULL.
+ */
+NTFS_API const char *ntfs_strerror(int err);
+
+/**
+ * @brief Tell whether an error code means "the disk is inconsistent".
+ * @param err any value returned by this library.
+ * @return true for ::NTFS_ERR_CORRUPT and every more specific corrupt code.
+ */
+NTFS_API bool ntfs_error_is_corrupt(int err);
+
+/** @name Limits (see docs/LIMITS.md for why each number) */
+/**@{*/
+/** Longest name: 255 UTF-16 code units, at most 3 UTF-8 bytes each. */
+#define NTFS_NAME_MAX_UTF16 255
+/** Buffer size that holds any name as UTF-8, with its NUL. */
+#define NTFS_NAME_MAX_UTF8 (NTFS_NAME_MAX_UTF16 * 3 + 1)
+/** Deepest $I30 B+tree accepted (a 2 MiB-cluster volume needs far fewer). */
+#define NTFS_MAX_INDEX_DEPTH 32
+/** Most components in a path given to ntfs_path_open(). */
+#define NTFS_MAX_PATH_DEPTH 1024
+/** Largest attribute list read into memory, in bytes. */
+#define NTFS_MAX_ATTRLIST_SIZE (256u * 1024u)
+/** Most $DATA extents (extension records) of one attribute. */
+#define NTFS_MAX_EXTENTS 65536u
+/** Most distinct ranges kept from the $UpCase table (see docs). */
+#define NTFS_MAX_UPCASE_RANGES 2048u
+/**@}*/
+
+/**
+ * @brief Read callback.
+ * @param ctx ::ntfs_config::read_ctx.
+ * @param offset byte offset on the device (multiple of read_align).
+ * @param buf destination.
+ * @param len bytes to read (multiple of read_align); all must be read.
+ * @return 0 on success, anything else on failure (reported as ::NTFS_ERR_IO).
+ */
+typedef int (*ntfs_read_fn)(void *ctx, uint64_t offset, void *buf, size_t len);
+/** @brief Allocation callback: return @p size bytes aligned for any type, or NULL. */
+typedef void *(*ntfs_alloc_fn)(void *ctx, size_t size);
+/** @brief Free callback: @p size is the size that was asked of alloc. */
+typedef void (*ntfs_free_fn)(void *ctx, void *ptr, size_t size);
+
+/** Mount configuration. Zero-initialise it, then fill in what you need. */
+struct ntfs_config {
+	ntfs_read_fn read;   /**< Required. */
+	void *read_ctx;      /**< Passed to read. */
+	ntfs_alloc_fn alloc; /**< Required (ntfs_arena_alloc for no heap). */
+	ntfs_free_fn free;   /**< Required (ntfs_arena_free for no heap). */
+	void *alloc_ctx;     /**< Passed to alloc and free. */
+	/** Read granularity: a power of two from 512 to 65536; 0 means 512. */
+	uint32_t read_align;
+	/** Size of the volume in bytes if known, else 0. Used to find the
+	 *  backup boot sector and to check the boot sector's size. */
+	uint64_t volume_size;
+};
+
+/**
+ * @brief A bump-and-free-list allocator over a caller buffer (no heap).
+ *
+ * Fields are private; the struct is public only so it can be static.
+ * Pass ntfs_arena_alloc, ntfs_arena_free and the arena as
+ * ::ntfs_config::alloc, ::ntfs_config::free and ::ntfs_config::alloc_ctx.
+ */
+struct ntfs_arena {
+	unsigned char *base; /**< private */
+	size_t size;         /**< private */
+	size_t top;          /**< private: bytes ever carved from base */
+	void *free_list;     /**< private */
+	size_t in_use;       /**< bytes currently allocated, headers included */
+	size_t peak;         /**< highest in_use seen */
+};
+
+/**
+ * @brief Prepare an arena over @p buf.
+ * @param arena arena to initialise.
+ * @param buf memory to carve; it should be 16-byte aligned.
+ * @param size bytes in @p buf.
+ */
+NTFS_API void ntfs_arena_init(struct ntfs_arena *arena, void *buf, size_t size);
+/** @brief ::ntfs_alloc_fn over a ::ntfs_arena. Returns NULL when full. */
+NTFS_API void *ntfs_arena_alloc(void *arena, size_t size);
+/** @brief ::ntfs_free_fn over a ::ntfs_arena. */
+NTFS_API void ntfs_arena_free(void *arena, void *ptr, size_t size);
+
+/** A mounted volume (opaque). */
+typedef struct ntfs_volume ntfs_volume;
+/** An open file or directory: one MFT record and its extensions (opaque). */
+typedef struct ntfs_file ntfs_file;
+/** An open attribute value: a data stream, an index allocation… (opaque). */
+typedef struct ntfs_stream ntfs_stream;
+/** A directory cursor (opaque). */
+typedef struct ntfs_dir ntfs_dir;
+
+/**
+ * @brief Mount a volume.
+ *
+ * Reads the boot sector (falling back to the backup in the volume's last
+ * sector when ::ntfs_config::volume_size is set), the $MFT's record and
+ * extents, $Volume and $UpCase: a constant number of reads.
+ *
+ * @param cfg configuration; copied, so it need not outlive the call.
+ * @param[out] out the volume.
+ * @return ::NTFS_OK; ::NTFS_ERR_INVALID (bad config); ::NTFS_ERR_IO;
+ *   ::NTFS_ERR_NOMEM; ::NTFS_ERR_UNSUPPORTED (e.g. NTFS 1.x);
+ *   ::NTFS_ERR_LIMIT; ::NTFS_ERR_CORRUPT_BOOT, ::NTFS_ERR_CORRUPT_RECORD,
+ *   ::NTFS_ERR_CORRUPT_FIXUP, ::NTFS_ERR_CORRUPT_ATTR,
+ *   ::NTFS_ERR_CORRUPT_ATTRLIST, ::NTFS_ERR_CORRUPT_RUNLIST,
+ *   ::NTFS_ERR_CORRUPT_UPCASE, ::NTFS_ERR_CORRUPT_MFT.
+ */
+NTFS_API int ntfs_mount(const struct ntfs_config *cfg, ntfs_volume **out);
+
+/** @brief Unmount and free a volume. NULL is accepted. */
+NTFS_API void ntfs_unmount(ntfs_volume *vol);
+
+/** Volume flag: the volume is dirty (needs chkdsk). */
+#define NTFS_VOLUME_DIRTY 0x0001u
+
+/** Facts about a mounted volume. */
+struct ntfs_volume_info {
+	uint64_t serial;           /**< Volume serial number. */
+	uint8_t major_version;     /**< NTFS major version (3). */
+	uint8_t minor_version;     /**< NTFS minor version (0 or 1). */
+	uint16_t flags;            /**< $VOLUME_INFORMATION flags (::NTFS_VOLUME_DIRTY, …). */
+	bool dirty;                /**< flags & ::NTFS_VOLUME_DIRTY. */
+	uint32_t sector_size;      /**< Bytes per sector. */
+	uint32_t cluster_size;     /**< Bytes per cluster. */
+	uint32_t record_size;      /**< Bytes per MFT record. */
+	uint32_t index_block_size; /**< Bytes per index block. */
+	uint64_t total_clusters;   /**< Clusters in the volume. */
+	uint64_t mft_lcn;          /**< First cluster of $MFT. */
+	uint64_t mftmirr_lcn;      /**< First cluster of $MFTMirr. */
+	uint64_t mft_records;      /**< Records the $MFT holds (its data size / record size). */
+	size_t label_len;          /**< Bytes in label, without the NUL. */
+	/** Volume label as UTF-8, NUL-terminated (at most 128 UTF-16 units). */
+	char label[128 * 3 + 1];
+};
+
+/**
+ * @brief Get the volume's facts (no I/O: read at mount).
+ * @return ::NTFS_OK.
+ */
+NTFS_API int ntfs_volume_info(const ntfs_volume *vol, struct ntfs_volume_info *info);
+
+/**
+ * @brief Count free clusters by reading $Bitmap (I/O proportional to the
+ * volume size; nothing is cached).
+ * @return ::NTFS_OK; ::NTFS_ERR_IO; ::NTFS_ERR_NOMEM; corrupt codes for a bad
+ *   $Bitmap record, attribute or runlist.
+ */
+NTFS_API int ntfs_volume_free_clusters(ntfs_volume *vol, uint64_t *free_clusters);
+
+/** @name File references */
+/**@{*/
+/** Record number of the root directory. */
+#define NTFS_ROOT_RECORD 5u
+/** Record number part of a file reference. */
+#define NTFS_REF_RECORD(ref) (0x0000FFFFFFFFFFFFull & (ref))
+/** Sequence number part of a file reference. */
+#define NTFS_REF_SEQUENCE(ref) ((uint16_t)((ref) >> 48))
+/**@}*/
+
+/**
+ * @brief Open a file by its file reference.
+ * @param vol the volume.
+ * @param ref record number in the low 48 bits, sequence number in the high
+ *   16; a sequence number of 0 is not checked.
+ * @param[out] out the file.
+ * @return ::NTFS_OK; ::NTFS_ERR_NOT_FOUND (record beyond the $MFT);
+ *   ::NTFS_ERR_STALE (record not in use, an extension record, or sequence
+ *   mismatch); ::NTFS_ERR_IO; ::NTFS_ERR_NOMEM; ::NTFS_ERR_LIMIT;
+ *   ::NTFS_ERR_CORRUPT_RECORD, ::NTFS_ERR_CORRUPT_FIXUP,
+ *   ::NTFS_ERR_CORRUPT_ATTR, ::NTFS_ERR_CORRUPT_ATTRLIST,
+ *   ::NTFS_ERR_CORRUPT_RUNLIST.
+ */
+NTFS_API int ntfs_file_open(ntfs_volume *vol, uint64_t ref, ntfs_file **out);
+
+/**
+ * @brief Open a file by path.
+ *
+ * @p path is UTF-8, NUL-terminated, with '/' as separator; leading, trailing
+ * and repeated separators and "." are ignored, ".." goes to the parent.
+ * Names match case-insensitively through the volume's $UpCase, but an
+ * exact-case match wins where names differ only in case. DOS 8.3 names
+ * resolve too.
+ *
+ * @return ::NTFS_OK; ::NTFS_ERR_NOT_FOUND; ::NTFS_ERR_NOT_DIR (a non-final
+ *   component is a file); ::NTFS_ERR_NAME (not UTF-8, or a component longer
+ *   than 255 UTF-16 units); ::NTFS_ERR_LIMIT (more than
+ *   ::NTFS_MAX_PATH_DEPTH components); and every error of ntfs_file_open()
+ *   and ntfs_dir_lookup().
+ */
+NTFS_API int ntfs_path_open(ntfs_volume *vol, const char *path, ntfs_file **out);
+
+/** @brief Close a file. NULL is accepted. */
+NTFS_API void ntfs_file_close(ntfs_file *file);
+
+/** @name File attribute flags (as stored by NTFS) */
+/**@{*/
+#define NTFS_FILE_ATTR_READONLY 0x00000001u
+#define NTFS_FILE_ATTR_HIDDEN 0x00000002u
+#define NTFS_FILE_ATTR_SYSTEM 0x00000004u
+#define NTFS_FILE_ATTR_DIRECTORY 0x00000010u
+#define NTFS_FILE_ATTR_ARCHIVE 0x00000020u
+#define NTFS_FILE_ATTR_SPARSE 0x00000200u
+#define NTFS_FILE_ATTR_REPARSE 0x00000400u
+#define NTFS_FILE_ATTR_COMPRESSED 0x00000800u
+#define NTFS_FILE_ATTR_ENCRYPTED 0x00004000u
+/**@}*/
+
+/** Metadata of an open file. Times are 100 ns units since 1601-01-01 UTC. */
+struct ntfs_stat {
+	uint64_t ref;               /**< File reference (record | sequence << 48). */
+	uint64_t size;              /**< Unnamed $DATA: data size (0 if none). */
+	uint64_t allocated_size;    /**< Unnamed $DATA: allocated size. */
+	uint64_t initialized_size;  /**< Unnamed $DATA: initialized size. */
+	uint64_t creation_time;     /**< $STANDARD_INFORMATION times. */
+	uint64_t modification_time; /**< Last data change. */
+	uint64_t mft_change_time;   /**< Last record change. */
+	uint64_t access_time;       /**< Last access. */
+	uint32_t attributes;        /**< NTFS_FILE_ATTR_* from $STANDARD_INFORMATION. */
+	uint16_t link_count;        /**< Hard links (from the record header). */
+	bool is_dir;                /**< Has an $I30 index. */
+};
+
+/**
+ * @brief Get a file's metadata.
+ * @return ::NTFS_OK; ::NTFS_ERR_IO; ::NTFS_ERR_NOMEM; ::NTFS_ERR_CORRUPT_ATTR
+ *   (missing or short $STANDARD_INFORMATION); ::NTFS_ERR_CORRUPT_ATTRLIST,
+ *   ::NTFS_ERR_CORRUPT_RECORD, ::NTFS_ERR_CORRUPT_FIXUP.
+ */
+NTFS_API int ntfs_file_stat(ntfs_file *file, struct ntfs_stat *st);
+
+/** @name Attribute types */
+/**@{*/
+#define NTFS_AT_STANDARD_INFORMATION 0x10u
+#define NTFS_AT_ATTRIBUTE_LIST 0x20u
+#define NTFS_AT_FILE_NAME 0x30u
+#define NTFS_AT_OBJECT_ID 0x40u
+#define NTFS_AT_SECURITY_DESCRIPTOR 0x50u
+#define NTFS_AT_VOLUME_NAME 0x60u
+#define NTFS_AT_VOLUME_INFORMATION 0x70u
+#define NTFS_AT_DATA 0x80u
+#define NTFS_AT_INDEX_ROOT 0x90u
+#define NTFS_AT_INDEX_ALLOCATION 0xA0u
+#define NTFS_AT_BITMAP 0xB0u
+#define NTFS_AT_REPARSE_POINT 0xC0u
+#define NTFS_AT_EA_INFORMATION 0xD0u
+#define NTFS_AT_EA 0xE0u
+#define NTFS_AT_LOGGED_UTILITY_STREAM 0x100u
+/**@}*/
+
+/** @name Attribute flags */
+/**@{*/
+#define NTFS_ATTR_FLAG_COMPRESSED 0x0001u
+#define NTFS_ATTR_FLAG_ENCRYPTED 0x4000u
+#define NTFS_ATTR_FLAG_SPARSE 0x8000u
+/**@}*/
+
+/** One attribute (or one extent of a non-resident attribute). */
+struct ntfs_attr_info {
+	uint32_t type;                 /**< NTFS_AT_*. */
+	uint16_t id;                   /**< Attribute id within its record. */
+	uint16_t flags;                /**< NTFS_ATTR_FLAG_*. */
+	bool resident;                 /**< Value stored in the record. */
+	uint64_t record;               /**< Record number holding this extent. */
+	uint64_t lowest_vcn;           /**< Non-resident: first VCN of this extent. */
+	uint64_t highest_vcn;          /**< Non-resident: last VCN of this extent. */
+	uint64_t size;                 /**< Value size (first extent only for non-resident). */
+	uint64_t allocated_size;       /**< Non-resident, first extent: allocated size. */
+	uint64_t initialized_size;     /**< Non-resident, first extent: initialized size. */
+	uint8_t compression_unit;      /**< log2 of clusters per compression unit, or 0. */
+	size_t name_len;               /**< Bytes in name, without the NUL. */
+	char name[NTFS_NAME_MAX_UTF8]; /**< Attribute name as UTF-8 ("" if unnamed). */
+};
+
+/**
+ * @brief Enumerate every attribute of a file, following the attribute list.
+ * @param file the file.
+ * @param[in,out] cursor start at 0; advanced by each call.
+ * @param[out] info the attribute.
+ * @return 1 (an attribute), 0 (no more), ::NTFS_ERR_IO, ::NTFS_ERR_NOMEM,
+ *   ::NTFS_ERR_NAME (name not valid UTF-16; the cursor still advances),
+ *   ::NTFS_ERR_CORRUPT_ATTR, ::NTFS_ERR_CORRUPT_ATTRLIST,
+ *   ::NTFS_ERR_CORRUPT_RECORD, ::NTFS_ERR_CORRUPT_FIXUP, ::NTFS_ERR_STALE.
+ */
+NTFS_API int ntfs_attr_next(ntfs_file *file, uint32_t *cursor, struct ntfs_attr_info *info);
+
+/** A named or unnamed $DATA stream of a file. */
+struct ntfs_stream_info {
+	uint64_t size;                 /**< Data size. */
+	uint64_t allocated_size;       /**< Allocated size. */
+	uint64_t initialized_size;     /**< Initialized size. */
+	uint16_t flags;                /**< NTFS_ATTR_FLAG_*. */
+	bool resident;                 /**< Value stored in the record. */
+	size_t name_len;               /**< Bytes in name, without the NUL. */
+	char name[NTFS_NAME_MAX_UTF8]; /**< "" for the unnamed stream. */
+};
+
+/**
+ * @brief Enumerate a file's $DATA streams (one per stream, not per extent).
+ * @param[in,out] cursor start at 0.
+ * @return as ntfs_attr_next().
+ */
+NTFS_API int ntfs_stream_next(ntfs_file *file, uint32_t *cursor, struct ntfs_stream_info *info);
+
+/**
+ * @brief Open a $DATA stream.
+ * @param file the file (must stay open while the stream is).
+ * @param name UTF-8 stream name; NULL or "" for the unnamed stream.
+ * @param[out] out the stream.
+ * @return ::NTFS_OK; ::NTFS_ERR_NOT_FOUND; ::NTFS_ERR_IS_DIR (unnamed stream
+ *   of a directory); ::NTFS_ERR_NAME; ::NTFS_ERR_IO; ::NTFS_ERR_NOMEM;
+ *   ::NTFS_ERR_LIMIT; ::NTFS_ERR_CORRUPT_ATTR, ::NTFS_ERR_CORRUPT_ATTRLIST,
+ *   ::NTFS_ERR_CORRUPT_RECORD, ::NTFS_ERR_CORRUPT_FIXUP, ::NTFS_ERR_STALE.
+ *   Compressed and encrypted streams open; reading them fails.
+ */
+NTFS_API int ntfs_stream_open(ntfs_file *file, const char *name, ntfs_stream **out);
+
+/**
+ * @brief Open any attribute by type and UTF-16 name (for tools).
+ * @param type NTFS_AT_*.
+ * @param name UTF-16 code units (host order), or NULL.
+ * @param name_len units in @p name.
+ * @return as ntfs_stream_open().
+ */
+NTFS_API int ntfs_attr_open(ntfs_file *file, uint32_t type, const uint16_t *name, size_t name_len,
+                            ntfs_stream **out);
+
+/** @brief Close a stream. NULL is accepted. */
+NTFS_API void ntfs_stream_close(ntfs_stream *stream);
+
+/** @brief Size of the stream's value in bytes. */
+NTFS_API uint64_t ntfs_stream_size(const ntfs_stream *stream);
+
+/**
+ * @brief Read from a stream.
+ *
+ * Holes in sparse streams and bytes past the initialized size read as
+ * zeros. Reading at or past the end gives 0 bytes.
+ *
+ * @param stream the stream.
+ * @param offset byte offset in the value.
+ * @param buf destination.
+ * @param len bytes wanted.
+ * @param[out] nread bytes stored (less than @p len only at the end).
+ * @return ::NTFS_OK; ::NTFS_ERR_UNSUPPORTED (compressed or encrypted
+ *   stream); ::NTFS_ERR_IO; ::NTFS_ERR_NOMEM; ::NTFS_ERR_CORRUPT_RUNLIST;
+ *   ::NTFS_ERR_CORRUPT_ATTRLIST, ::NTFS_ERR_CORRUPT_ATTR,
+ *   ::NTFS_ERR_CORRUPT_RECORD, ::NTFS_ERR_CORRUPT_FIXUP.
+ */
+NTFS_API int ntfs_stream_read(ntfs_stream *stream, uint64_t offset, void *buf, size_t len,
+                              size_t *nread);
+
+/** A run of clusters. */
+struct ntfs_run {
+	uint64_t vcn;    /**< First virtual cluster. */
+	uint64_t lcn;    /**< First logical cluster; ::NTFS_LCN_HOLE if sparse. */
+	uint64_t length; /**< Clusters. */
+};
+/** ::ntfs_run::lcn of a sparse run. */
+#define NTFS_LCN_HOLE UINT64_MAX
+
+/**
+ * @brief Find the run holding a VCN of a non-resident stream.
+ *
+ * To list every run, start at VCN 0 and continue at vcn + length.
+ *
+ * @return 1 (found), 0 (@p vcn past the last run, or a resident stream),
+ *   ::NTFS_ERR_IO, ::NTFS_ERR_NOMEM, ::NTFS_ERR_CORRUPT_RUNLIST,
+ *   ::NTFS_ERR_CORRUPT_ATTRLIST, ::NTFS_ERR_CORRUPT_ATTR,
+ *   ::NTFS_ERR_CORRUPT_RECORD, ::NTFS_ERR_CORRUPT_FIXUP.
+ */
+NTFS_API int ntfs_stream_map(ntfs_stream *stream, uint64_t vcn, struct ntfs_run *run);
+
+/** @name $FILE_NAME namespaces */
+/**@{*/
+#define NTFS_NAMESPACE_POSIX 0
+#define NTFS_NAMESPACE_WIN32 1
+#define NTFS_NAMESPACE_DOS 2
+#define NTFS_NAMESPACE_WIN32_DOS 3
+/**@}*/
+
+/**
+ * One directory entry, from the $I30 index. The sizes and times are the
+ * copy kept in the index, which NTFS updates lazily: use ntfs_file_stat()
+ * for authoritative values.
+ */
+struct ntfs_dirent {
+	uint64_t ref;                         /**< File reference of the entry. */
+	uint64_t parent_ref;                  /**< File reference of the directory. */
+	uint64_t size;                        /**< Data size (index copy). */
+	uint64_t allocated_size;              /**< Allocated size (index copy). */
+	uint64_t creation_time;               /**< Times (index copy). */
+	uint64_t modification_time;           /**< Last data change (index copy). */
+	uint64_t mft_change_time;             /**< Last record change (index copy). */
+	uint64_t access_time;                 /**< Last access (index copy). */
+	uint32_t attributes;                  /**< NTFS_FILE_ATTR_* (index copy). */
+	uint8_t name_space;                   /**< NTFS_NAMESPACE_*. */
+	bool is_dir;                          /**< The entry is a directory. */
+	uint8_t name16_len;                   /**< UTF-16 units in name16. */
+	uint16_t name16[NTFS_NAME_MAX_UTF16]; /**< Name as stored (host order). */
+	size_t name_len;                      /**< Bytes in name, without the NUL. */
+	char name[NTFS_NAME_MAX_UTF8];        /**< Name as UTF-8; "" if not convertible. */
+};
+
+/** ntfs_dir_open() flag: also return DOS-namespace (8.3) entries. */
+#define NTFS_DIR_DOS_NAMES 0x1u
+
+/**
+ * @brief Open a cursor over a directory's entries, in index (collation) order.
+ * @param dir an open directory (must stay open while the cursor is).
+ * @param flags 0 or ::NTFS_DIR_DOS_NAMES.
+ * @param[out] out the cursor.
+ * @return ::NTFS_OK; ::NTFS_ERR_NOT_DIR; ::NTFS_ERR_IO; ::NTFS_ERR_NOMEM;
+ *   ::NTFS_ERR_CORRUPT_INDEX; ::NTFS_ERR_CORRUPT_ATTR;
+ *   ::NTFS_ERR_CORRUPT_ATTRLIST; ::NTFS_ERR_CORRUPT_RUNLIST.
+ */
+NTFS_API int ntfs_dir_open(ntfs_file *dir, unsigned flags, ntfs_dir **out);
+
+/**
+ * @brief Next directory entry.
+ *
+ * Every hard link is its own entry. A name that is not valid UTF-16 gives
+ * ::NTFS_ERR_NAME with @p ent filled in except for name (""), and the
+ * cursor still advances, so the caller may go on.
+ *
+ * @return 1 (an entry), 0 (end), ::NTFS_ERR_NAME, ::NTFS_ERR_IO,
+ *   ::NTFS_ERR_NOMEM, ::NTFS_ERR_LIMIT (deeper than
+ *   ::NTFS_MAX_INDEX_DEPTH), ::NTFS_ERR_CORRUPT_INDEX,
+ *   ::NTFS_ERR_CORRUPT_FIXUP, ::NTFS_ERR_CORRUPT_RUNLIST. After an error
+ *   other than ::NTFS_ERR_NAME every further call returns the same error.
+ */
+NTFS_API int ntfs_dir_next(ntfs_dir *cursor, struct ntfs_dirent *ent);
+
+/** @brief Close a directory cursor. NULL is accepted. */
+NTFS_API void ntfs_dir_close(ntfs_dir *cursor);
+
+/**
+ * @brief Look a name up in a directory by descending its B+tree.
+ *
+ * Case-insensitive through $UpCase; an exact-case match wins over other
+ * case variants. DOS names match too.
+ *
+ * @param dir an open directory.
+ * @param name UTF-8 name (not NUL-terminated necessarily).
+ * @param name_len bytes in @p name.
+ * @param[out] ent the entry found.
+ * @return ::NTFS_OK; ::NTFS_ERR_NOT_FOUND; ::NTFS_ERR_NOT_DIR;
+ *   ::NTFS_ERR_NAME; and the errors of ntfs_dir_next().
+ */
+NTFS_API int ntfs_dir_lookup(ntfs_file *dir, const char *name, size_t name_len,
+                             struct ntfs_dirent *ent);
+
+/**
+ * @brief Convert UTF-16 (host-order units) to UTF-8.
+ * @param src code units.
+ * @param src_len units in @p src.
+ * @param dst output buffer; NUL-terminated on success.
+ * @param dst_size bytes available in @p dst.
+ * @param[out] out_len bytes written without the NUL (may be NULL).
+ * @return ::NTFS_OK; ::NTFS_ERR_NAME (lone surrogate); ::NTFS_ERR_LIMIT
+ *   (@p dst too small; nothing beyond dst_size is written).
+ */
+NTFS_API int ntfs_utf16_to_utf8(const uint16_t *src, size_t src_len, char *dst, size_t dst_size,
+                                size_t *out_len);
+
+/**
+ * @brief Convert UTF-8 to UTF-16 (host-order units).
+ * @return ::NTFS_OK; ::NTFS_ERR_NAME (invalid UTF-8: overlong, surrogate,
+ *   beyond U+10FFFF, truncated); ::NTFS_ERR_LIMIT (@p dst too small).
+ */
+NTFS_API int ntfs_utf8_to_utf16(const char *src, size_t src_len, uint16_t *dst, size_t dst_cap,
+                                size_t *out_len);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* NTFS_NTFS_H */

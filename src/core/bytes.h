@@ -1,0 +1,65 @@
+/*
+ * Byte-level helpers: little-endian loads assembled byte by byte (safe on
+ * big-endian cores and on cores that fault on unaligned loads), the one
+ * overflow-safe range gateway, and the copy/zero loops the core uses in
+ * place of the C library.
+ */
+#ifndef NTFS_BYTES_H
+#define NTFS_BYTES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+static inline uint16_t ntfsi_le16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | (unsigned)p[1] << 8);
+}
+
+static inline uint32_t ntfsi_le32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static inline uint64_t ntfsi_le64(const uint8_t *p)
+{
+	return (uint64_t)ntfsi_le32(p) | (uint64_t)ntfsi_le32(p + 4) << 32;
+}
+
+static inline void ntfsi_st16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+}
+
+/*
+ * The gateway: true when [off, off + len) lies inside a buffer of @size
+ * bytes. Every offset or length that came from the disk passes through
+ * here before it is used; written so that no operand can overflow.
+ */
+static inline bool ntfsi_range_ok(uint64_t size, uint64_t off, uint64_t len)
+{
+	return off <= size && len <= size - off;
+}
+
+static inline void ntfsi_copy(void *dst, const void *src, size_t n)
+{
+	uint8_t *d = dst;
+	const uint8_t *s = src;
+	while (n--)
+		*d++ = *s++;
+}
+
+static inline void ntfsi_zero(void *dst, size_t n)
+{
+	uint8_t *d = dst;
+	while (n--)
+		*d++ = 0;
+}
+
+static inline uint64_t ntfsi_min64(uint64_t a, uint64_t b)
+{
+	return a < b ? a : b;
+}
+
+#endif /* NTFS_BYTES_H */

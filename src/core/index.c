@@ -1,0 +1,340 @@
+/*
+ * Index B+trees ($I30 directories; written for any index collated by name).
+ *
+ * The root node lives in $INDEX_ROOT, the other nodes in fixed-size blocks
+ * of $INDEX_ALLOCATION whose use is recorded in $BITMAP. An entry with a
+ * subnode points at the block holding the keys that sort before it.
+ *
+ * The walk uses an explicit stack of at most NTFS_MAX_INDEX_DEPTH levels and
+ * one block buffer; a parent block is read again when the walk climbs back
+ * to it. Each block may be entered once per walk, so a disk that makes a
+ * cycle or a shared subtree is caught after at most "blocks in the
+ * allocation" steps.
+ */
+#include "internal.h"
+
+#define IR_TYPE 0
+#define IR_COLLATION 4
+#define IR_BLOCK_SIZE 8
+#define IR_NODE 16
+#define NH_ENTRIES_OFF 0
+#define NH_INDEX_LEN 4
+#define NH_ALLOC 8
+#define NH_SIZE 16
+#define INDX_VCN 16
+#define INDX_NODE 24
+#define IE_REF 0
+#define IE_LENGTH 8
+#define IE_KEY_LEN 10
+#define IE_FLAGS 12
+#define IE_KEY 16
+
+#define COLLATION_FILE_NAME 1u
+#define NO_POS UINT32_MAX
+
+static const uint16_t i30[4] = {'$', 'I', '3', '0'};
+
+int ntfsi_filename_check(const uint8_t *fn, size_t len)
+{
+	if (len < NTFSI_FN_NAME || fn[NTFSI_FN_NAME_LEN] == 0 || fn[NTFSI_FN_NAMESPACE] > 3 ||
+	    !ntfsi_range_ok(len, NTFSI_FN_NAME, 2u * fn[NTFSI_FN_NAME_LEN]))
+		return NTFS_ERR_CORRUPT_ATTR;
+	return NTFS_OK;
+}
+
+/* Check a node header; @avail bytes follow it in the buffer. Returns the
+ * number of bytes of entries (index length), or 0 if invalid. */
+static uint32_t node_check(const uint8_t *node, uint32_t avail)
+{
+	uint32_t first = ntfsi_le32(node + NH_ENTRIES_OFF);
+	uint32_t used = ntfsi_le32(node + NH_INDEX_LEN);
+	uint32_t alloc = ntfsi_le32(node + NH_ALLOC);
+
+	if (first < NH_SIZE || (first & 7) != 0 || used > alloc || alloc > avail ||
+	    !ntfsi_range_ok(used, first, IE_KEY))
+		return 0;
+	return used;
+}
+
+int ntfsi_index_open(ntfs_file *file, struct ntfsi_index *idx)
+{
+	ntfs_volume *vol = file->vol;
+	struct ntfsi_attr a;
+	uint32_t bsize;
+	int err;
+
+	ntfsi_zero(idx, sizeof *idx);
+	idx->file = file;
+	idx->vol = vol;
+	err = ntfsi_file_find_attr(file, NTFS_AT_INDEX_ROOT, i30, 4, &a);
+	if (err)
+		return err == NTFS_ERR_NOT_FOUND ? NTFS_ERR_NOT_DIR : err;
+	if (!a.resident || a.value_len < IR_NODE + NH_SIZE + IE_KEY)
+		return NTFS_ERR_CORRUPT_INDEX;
+	if (ntfsi_le32(a.value + IR_TYPE) != NTFS_AT_FILE_NAME ||
+	    ntfsi_le32(a.value + IR_COLLATION) != COLLATION_FILE_NAME)
+		return NTFS_ERR_CORRUPT_INDEX;
+	if (node_check(a.value + IR_NODE, a.value_len - IR_NODE) == 0)
+		return NTFS_ERR_CORRUPT_INDEX;
+	bsize = ntfsi_le32(a.value + IR_BLOCK_SIZE);
+	if (bsize != vol->boot.index_block_size)
+		return NTFS_ERR_CORRUPT_INDEX;
+	idx->block_size = bsize;
+	/* Subnode VCNs count clusters when a block spans at least a cluster,
+	 * else 512-byte units. */
+	idx->vcn_shift = bsize >= vol->boot.cluster_size ? vol->boot.cluster_shift : 9;
+	idx->root = ntfsi_alloc(vol, a.value_len);
+	if (idx->root == NULL)
+		return NTFS_ERR_NOMEM;
+	idx->root_len = a.value_len;
+	ntfsi_copy(idx->root, a.value, a.value_len);
+
+	err = ntfsi_stream_open(file, NTFS_AT_INDEX_ALLOCATION, i30, 4, &idx->alloc);
+	if (err == NTFS_ERR_NOT_FOUND) {
+		idx->alloc = NULL;
+		err = NTFS_OK;
+	} else if (err == NTFS_OK) {
+		idx->blocks = idx->alloc->size >> vol->boot.index_block_shift;
+		if (idx->alloc->resident)
+			err = NTFS_ERR_CORRUPT_INDEX;
+		if (!err)
+			err = ntfsi_stream_open(file, NTFS_AT_BITMAP, i30, 4, &idx->bitmap);
+		if (err == NTFS_ERR_NOT_FOUND)
+			err = NTFS_ERR_CORRUPT_INDEX;
+		/* The bitmap must describe every block of the allocation. */
+		if (!err && idx->bitmap->size < (idx->blocks + 7) / 8)
+			err = NTFS_ERR_CORRUPT_INDEX;
+		if (!err) {
+			idx->block = ntfsi_alloc(vol, bsize);
+			if (idx->block == NULL)
+				err = NTFS_ERR_NOMEM;
+		}
+	}
+	if (err) {
+		ntfsi_index_close(idx);
+		return err;
+	}
+	ntfsi_index_rewind(idx);
+	return NTFS_OK;
+}
+
+void ntfsi_index_close(struct ntfsi_index *idx)
+{
+	ntfsi_free(idx->vol, idx->root, idx->root_len);
+	ntfsi_free(idx->vol, idx->block, idx->block_size);
+	ntfs_stream_close(idx->alloc);
+	ntfs_stream_close(idx->bitmap);
+	idx->root = idx->block = NULL;
+	idx->alloc = idx->bitmap = NULL;
+}
+
+void ntfsi_index_rewind(struct ntfsi_index *idx)
+{
+	idx->depth = 1;
+	idx->stack[0].vcn = NTFSI_INDEX_ROOT;
+	idx->stack[0].pos = NO_POS;
+	idx->stack[0].descended = false;
+	idx->visits = 0;
+	idx->block_vcn = UINT64_MAX;
+	idx->bitmap_win_off = UINT64_MAX;
+	idx->bitmap_win_len = 0;
+	idx->err = NTFS_OK;
+}
+
+static int bitmap_test(struct ntfsi_index *idx, uint64_t block)
+{
+	uint64_t byte = block >> 3;
+	if (byte < idx->bitmap_win_off || byte - idx->bitmap_win_off >= idx->bitmap_win_len) {
+		size_t got;
+		uint64_t off = byte & ~(uint64_t)(sizeof idx->bitmap_win - 1);
+		int err = ntfs_stream_read(idx->bitmap, off, idx->bitmap_win, sizeof idx->bitmap_win,
+					   &got);
+		if (err)
+			return err;
+		idx->bitmap_win_off = off;
+		idx->bitmap_win_len = (uint32_t)got;
+		if (byte - off >= got)
+			return NTFS_ERR_CORRUPT_INDEX;
+	}
+	return (idx->bitmap_win[byte - idx->bitmap_win_off] >> (block & 7)) & 1;
+}
+
+static int load_block(struct ntfsi_index *idx, uint64_t vcn)
+{
+	const uint8_t shift = idx->vol->boot.index_block_shift;
+	uint64_t off, block;
+	size_t got;
+	int err;
+
+	if (idx->block_vcn == vcn)
+		return NTFS_OK;
+	idx->block_vcn = UINT64_MAX;
+	if (vcn > (UINT64_MAX >> 1 >> idx->vcn_shift))
+		return NTFS_ERR_CORRUPT_INDEX;
+	off = vcn << idx->vcn_shift;
+	block = off >> shift;
+	if ((off & (idx->block_size - 1)) != 0 || block >= idx->blocks)
+		return NTFS_ERR_CORRUPT_INDEX;
+	err = bitmap_test(idx, block);
+	if (err <= 0)
+		return err < 0 ? err : NTFS_ERR_CORRUPT_INDEX;
+	err = ntfs_stream_read(idx->alloc, off, idx->block, idx->block_size, &got);
+	if (err)
+		return err;
+	if (got != idx->block_size)
+		return NTFS_ERR_CORRUPT_INDEX;
+	if (idx->block[0] != 'I' || idx->block[1] != 'N' || idx->block[2] != 'D' ||
+	    idx->block[3] != 'X')
+		return NTFS_ERR_CORRUPT_INDEX;
+	err = ntfsi_fixup(idx->block, idx->block_size);
+	if (err)
+		return err;
+	if (ntfsi_le64(idx->block + INDX_VCN) != vcn ||
+	    node_check(idx->block + INDX_NODE, idx->block_size - INDX_NODE) == 0)
+		return NTFS_ERR_CORRUPT_INDEX;
+	idx->block_vcn = vcn;
+	return NTFS_OK;
+}
+
+/* The node of a stack level; resolves a level's "first entry" position. */
+static int level_node(struct ntfsi_index *idx, struct ntfsi_index_level *lv, const uint8_t **node,
+		      uint32_t *used)
+{
+	int err;
+
+	if (lv->vcn == NTFSI_INDEX_ROOT) {
+		*node = idx->root + IR_NODE;
+	} else {
+		err = load_block(idx, lv->vcn);
+		if (err)
+			return err;
+		*node = idx->block + INDX_NODE;
+	}
+	*used = ntfsi_le32(*node + NH_INDEX_LEN); /* checked by node_check() */
+	if (lv->pos == NO_POS)
+		lv->pos = ntfsi_le32(*node + NH_ENTRIES_OFF);
+	return NTFS_OK;
+}
+
+static int entry_at(const uint8_t *node, uint32_t used, uint32_t pos, struct ntfsi_index_entry *e)
+{
+	const uint8_t *p;
+	uint32_t room;
+
+	if (!ntfsi_range_ok(used, pos, IE_KEY))
+		return NTFS_ERR_CORRUPT_INDEX;
+	p = node + pos;
+	e->p = p;
+	e->ref = ntfsi_le64(p + IE_REF);
+	e->length = ntfsi_le16(p + IE_LENGTH);
+	e->key_len = ntfsi_le16(p + IE_KEY_LEN);
+	e->flags = ntfsi_le16(p + IE_FLAGS);
+	if (e->length < IE_KEY || (e->length & 7) != 0 || !ntfsi_range_ok(used, pos, e->length))
+		return NTFS_ERR_CORRUPT_INDEX;
+	room = e->length - IE_KEY;
+	if (e->flags & NTFSI_IE_HAS_SUB) {
+		if (room < 8)
+			return NTFS_ERR_CORRUPT_INDEX;
+		room -= 8;
+		e->subnode_vcn = ntfsi_le64(p + e->length - 8);
+	}
+	if (e->key_len > room)
+		return NTFS_ERR_CORRUPT_INDEX;
+	e->key = p + IE_KEY;
+	if (!(e->flags & NTFSI_IE_END) && ntfsi_filename_check(e->key, e->key_len) != NTFS_OK)
+		return NTFS_ERR_CORRUPT_INDEX;
+	return NTFS_OK;
+}
+
+/* Enter the subnode of the current entry of the top level. */
+static int descend(struct ntfsi_index *idx, const struct ntfsi_index_entry *e)
+{
+	struct ntfsi_index_level *lv;
+
+	if (idx->alloc == NULL)
+		return NTFS_ERR_CORRUPT_INDEX;
+	if (idx->depth == NTFS_MAX_INDEX_DEPTH)
+		return NTFS_ERR_LIMIT;
+	if (++idx->visits > idx->blocks)
+		return NTFS_ERR_CORRUPT_INDEX;
+	idx->stack[idx->depth - 1].descended = true;
+	lv = &idx->stack[idx->depth++];
+	lv->vcn = e->subnode_vcn;
+	lv->pos = NO_POS;
+	lv->descended = false;
+	return NTFS_OK;
+}
+
+static int index_step(struct ntfsi_index *idx, struct ntfsi_index_entry *e)
+{
+	for (;;) {
+		struct ntfsi_index_level *lv;
+		const uint8_t *node;
+		uint32_t used;
+		int err;
+
+		if (idx->depth == 0)
+			return 0;
+		lv = &idx->stack[idx->depth - 1];
+		err = level_node(idx, lv, &node, &used);
+		if (!err)
+			err = entry_at(node, used, lv->pos, e);
+		if (err)
+			return err;
+		if ((e->flags & NTFSI_IE_HAS_SUB) && !lv->descended) {
+			err = descend(idx, e);
+			if (err)
+				return err;
+			continue;
+		}
+		if (e->flags & NTFSI_IE_END) {
+			idx->depth--;
+			continue;
+		}
+		lv->pos += e->length;
+		lv->descended = false;
+		return 1;
+	}
+}
+
+int ntfsi_index_next(struct ntfsi_index *idx, struct ntfsi_index_entry *e)
+{
+	int r;
+
+	if (idx->err)
+		return idx->err;
+	r = index_step(idx, e);
+	if (r < 0)
+		idx->err = r;
+	return r;
+}
+
+int ntfsi_index_seek(struct ntfsi_index *idx, const uint16_t *name, size_t len)
+{
+	ntfsi_index_rewind(idx);
+	for (;;) {
+		struct ntfsi_index_level *lv = &idx->stack[idx->depth - 1];
+		struct ntfsi_index_entry e;
+		const uint8_t *node;
+		uint32_t used;
+		int err = level_node(idx, lv, &node, &used);
+
+		/* Entries are at least IE_KEY bytes, so this scan ends. */
+		while (err == NTFS_OK && (err = entry_at(node, used, lv->pos, &e)) == NTFS_OK) {
+			if (e.flags & NTFSI_IE_END)
+				break;
+			if (ntfsi_collate_name(idx->vol, e.key + NTFSI_FN_NAME, e.key[NTFSI_FN_NAME_LEN],
+					       name, len) >= 0)
+				break;
+			lv->pos += e.length;
+		}
+		if (err == NTFS_OK && (e.flags & NTFSI_IE_HAS_SUB))
+			err = descend(idx, &e);
+		else if (err == NTFS_OK)
+			return NTFS_OK;
+		if (err) {
+			idx->err = err;
+			return err;
+		}
+	}
+}

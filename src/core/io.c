@@ -1,0 +1,58 @@
+/*
+ * The core's only ways out: the caller's allocator and the caller's read
+ * callback. Device reads are widened to read_align so that a sector device
+ * can serve them without a bounce buffer of its own; aligned middles go
+ * straight into the caller's buffer.
+ */
+#include "internal.h"
+
+void *ntfsi_alloc(ntfs_volume *vol, size_t size)
+{
+	return vol->cfg.alloc(vol->cfg.alloc_ctx, size);
+}
+
+void ntfsi_free(ntfs_volume *vol, void *ptr, size_t size)
+{
+	if (ptr != NULL)
+		vol->cfg.free(vol->cfg.alloc_ctx, ptr, size);
+}
+
+static int dev_read_aligned(ntfs_volume *vol, uint64_t offset, void *buf, size_t len)
+{
+	return vol->cfg.read(vol->cfg.read_ctx, offset, buf, len) == 0 ? NTFS_OK : NTFS_ERR_IO;
+}
+
+int ntfsi_dev_read(ntfs_volume *vol, uint64_t offset, void *buf, size_t len)
+{
+	const uint64_t align = vol->cfg.read_align;
+	uint8_t *out = buf;
+	int err;
+
+	if (offset > UINT64_MAX - len)
+		return NTFS_ERR_CORRUPT;
+	while (len > 0) {
+		uint64_t head = offset & (align - 1);
+		if (head == 0 && len >= align) {
+			size_t n = len & ~(size_t)(align - 1);
+			err = dev_read_aligned(vol, offset, out, n);
+			if (err)
+				return err;
+			out += n;
+			offset += n;
+			len -= n;
+			continue;
+		}
+		/* A partial block at either end goes through the bounce buffer. */
+		err = dev_read_aligned(vol, offset - head, vol->bounce, (size_t)align);
+		if (err)
+			return err;
+		{
+			size_t n = (size_t)ntfsi_min64(align - head, len);
+			ntfsi_copy(out, vol->bounce + head, n);
+			out += n;
+			offset += n;
+			len -= n;
+		}
+	}
+	return NTFS_OK;
+}

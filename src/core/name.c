@@ -1,0 +1,117 @@
+/*
+ * Names: UTF-16 as NTFS stores it, UTF-8 as callers use it. NTFS itself
+ * accepts any 16-bit units, so a lone surrogate on disk is reported as
+ * NTFS_ERR_NAME rather than silently replaced.
+ */
+#include "internal.h"
+
+int ntfs_utf16_to_utf8(const uint16_t *src, size_t src_len, char *dst, size_t dst_size,
+		       size_t *out_len)
+{
+	size_t i, o = 0;
+
+	if (dst_size == 0)
+		return NTFS_ERR_LIMIT;
+	for (i = 0; i < src_len; i++) {
+		uint32_t c = src[i];
+		uint8_t tmp[4];
+		size_t n, k;
+
+		if (c >= 0xD800 && c <= 0xDBFF) {
+			if (i + 1 >= src_len || src[i + 1] < 0xDC00 || src[i + 1] > 0xDFFF)
+				goto bad;
+			c = 0x10000 + ((c - 0xD800) << 10) + (src[++i] - 0xDC00u);
+		} else if (c >= 0xDC00 && c <= 0xDFFF) {
+			goto bad;
+		}
+		if (c < 0x80) {
+			tmp[0] = (uint8_t)c;
+			n = 1;
+		} else if (c < 0x800) {
+			tmp[0] = (uint8_t)(0xC0 | c >> 6);
+			tmp[1] = (uint8_t)(0x80 | (c & 0x3F));
+			n = 2;
+		} else if (c < 0x10000) {
+			tmp[0] = (uint8_t)(0xE0 | c >> 12);
+			tmp[1] = (uint8_t)(0x80 | (c >> 6 & 0x3F));
+			tmp[2] = (uint8_t)(0x80 | (c & 0x3F));
+			n = 3;
+		} else {
+			tmp[0] = (uint8_t)(0xF0 | c >> 18);
+			tmp[1] = (uint8_t)(0x80 | (c >> 12 & 0x3F));
+			tmp[2] = (uint8_t)(0x80 | (c >> 6 & 0x3F));
+			tmp[3] = (uint8_t)(0x80 | (c & 0x3F));
+			n = 4;
+		}
+		if (n >= dst_size - o) {
+			dst[0] = '\0';
+			return NTFS_ERR_LIMIT;
+		}
+		for (k = 0; k < n; k++)
+			dst[o++] = (char)tmp[k];
+	}
+	dst[o] = '\0';
+	if (out_len != NULL)
+		*out_len = o;
+	return NTFS_OK;
+bad:
+	dst[0] = '\0';
+	return NTFS_ERR_NAME;
+}
+
+int ntfs_utf8_to_utf16(const char *src, size_t src_len, uint16_t *dst, size_t dst_cap,
+		       size_t *out_len)
+{
+	const uint8_t *s = (const uint8_t *)src;
+	size_t i = 0, o = 0;
+
+	while (i < src_len) {
+		uint32_t c = s[i], min;
+		size_t n, k;
+
+		if (c < 0x80) {
+			n = 0;
+			min = 0;
+		} else if ((c & 0xE0) == 0xC0) {
+			n = 1;
+			c &= 0x1F;
+			min = 0x80;
+		} else if ((c & 0xF0) == 0xE0) {
+			n = 2;
+			c &= 0x0F;
+			min = 0x800;
+		} else if ((c & 0xF8) == 0xF0) {
+			n = 3;
+			c &= 0x07;
+			min = 0x10000;
+		} else {
+			return NTFS_ERR_NAME;
+		}
+		if (n > src_len - i - 1)
+			return NTFS_ERR_NAME;
+		for (k = 1; k <= n; k++) {
+			if ((s[i + k] & 0xC0) != 0x80)
+				return NTFS_ERR_NAME;
+			c = c << 6 | (s[i + k] & 0x3Fu);
+		}
+		/* Overlong forms, UTF-16 surrogates and code points past U+10FFFF
+		 * are not UTF-8. */
+		if (c < min || (c >= 0xD800 && c <= 0xDFFF) || c > 0x10FFFF)
+			return NTFS_ERR_NAME;
+		i += n + 1;
+		if (c >= 0x10000) {
+			if (dst_cap - o < 2)
+				return NTFS_ERR_LIMIT;
+			c -= 0x10000;
+			dst[o++] = (uint16_t)(0xD800 + (c >> 10));
+			dst[o++] = (uint16_t)(0xDC00 + (c & 0x3FF));
+		} else {
+			if (dst_cap - o < 1)
+				return NTFS_ERR_LIMIT;
+			dst[o++] = (uint16_t)c;
+		}
+	}
+	if (out_len != NULL)
+		*out_len = o;
+	return NTFS_OK;
+}

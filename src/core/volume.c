@@ -1,0 +1,218 @@
+/*
+ * Mount: boot sector (or its backup), the $MFT's own record and extents,
+ * $Volume and $UpCase. A constant number of reads whatever the volume size.
+ */
+#include "internal.h"
+
+#define VI_MAJOR 8
+#define VI_MINOR 9
+#define VI_FLAGS 10
+#define VI_MIN_SIZE 12
+#define LABEL_MAX_UNITS 128u
+
+static bool config_ok(const struct ntfs_config *cfg)
+{
+	uint32_t a = cfg->read_align;
+	return cfg->read != NULL && cfg->alloc != NULL && cfg->free != NULL &&
+	       (a == 0 || (a >= 512 && a <= 65536 && (a & (a - 1)) == 0));
+}
+
+static int read_boot(ntfs_volume *vol)
+{
+	uint8_t sector[512];
+	int err = ntfsi_dev_read(vol, 0, sector, sizeof sector);
+
+	if (err)
+		return err;
+	err = ntfsi_boot_parse(sector, sizeof sector, &vol->boot);
+	if (err != NTFS_ERR_CORRUPT_BOOT || vol->cfg.volume_size == 0)
+		return err;
+	/* The backup copy sits in the volume's last sector; its size is
+	 * unknown while the primary is unreadable, so try each. */
+	for (uint32_t ss = 512; ss <= 4096; ss *= 2) {
+		if (vol->cfg.volume_size < 2u * ss)
+			break;
+		err = ntfsi_dev_read(vol, vol->cfg.volume_size - ss, sector, sizeof sector);
+		if (err)
+			return err;
+		if (ntfsi_boot_parse(sector, sizeof sector, &vol->boot) == NTFS_OK &&
+		    vol->boot.sector_size == ss)
+			return NTFS_OK;
+	}
+	return NTFS_ERR_CORRUPT_BOOT;
+}
+
+static int open_mft(ntfs_volume *vol)
+{
+	const struct ntfsi_boot *b = &vol->boot;
+	uint8_t *rec = ntfsi_alloc(vol, b->record_size);
+	ntfs_stream *s;
+	int err;
+
+	if (rec == NULL)
+		return NTFS_ERR_NOMEM;
+	/* Record 0 starts the $MFT's first run, so it is found without it. */
+	err = ntfsi_dev_read(vol, b->mft_lcn << b->cluster_shift, rec, b->record_size);
+	if (!err)
+		err = ntfsi_record_check(rec, b->record_size);
+	if (!err && !(ntfsi_le16(rec + NTFSI_REC_FLAGS) & NTFSI_REC_FLAG_IN_USE))
+		err = NTFS_ERR_CORRUPT_MFT;
+	if (err) {
+		ntfsi_free(vol, rec, b->record_size);
+		return err;
+	}
+	err = ntfsi_file_from_record(vol, NTFSI_REC_MFT, rec, &vol->mft_file);
+	if (err)
+		return err;
+	err = ntfsi_stream_open(vol->mft_file, NTFS_AT_DATA, NULL, 0, &s);
+	if (err)
+		return err == NTFS_ERR_NOT_FOUND ? NTFS_ERR_CORRUPT_MFT : err;
+	vol->mft = s;
+	if (s->resident || s->init_size < 16u * b->record_size)
+		return NTFS_ERR_CORRUPT_MFT;
+	vol->mft_records = s->init_size >> b->record_shift;
+	return ntfsi_stream_preload(s);
+}
+
+static int read_volume_info(ntfs_volume *vol)
+{
+	static const uint16_t none[1] = {0};
+	ntfs_file *f;
+	struct ntfsi_attr a;
+	int err = ntfs_file_open(vol, NTFSI_REC_VOLUME, &f);
+
+	if (err)
+		return err;
+	err = ntfsi_file_find_attr(f, NTFS_AT_VOLUME_INFORMATION, none, 0, &a);
+	if (err == NTFS_OK && (!a.resident || a.value_len < VI_MIN_SIZE))
+		err = NTFS_ERR_CORRUPT_ATTR;
+	if (err == NTFS_OK) {
+		vol->major = a.value[VI_MAJOR];
+		vol->minor = a.value[VI_MINOR];
+		vol->vol_flags = ntfsi_le16(a.value + VI_FLAGS);
+		if (vol->major != 3)
+			err = NTFS_ERR_UNSUPPORTED;
+	}
+	if (err == NTFS_OK) {
+		err = ntfsi_file_find_attr(f, NTFS_AT_VOLUME_NAME, none, 0, &a);
+		if (err == NTFS_ERR_NOT_FOUND) {
+			err = NTFS_OK;
+		} else if (err == NTFS_OK) {
+			uint16_t label[LABEL_MAX_UNITS];
+			uint32_t i, n = a.value_len / 2;
+			if (!a.resident || (a.value_len & 1) || n > LABEL_MAX_UNITS) {
+				err = NTFS_ERR_CORRUPT_ATTR;
+			} else {
+				for (i = 0; i < n; i++)
+					label[i] = ntfsi_le16(a.value + 2 * i);
+				err = ntfs_utf16_to_utf8(label, n, vol->label, sizeof vol->label,
+							 &vol->label_len);
+			}
+		}
+	}
+	ntfs_file_close(f);
+	return err == NTFS_ERR_NOT_FOUND ? NTFS_ERR_CORRUPT_MFT : err;
+}
+
+int ntfs_mount(const struct ntfs_config *cfg, ntfs_volume **out)
+{
+	ntfs_volume *vol;
+	int err;
+
+	if (cfg == NULL || out == NULL || !config_ok(cfg))
+		return NTFS_ERR_INVALID;
+	vol = cfg->alloc(cfg->alloc_ctx, sizeof *vol);
+	if (vol == NULL)
+		return NTFS_ERR_NOMEM;
+	ntfsi_zero(vol, sizeof *vol);
+	vol->cfg = *cfg;
+	if (vol->cfg.read_align == 0)
+		vol->cfg.read_align = 512;
+	vol->bounce = ntfsi_alloc(vol, vol->cfg.read_align);
+	err = vol->bounce == NULL ? NTFS_ERR_NOMEM : read_boot(vol);
+	if (!err)
+		err = open_mft(vol);
+	if (!err)
+		err = read_volume_info(vol);
+	if (!err)
+		err = ntfsi_upcase_load(vol);
+	if (err) {
+		ntfs_unmount(vol);
+		return err;
+	}
+	*out = vol;
+	return NTFS_OK;
+}
+
+void ntfs_unmount(ntfs_volume *vol)
+{
+	if (vol == NULL)
+		return;
+	ntfs_stream_close(vol->mft);
+	ntfs_file_close(vol->mft_file);
+	ntfsi_free(vol, vol->upcase, vol->upcase_cap * sizeof *vol->upcase);
+	ntfsi_free(vol, vol->bounce, vol->cfg.read_align);
+	vol->cfg.free(vol->cfg.alloc_ctx, vol, sizeof *vol);
+}
+
+int ntfs_volume_info(const ntfs_volume *vol, struct ntfs_volume_info *info)
+{
+	const struct ntfsi_boot *b = &vol->boot;
+
+	ntfsi_zero(info, sizeof *info);
+	info->serial = b->serial;
+	info->major_version = vol->major;
+	info->minor_version = vol->minor;
+	info->flags = vol->vol_flags;
+	info->dirty = (vol->vol_flags & NTFS_VOLUME_DIRTY) != 0;
+	info->sector_size = b->sector_size;
+	info->cluster_size = b->cluster_size;
+	info->record_size = b->record_size;
+	info->index_block_size = b->index_block_size;
+	info->total_clusters = b->total_clusters;
+	info->mft_lcn = b->mft_lcn;
+	info->mftmirr_lcn = b->mftmirr_lcn;
+	info->mft_records = vol->mft_records;
+	info->label_len = vol->label_len;
+	ntfsi_copy(info->label, vol->label, vol->label_len + 1);
+	return NTFS_OK;
+}
+
+int ntfs_volume_free_clusters(ntfs_volume *vol, uint64_t *free_clusters)
+{
+	const uint64_t total = vol->boot.total_clusters;
+	uint8_t chunk[512];
+	uint64_t off = 0, used = 0;
+	ntfs_file *f;
+	ntfs_stream *s;
+	int err = ntfs_file_open(vol, NTFSI_REC_BITMAP, &f);
+
+	if (err)
+		return err;
+	err = ntfsi_stream_open(f, NTFS_AT_DATA, NULL, 0, &s);
+	if (err) {
+		ntfs_file_close(f);
+		return err == NTFS_ERR_NOT_FOUND ? NTFS_ERR_CORRUPT_MFT : err;
+	}
+	if (s->size < (total + 7) / 8)
+		err = NTFS_ERR_CORRUPT_MFT;
+	while (err == NTFS_OK && off < (total + 7) / 8) {
+		size_t got, i;
+		err = ntfs_stream_read(s, off, chunk, sizeof chunk, &got);
+		for (i = 0; err == NTFS_OK && i < got && off + i < (total + 7) / 8; i++) {
+			uint8_t byte = chunk[i];
+			uint64_t first = (off + i) * 8;
+			for (unsigned bit = 0; bit < 8 && first + bit < total; bit++)
+				used += (byte >> bit) & 1u;
+		}
+		off += got;
+		if (err == NTFS_OK && got == 0)
+			err = NTFS_ERR_CORRUPT_MFT;
+	}
+	ntfs_stream_close(s);
+	ntfs_file_close(f);
+	if (err)
+		return err;
+	*free_clusters = total - used;
+	return NTFS_OK;
+}
