@@ -52,10 +52,10 @@ extern "C" {
 
 /** @name Version */
 /**@{*/
-#define NTFS_VERSION_MAJOR 0
-#define NTFS_VERSION_MINOR 1
-#define NTFS_VERSION_PATCH 0
-#define NTFS_VERSION_STRING "0.1.0"
+#define NTFS_VERSION_MAJOR 0        /**< Major version: incompatible API changes. */
+#define NTFS_VERSION_MINOR 1        /**< Minor version: added functionality. */
+#define NTFS_VERSION_PATCH 0        /**< Patch version: fixes. */
+#define NTFS_VERSION_STRING "0.1.0" /**< The version as a string. */
 /**@}*/
 
 /** Error codes. All are negative; 0 is success. */
@@ -285,15 +285,16 @@ NTFS_API void ntfs_file_close(ntfs_file *file);
 
 /** @name File attribute flags (as stored by NTFS) */
 /**@{*/
-#define NTFS_FILE_ATTR_READONLY 0x00000001u
-#define NTFS_FILE_ATTR_HIDDEN 0x00000002u
-#define NTFS_FILE_ATTR_SYSTEM 0x00000004u
-#define NTFS_FILE_ATTR_DIRECTORY 0x00000010u
-#define NTFS_FILE_ATTR_ARCHIVE 0x00000020u
-#define NTFS_FILE_ATTR_SPARSE 0x00000200u
-#define NTFS_FILE_ATTR_REPARSE 0x00000400u
-#define NTFS_FILE_ATTR_COMPRESSED 0x00000800u
-#define NTFS_FILE_ATTR_ENCRYPTED 0x00004000u
+#define NTFS_FILE_ATTR_READONLY 0x00000001u /**< Read-only. */
+#define NTFS_FILE_ATTR_HIDDEN 0x00000002u   /**< Hidden. */
+#define NTFS_FILE_ATTR_SYSTEM 0x00000004u   /**< System file. */
+#define NTFS_FILE_ATTR_DIRECTORY                                                                   \
+	0x00000010u /**< Directory (in $STANDARD_INFORMATION of some writers). */
+#define NTFS_FILE_ATTR_ARCHIVE 0x00000020u    /**< Archive. */
+#define NTFS_FILE_ATTR_SPARSE 0x00000200u     /**< Has sparse data. */
+#define NTFS_FILE_ATTR_REPARSE 0x00000400u    /**< Has a reparse point. */
+#define NTFS_FILE_ATTR_COMPRESSED 0x00000800u /**< Compressed. */
+#define NTFS_FILE_ATTR_ENCRYPTED 0x00004000u  /**< Encrypted (EFS). */
 /**@}*/
 
 /** Metadata of an open file. Times are 100 ns units since 1601-01-01 UTC. */
@@ -321,28 +322,28 @@ NTFS_API int ntfs_file_stat(ntfs_file *file, struct ntfs_stat *st);
 
 /** @name Attribute types */
 /**@{*/
-#define NTFS_AT_STANDARD_INFORMATION 0x10u
-#define NTFS_AT_ATTRIBUTE_LIST 0x20u
-#define NTFS_AT_FILE_NAME 0x30u
-#define NTFS_AT_OBJECT_ID 0x40u
-#define NTFS_AT_SECURITY_DESCRIPTOR 0x50u
-#define NTFS_AT_VOLUME_NAME 0x60u
-#define NTFS_AT_VOLUME_INFORMATION 0x70u
-#define NTFS_AT_DATA 0x80u
-#define NTFS_AT_INDEX_ROOT 0x90u
-#define NTFS_AT_INDEX_ALLOCATION 0xA0u
-#define NTFS_AT_BITMAP 0xB0u
-#define NTFS_AT_REPARSE_POINT 0xC0u
-#define NTFS_AT_EA_INFORMATION 0xD0u
-#define NTFS_AT_EA 0xE0u
-#define NTFS_AT_LOGGED_UTILITY_STREAM 0x100u
+#define NTFS_AT_STANDARD_INFORMATION 0x10u   /**< Times and file attributes. */
+#define NTFS_AT_ATTRIBUTE_LIST 0x20u         /**< Where the other attributes live. */
+#define NTFS_AT_FILE_NAME 0x30u              /**< A name and its parent directory. */
+#define NTFS_AT_OBJECT_ID 0x40u              /**< Object id. */
+#define NTFS_AT_SECURITY_DESCRIPTOR 0x50u    /**< Security descriptor (old volumes). */
+#define NTFS_AT_VOLUME_NAME 0x60u            /**< Volume label. */
+#define NTFS_AT_VOLUME_INFORMATION 0x70u     /**< NTFS version and volume flags. */
+#define NTFS_AT_DATA 0x80u                   /**< A data stream. */
+#define NTFS_AT_INDEX_ROOT 0x90u             /**< Root node of an index. */
+#define NTFS_AT_INDEX_ALLOCATION 0xA0u       /**< Blocks of an index. */
+#define NTFS_AT_BITMAP 0xB0u                 /**< Allocation bitmap. */
+#define NTFS_AT_REPARSE_POINT 0xC0u          /**< Reparse data. */
+#define NTFS_AT_EA_INFORMATION 0xD0u         /**< Extended attribute summary. */
+#define NTFS_AT_EA 0xE0u                     /**< Extended attributes. */
+#define NTFS_AT_LOGGED_UTILITY_STREAM 0x100u /**< EFS and TxF data. */
 /**@}*/
 
 /** @name Attribute flags */
 /**@{*/
-#define NTFS_ATTR_FLAG_COMPRESSED 0x0001u
-#define NTFS_ATTR_FLAG_ENCRYPTED 0x4000u
-#define NTFS_ATTR_FLAG_SPARSE 0x8000u
+#define NTFS_ATTR_FLAG_COMPRESSED 0x0001u /**< Value is LZNT1-compressed. */
+#define NTFS_ATTR_FLAG_ENCRYPTED 0x4000u  /**< Value is encrypted. */
+#define NTFS_ATTR_FLAG_SPARSE 0x8000u     /**< Value may have holes. */
 /**@}*/
 
 /** One attribute (or one extent of a non-resident attribute). */
@@ -387,7 +388,9 @@ struct ntfs_stream_info {
 
 /**
  * @brief Enumerate a file's $DATA streams (one per stream, not per extent).
+ * @param file the file.
  * @param[in,out] cursor start at 0.
+ * @param[out] info the stream.
  * @return as ntfs_attr_next().
  */
 NTFS_API int ntfs_stream_next(ntfs_file *file, uint32_t *cursor, struct ntfs_stream_info *info);
@@ -407,9 +410,11 @@ NTFS_API int ntfs_stream_open(ntfs_file *file, const char *name, ntfs_stream **o
 
 /**
  * @brief Open any attribute by type and UTF-16 name (for tools).
+ * @param file the file (must stay open while the stream is).
  * @param type NTFS_AT_*.
  * @param name UTF-16 code units (host order), or NULL.
  * @param name_len units in @p name.
+ * @param[out] out the stream.
  * @return as ntfs_stream_open().
  */
 NTFS_API int ntfs_attr_open(ntfs_file *file, uint32_t type, const uint16_t *name, size_t name_len,
@@ -463,10 +468,10 @@ NTFS_API int ntfs_stream_map(ntfs_stream *stream, uint64_t vcn, struct ntfs_run 
 
 /** @name $FILE_NAME namespaces */
 /**@{*/
-#define NTFS_NAMESPACE_POSIX 0
-#define NTFS_NAMESPACE_WIN32 1
-#define NTFS_NAMESPACE_DOS 2
-#define NTFS_NAMESPACE_WIN32_DOS 3
+#define NTFS_NAMESPACE_POSIX 0     /**< Case-sensitive name (any Unicode but NUL and /). */
+#define NTFS_NAMESPACE_WIN32 1     /**< Win32 long name. */
+#define NTFS_NAMESPACE_DOS 2       /**< DOS 8.3 short name. */
+#define NTFS_NAMESPACE_WIN32_DOS 3 /**< A name valid as both Win32 and DOS. */
 /**@}*/
 
 /**

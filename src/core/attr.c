@@ -65,11 +65,12 @@ int ntfsi_attr_parse(const uint8_t *rec, uint32_t used, uint32_t off, struct ntf
 	a->resident = h[AH_NONRESIDENT] == 0;
 	if (a->resident) {
 		uint32_t voff;
-		if (len < AH_RES_SIZE)
+		if (len < AH_RES_SIZE || (a->name_len != 0 && name_off < AH_RES_SIZE))
 			return NTFS_ERR_CORRUPT_ATTR;
 		a->value_len = ntfsi_le32(h + AH_RES_VALUE_LEN);
 		voff = ntfsi_le16(h + AH_RES_VALUE_OFF);
-		if (!ntfsi_range_ok(len, voff, a->value_len))
+		/* The value follows the header. */
+		if (voff < AH_RES_SIZE || !ntfsi_range_ok(len, voff, a->value_len))
 			return NTFS_ERR_CORRUPT_ATTR;
 		a->value = h + voff;
 		a->lowest_vcn = a->highest_vcn = 0;
@@ -81,7 +82,7 @@ int ntfsi_attr_parse(const uint8_t *rec, uint32_t used, uint32_t off, struct ntf
 	}
 	{
 		uint32_t mp_off;
-		if (len < AH_NR_SIZE)
+		if (len < AH_NR_SIZE || (a->name_len != 0 && name_off < AH_NR_SIZE))
 			return NTFS_ERR_CORRUPT_ATTR;
 		a->lowest_vcn = ntfsi_le64(h + AH_NR_LOWEST_VCN);
 		a->highest_vcn = ntfsi_le64(h + AH_NR_HIGHEST_VCN);
@@ -101,7 +102,9 @@ int ntfsi_attr_parse(const uint8_t *rec, uint32_t used, uint32_t off, struct ntf
 		if (a->lowest_vcn == 0 &&
 		    (a->init_size > a->data_size || a->data_size > a->alloc_size))
 			return NTFS_ERR_CORRUPT_ATTR;
-		if (a->compression_unit != 0 && !(a->flags & NTFS_ATTR_FLAG_COMPRESSED))
+		/* Windows gives sparse attributes a compression unit too. */
+		if (a->compression_unit != 0 &&
+		    !(a->flags & (NTFS_ATTR_FLAG_COMPRESSED | NTFS_ATTR_FLAG_SPARSE)))
 			return NTFS_ERR_CORRUPT_ATTR;
 		a->mapping = h + mp_off;
 		a->mapping_len = len - mp_off;

@@ -2,7 +2,8 @@
  * Byte-level helpers: little-endian loads assembled byte by byte (safe on
  * big-endian cores and on cores that fault on unaligned loads), the one
  * overflow-safe range gateway, and the copy/zero loops the core uses in
- * place of the C library.
+ * place of the C library (struct assignment may compile to a memcpy call,
+ * so structs are copied with ntfsi_copy()).
  */
 #ifndef NTFS_BYTES_H
 #define NTFS_BYTES_H

@@ -236,7 +236,7 @@ int ntfs_stream_map(ntfs_stream *s, uint64_t vcn, struct ntfs_run *run)
 	if (s->resident || s->n_usable == 0)
 		return 0;
 	if (s->last.length != 0 && vcn >= s->last.vcn && vcn - s->last.vcn < s->last.length) {
-		*run = s->last;
+		ntfsi_copy(run, &s->last, sizeof *run);
 		return 1;
 	}
 	/* The last extent starting at or before vcn. */
@@ -265,7 +265,7 @@ int ntfs_stream_map(ntfs_stream *s, uint64_t vcn, struct ntfs_run *run)
 			return err;
 		}
 		if (vcn < run->vcn + run->length) {
-			s->last = *run;
+			ntfsi_copy(&s->last, run, sizeof *run);
 			return 1;
 		}
 	}

@@ -46,7 +46,7 @@ static int emit(struct range_builder *b)
 		vol->upcase = t;
 		vol->upcase_cap = cap;
 	}
-	vol->upcase[vol->upcase_count++] = b->r;
+	ntfsi_copy(&vol->upcase[vol->upcase_count++], &b->r, sizeof b->r);
 	return NTFS_OK;
 }
 

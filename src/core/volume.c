@@ -125,7 +125,7 @@ int ntfs_mount(const struct ntfs_config *cfg, ntfs_volume **out)
 	if (vol == NULL)
 		return NTFS_ERR_NOMEM;
 	ntfsi_zero(vol, sizeof *vol);
-	vol->cfg = *cfg;
+	ntfsi_copy(&vol->cfg, cfg, sizeof *cfg);
 	if (vol->cfg.read_align == 0)
 		vol->cfg.read_align = 512;
 	vol->bounce = ntfsi_alloc(vol, vol->cfg.read_align);

@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# Benchmarks: speed and memory of our tools against ntfs-3g's and The Sleuth
+# Kit's on the same volume. Needs root (it builds the volume with mkntfs and
+# fills it through an ntfs-3g FUSE mount), valgrind, ntfs-3g and sleuthkit.
+#
+#   bash bench/run.sh [BUILD_DIR]        # default: build
+#
+# Prints a Markdown report; bench/RESULTS.md holds the recorded one.
+# Set BENCH_WORK to keep the (large, sparse) image between runs.
+set -euo pipefail
+
+build=$(realpath "${1:-build}")
+work=${BENCH_WORK:-/tmp/ntfs-bench}
+img=$work/bench.img
+mnt=$work/mnt
+bin=$build/bin
+mkdir -p "$work" "$mnt"
+
+for t in mkntfs ntfs-3g ntfsls ntfscat fls icat valgrind python3; do
+	command -v "$t" >/dev/null || { echo "bench: $t is missing" >&2; exit 1; }
+done
+[ -x "$bin/ntfs-ls" ] || { echo "bench: build the tools first ($bin)" >&2; exit 1; }
+
+cleanup() { mountpoint -q "$mnt" && umount "$mnt" || true; }
+trap cleanup EXIT
+
+# --- the volume ---------------------------------------------------------------
+# 4 KiB clusters. /d100k: 100,000 empty files. /d20k: 20,000 files and
+# frag.bin, a file spread over thousands of runs (its $DATA spans extension
+# records). contig.bin: 256 MiB written in one go (a handful of runs).
+if [ ! -f "$work/done" ]; then
+	rm -f "$img"
+	truncate -s 1G "$img"
+	mkntfs -q -F -f -c 4096 -L bench "$img"
+	ntfs-3g "$img" "$mnt"
+	python3 - "$mnt" <<'EOF'
+import os, sys, random
+m = sys.argv[1]
+random.seed(7)
+for d, n in (("d100k", 100000), ("d20k", 20000)):
+    os.mkdir(os.path.join(m, d))
+    for i in range(n):
+        open(os.path.join(m, d, "file-%06d.txt" % i), "wb").close()
+with open(os.path.join(m, "contig.bin"), "wb") as f:
+    block = os.urandom(1 << 20)
+    for _ in range(256):
+        f.write(block)
+# Fragment free space: fill the volume with 16 KiB files, delete every
+# other one, then write one file that can only go into the holes.
+os.mkdir(os.path.join(m, "fill"))
+names = []
+chunk = os.urandom(16384)
+try:
+    while True:
+        p = os.path.join(m, "fill", "f%06d" % len(names))
+        with open(p, "wb") as f:
+            names.append(p)
+            f.write(chunk)
+except OSError:
+    pass
+for p in names[::2]:
+    os.unlink(p)
+with open(os.path.join(m, "d20k", "frag.bin"), "wb") as f:
+    for _ in range(3000):
+        f.write(os.urandom(16384))
+EOF
+	umount "$mnt"
+	touch "$work/done"
+fi
+
+# --- helpers -----------------------------------------------------------------
+# Best of three wall-clock runs, in seconds.
+best_of_3() {
+	python3 - "$@" <<'EOF'
+import subprocess, sys, time
+best = None
+for _ in range(3):
+    t = time.perf_counter()
+    r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    d = time.perf_counter() - t
+    best = d if best is None else min(best, d)
+print("%.3f%s" % (best, "" if r.returncode == 0 else " (exit %d)" % r.returncode))
+EOF
+}
+
+# Peak heap of a whole process (bytes), from valgrind massif.
+peak_heap() {
+	local out=$work/massif.out
+	valgrind --tool=massif --massif-out-file="$out" --pages-as-heap=no "$@" \
+		>/dev/null 2>&1 || true
+	python3 - "$out" <<'EOF'
+import sys, re
+peak = 0
+for line in open(sys.argv[1]):
+    m = re.match(r"mem_heap_B=(\d+)", line)
+    if m:
+        peak = max(peak, int(m.group(1)))
+print(peak)
+EOF
+}
+
+frag_rec=$(fls -p -r "$img" | awk -F'\t' '$2 == "d20k/frag.bin" { split($1, a, " "); sub(/:$/, "", a[2]); split(a[2], b, "-"); print b[1] }')
+runs=$("$bin/ntfs-info" "$img" /d20k/frag.bin | grep -c '^run:')
+
+echo "# Benchmarks"
+echo
+echo "Machine: $(nproc) cores, $(uname -m); $(date -u +%Y-%m-%d)."
+echo "Volume: 1 GiB, 4 KiB clusters; /d20k/frag.bin is 48 MiB in ${runs:-?} runs (ntfs-info)."
+echo
+echo "## Listing a 100,000-entry directory (best of 3, seconds)"
+echo
+echo "| tool | time |"
+echo "|---|---|"
+echo "| ntfs-ls IMAGE /d100k | $(best_of_3 "$bin/ntfs-ls" "$img" /d100k) |"
+echo "| ntfsls -p /d100k IMAGE | $(best_of_3 ntfsls -p /d100k "$img") |"
+d100k_rec=$(fls -p "$img" | awk -F'\t' '$2 == "d100k" { split($1, a, " "); sub(/:$/, "", a[2]); split(a[2], b, "-"); print b[1] }')
+echo "| fls IMAGE (d100k's record) | $(best_of_3 fls "$img" "$d100k_rec") |"
+echo
+echo "## Streaming a 256 MiB contiguous file from the page cache (best of 3, seconds)"
+echo
+# Where contig.bin starts, for the plain-read baseline (its first run).
+contig_lcn=$("$bin/ntfs-info" "$img" /contig.bin | awk '/^run:/ { print $4; exit }')
+contig_off=$((contig_lcn * 4096))
+echo "| tool | time |"
+echo "|---|---|"
+echo "| ntfs-cat IMAGE /contig.bin | $(best_of_3 "$bin/ntfs-cat" "$img" /contig.bin) |"
+echo "| ntfscat IMAGE /contig.bin | $(best_of_3 ntfscat "$img" /contig.bin) |"
+echo "| dd of the same bytes (plain file read, 1 MiB blocks) | $(best_of_3 dd if="$img" of=/dev/null bs=1M skip="$contig_off" count=256 iflag=skip_bytes) |"
+echo
+echo "## Memory: mount, look up /d20k/frag.bin, stream it"
+echo
+echo "Peak heap of the whole process, valgrind massif (bytes):"
+echo
+echo "| tool | peak heap |"
+echo "|---|---|"
+echo "| ntfs-cat IMAGE /d20k/frag.bin | $(peak_heap "$bin/ntfs-cat" "$img" /d20k/frag.bin) |"
+echo "| icat IMAGE $frag_rec | $(peak_heap icat "$img" "$frag_rec") |"
+echo "| ntfscat IMAGE /d20k/frag.bin | $(peak_heap ntfscat "$img" /d20k/frag.bin) |"
+echo
+lib=$(NTFS_STATS=1 "$bin/ntfs-cat" "$img" /d20k/frag.bin 2>&1 >/dev/null | sed -n 's/.*heap peak \([0-9]*\).*/\1/p')
+echo "Library heap alone (the POSIX adapter's count of what the core asked for): ${lib:-?} bytes."
+echo
+echo "## Listing with ntfs-ls: reads issued"
+echo
+echo '```'
+NTFS_STATS=1 "$bin/ntfs-ls" "$img" /d100k 2>&1 >/dev/null | tail -1
+echo '```'

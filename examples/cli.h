@@ -1,0 +1,77 @@
+/*
+ * Shared code of the command-line tools (ntfs-ls, ntfs-cat, ntfs-info):
+ * option handling, messages, mounting, time formatting.
+ */
+#ifndef NTFS_EXAMPLES_CLI_H
+#define NTFS_EXAMPLES_CLI_H
+
+#include <getopt.h>
+#include <stdint.h>
+
+#include <ntfs/ntfs.h>
+#include <ntfs/posix.h>
+
+#if defined(__GNUC__) || defined(__clang__)
+#define CLI_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
+#else
+#define CLI_PRINTF(fmt, args)
+#endif
+
+/* Exit statuses. */
+enum { CLI_EXIT_OK = 0, CLI_EXIT_FAIL = 1, CLI_EXIT_USAGE = 2 };
+
+/* getopt_long() values of the long-only options every tool takes. */
+enum { CLI_OPT_OFFSET = 0x100, CLI_OPT_VERSION };
+
+/* Put these first in each tool's option table; add "h" to its short options. */
+#define CLI_COMMON_OPTIONS                                        \
+	{ "offset", required_argument, NULL, CLI_OPT_OFFSET },    \
+	{ "help", no_argument, NULL, 'h' },                       \
+	{ "version", no_argument, NULL, CLI_OPT_VERSION }
+
+/* Tool name used in messages, set by cli_init(). */
+extern const char *cli_prog;
+/* Byte offset of the volume in the image (--offset). */
+extern uint64_t cli_offset;
+
+/* Remember the tool's name and its usage text (printed by --help). */
+void cli_init(const char *prog, const char *usage);
+
+/*
+ * Handle an option the tool itself does not know: --offset, --help,
+ * --version, or an error getopt_long() already reported. Exits unless the
+ * option was --offset.
+ */
+void cli_option(int opt, const char *arg);
+
+/* Print "PROG: MESSAGE" and the usage to stderr, and exit with status 2. */
+_Noreturn void cli_usage_error(const char *fmt, ...) CLI_PRINTF(1, 2);
+
+/* Exit with status 2 unless there are between min and max operands left. */
+void cli_operands(int argc, char **argv, int min, int max);
+
+/* "PROG: WHAT: ntfs_strerror(err)" on stderr. */
+void cli_error(const char *what, int err);
+
+/* "PROG: WHAT: MESSAGE" on stderr. */
+void cli_errorf(const char *what, const char *fmt, ...) CLI_PRINTF(2, 3);
+
+/*
+ * Open IMAGE at cli_offset and mount it; on failure print why and return
+ * nonzero with the device closed.
+ */
+int cli_mount(const char *image, struct ntfs_posix_dev *dev, ntfs_volume **vol);
+
+/* Unmount and close what cli_mount() opened. */
+void cli_unmount(struct ntfs_posix_dev *dev, ntfs_volume *vol);
+
+/* Flush stdout; turn a write error into status 1. Returns the exit status. */
+int cli_finish(int status);
+
+/* Enough for "YYYYY-MM-DD HH:MM:SS": 2^64 * 100 ns after 1601 is year 60056. */
+#define CLI_TIME_LEN 32
+
+/* Format an NTFS time (100 ns units since 1601-01-01 UTC) as UTC. */
+void cli_format_time(uint64_t ntfs_time, char buf[CLI_TIME_LEN]);
+
+#endif /* NTFS_EXAMPLES_CLI_H */

@@ -1,0 +1,385 @@
+/*
+ * ntfs-info: print the facts of an NTFS volume, or everything the library
+ * knows about one file: its metadata, attributes, streams and runs.
+ */
+#ifndef _POSIX_C_SOURCE
+#define _POSIX_C_SOURCE 200809L
+#endif
+
+#include "cli.h"
+
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char usage[] =
+	"Usage: ntfs-info [--offset BYTES] IMAGE [PATH]\n"
+	"Print the facts of the NTFS volume in IMAGE, or with PATH, the metadata,\n"
+	"attributes, streams and runs of that file.\n"
+	"\n"
+	"      --offset BYTES   the volume starts BYTES into IMAGE (decimal or 0x hex)\n"
+	"  -h, --help           print this help and exit\n"
+	"      --version        print the version and exit\n";
+
+static const char *attr_type_name(uint32_t type)
+{
+	switch (type) {
+	case NTFS_AT_STANDARD_INFORMATION:
+		return "$STANDARD_INFORMATION";
+	case NTFS_AT_ATTRIBUTE_LIST:
+		return "$ATTRIBUTE_LIST";
+	case NTFS_AT_FILE_NAME:
+		return "$FILE_NAME";
+	case NTFS_AT_OBJECT_ID:
+		return "$OBJECT_ID";
+	case NTFS_AT_SECURITY_DESCRIPTOR:
+		return "$SECURITY_DESCRIPTOR";
+	case NTFS_AT_VOLUME_NAME:
+		return "$VOLUME_NAME";
+	case NTFS_AT_VOLUME_INFORMATION:
+		return "$VOLUME_INFORMATION";
+	case NTFS_AT_DATA:
+		return "$DATA";
+	case NTFS_AT_INDEX_ROOT:
+		return "$INDEX_ROOT";
+	case NTFS_AT_INDEX_ALLOCATION:
+		return "$INDEX_ALLOCATION";
+	case NTFS_AT_BITMAP:
+		return "$BITMAP";
+	case NTFS_AT_REPARSE_POINT:
+		return "$REPARSE_POINT";
+	case NTFS_AT_EA_INFORMATION:
+		return "$EA_INFORMATION";
+	case NTFS_AT_EA:
+		return "$EA";
+	case NTFS_AT_LOGGED_UTILITY_STREAM:
+		return "$LOGGED_UTILITY_STREAM";
+	default:
+		return "unknown";
+	}
+}
+
+struct flag_name {
+	uint32_t bit;
+	const char *name;
+};
+
+/* $STANDARD_INFORMATION bits; those ntfs.h does not name are spelled out here. */
+static const struct flag_name file_flags[] = {
+	{ NTFS_FILE_ATTR_READONLY, "readonly" },
+	{ NTFS_FILE_ATTR_HIDDEN, "hidden" },
+	{ NTFS_FILE_ATTR_SYSTEM, "system" },
+	{ NTFS_FILE_ATTR_DIRECTORY, "directory" },
+	{ NTFS_FILE_ATTR_ARCHIVE, "archive" },
+	{ 0x00000080u, "normal" },
+	{ 0x00000100u, "temporary" },
+	{ NTFS_FILE_ATTR_SPARSE, "sparse" },
+	{ NTFS_FILE_ATTR_REPARSE, "reparse" },
+	{ NTFS_FILE_ATTR_COMPRESSED, "compressed" },
+	{ 0x00001000u, "offline" },
+	{ 0x00002000u, "not_content_indexed" },
+	{ NTFS_FILE_ATTR_ENCRYPTED, "encrypted" },
+	{ 0x10000000u, "directory_index" }, /* $FILE_NAME copies: has an $I30 index */
+	{ 0x20000000u, "view_index" },      /* has another index ($Secure, $Quota...) */
+	{ 0, NULL },
+};
+
+static const struct flag_name attr_flags[] = {
+	{ NTFS_ATTR_FLAG_COMPRESSED, "compressed" },
+	{ NTFS_ATTR_FLAG_ENCRYPTED, "encrypted" },
+	{ NTFS_ATTR_FLAG_SPARSE, "sparse" },
+	{ 0, NULL },
+};
+
+/* "0xHEX (name,name)": the raw value first, so unknown bits are never lost. */
+static void print_flags(uint32_t value, unsigned digits, const struct flag_name *names)
+{
+	const char *sep = " (";
+
+	printf("0x%0*" PRIX32, (int)digits, value);
+	for (; names->name != NULL; names++) {
+		if (value & names->bit) {
+			printf("%s%s", sep, names->name);
+			sep = ",";
+		}
+	}
+	if (sep[0] == ',')
+		putchar(')');
+}
+
+/* A name in double quotes; quotes, backslashes and control bytes escaped. */
+static void print_quoted(const char *s)
+{
+	putchar('"');
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			printf("\\%c", c);
+		else if (c < 0x20 || c == 0x7f)
+			printf("\\x%02x", c);
+		else
+			putchar(c);
+	}
+	putchar('"');
+}
+
+static void print_time(const char *key, uint64_t t)
+{
+	char buf[CLI_TIME_LEN];
+
+	cli_format_time(t, buf);
+	printf("%s: %s (%" PRIu64 ")\n", key, buf, t);
+}
+
+static int volume_facts(ntfs_volume *vol, const char *image)
+{
+	struct ntfs_volume_info vi;
+	uint64_t free_clusters;
+	int err, status = CLI_EXIT_OK;
+
+	err = ntfs_volume_info(vol, &vi);
+	if (err != NTFS_OK) {
+		cli_error(image, err);
+		return CLI_EXIT_FAIL;
+	}
+	printf("label: %s\n", vi.label);
+	printf("serial: %016" PRIX64 "\n", vi.serial);
+	printf("version: %u.%u\n", (unsigned)vi.major_version, (unsigned)vi.minor_version);
+	printf("dirty: %s\n", vi.dirty ? "yes" : "no");
+	printf("sector size: %" PRIu32 "\n", vi.sector_size);
+	printf("cluster size: %" PRIu32 "\n", vi.cluster_size);
+	printf("record size: %" PRIu32 "\n", vi.record_size);
+	printf("index block size: %" PRIu32 "\n", vi.index_block_size);
+	printf("total clusters: %" PRIu64 "\n", vi.total_clusters);
+	/* Counting reads all of $Bitmap; a failure still leaves the rest useful. */
+	err = ntfs_volume_free_clusters(vol, &free_clusters);
+	if (err == NTFS_OK) {
+		printf("free clusters: %" PRIu64 "\n", free_clusters);
+	} else {
+		cli_errorf(image, "free clusters: %s", ntfs_strerror(err));
+		status = CLI_EXIT_FAIL;
+	}
+	printf("MFT LCN: %" PRIu64 "\n", vi.mft_lcn);
+	printf("MFTMirr LCN: %" PRIu64 "\n", vi.mftmirr_lcn);
+	printf("MFT records: %" PRIu64 "\n", vi.mft_records);
+	return status;
+}
+
+static void file_facts(const struct ntfs_stat *st)
+{
+	printf("record: %" PRIu64 "\n", (uint64_t)NTFS_REF_RECORD(st->ref));
+	printf("sequence: %u\n", (unsigned)NTFS_REF_SEQUENCE(st->ref));
+	printf("link count: %u\n", (unsigned)st->link_count);
+	printf("type: %s\n", st->is_dir ? "directory" : "file");
+	print_time("creation time", st->creation_time);
+	print_time("modification time", st->modification_time);
+	print_time("MFT change time", st->mft_change_time);
+	print_time("access time", st->access_time);
+	printf("size: %" PRIu64 "\n", st->size);
+	printf("allocated size: %" PRIu64 "\n", st->allocated_size);
+	printf("initialized size: %" PRIu64 "\n", st->initialized_size);
+	fputs("file attributes: ", stdout);
+	print_flags(st->attributes, 8, file_flags);
+	putchar('\n');
+}
+
+/* One line per attribute extent, as ntfs_attr_next() yields them. */
+static int list_attributes(ntfs_file *file, const char *path)
+{
+	struct ntfs_attr_info ai;
+	uint32_t cursor = 0;
+	int status = CLI_EXIT_OK;
+	int r;
+
+	while ((r = ntfs_attr_next(file, &cursor, &ai)) != 0) {
+		if (r == NTFS_ERR_NAME) {
+			/* The cursor moved on: note the bad one and go on. */
+			cli_errorf(path, "attribute 0x%" PRIX32 " in record %" PRIu64 ": %s",
+				   ai.type, ai.record, ntfs_strerror(r));
+			status = CLI_EXIT_FAIL;
+			continue;
+		}
+		if (r < 0) {
+			cli_errorf(path, "attributes: %s", ntfs_strerror(r));
+			return CLI_EXIT_FAIL;
+		}
+		printf("attribute: %s (0x%" PRIX32 ") name=", attr_type_name(ai.type), ai.type);
+		print_quoted(ai.name);
+		printf(" id=%u record=%" PRIu64 " flags=", (unsigned)ai.id, ai.record);
+		print_flags(ai.flags, 4, attr_flags);
+		if (ai.resident) {
+			printf(" resident size=%" PRIu64 "\n", ai.size);
+			continue;
+		}
+		printf(" non-resident vcn=%" PRIu64 "-%" PRIu64, ai.lowest_vcn, ai.highest_vcn);
+		/* Only the first extent carries the sizes. */
+		if (ai.lowest_vcn == 0)
+			printf(" size=%" PRIu64 " allocated=%" PRIu64 " initialized=%" PRIu64
+			       " compression_unit=%u",
+			       ai.size, ai.allocated_size, ai.initialized_size,
+			       (unsigned)ai.compression_unit);
+		putchar('\n');
+	}
+	return status;
+}
+
+static int list_streams(ntfs_file *file, const char *path)
+{
+	struct ntfs_stream_info si;
+	uint32_t cursor = 0;
+	int status = CLI_EXIT_OK;
+	int r;
+
+	while ((r = ntfs_stream_next(file, &cursor, &si)) != 0) {
+		if (r == NTFS_ERR_NAME) {
+			cli_errorf(path, "stream: %s", ntfs_strerror(r));
+			status = CLI_EXIT_FAIL;
+			continue;
+		}
+		if (r < 0) {
+			cli_errorf(path, "streams: %s", ntfs_strerror(r));
+			return CLI_EXIT_FAIL;
+		}
+		fputs("stream: ", stdout);
+		print_quoted(si.name);
+		printf(" %s size=%" PRIu64 " allocated=%" PRIu64 " initialized=%" PRIu64
+		       " flags=",
+		       si.resident ? "resident" : "non-resident", si.size, si.allocated_size,
+		       si.initialized_size);
+		print_flags(si.flags, 4, attr_flags);
+		putchar('\n');
+	}
+	return status;
+}
+
+/*
+ * Print the runs of one stream, from VCN 0 on. A hostile runlist must not
+ * make this loop forever: every run must contain the VCN asked for and end
+ * past it, and the walk stops at the stream's allocated clusters.
+ */
+static int list_runs(ntfs_stream *stream, const struct ntfs_stream_info *si,
+		     uint32_t cluster_size, const char *what)
+{
+	uint64_t clusters, vcn = 0;
+	struct ntfs_run run;
+	int r;
+
+	if (cluster_size == 0)
+		return CLI_EXIT_FAIL;
+	clusters = si->allocated_size / cluster_size + (si->allocated_size % cluster_size != 0);
+	while (vcn < clusters) {
+		r = ntfs_stream_map(stream, vcn, &run);
+		if (r == 0)
+			return CLI_EXIT_OK;
+		if (r < 0) {
+			cli_errorf(what, "run at VCN %" PRIu64 ": %s", vcn, ntfs_strerror(r));
+			return CLI_EXIT_FAIL;
+		}
+		if (run.length == 0 || run.vcn > vcn || run.length > UINT64_MAX - run.vcn ||
+		    run.vcn + run.length <= vcn) {
+			cli_errorf(what, "run at VCN %" PRIu64 " does not cover it", vcn);
+			return CLI_EXIT_FAIL;
+		}
+		fputs("run: ", stdout);
+		print_quoted(si->name);
+		if (run.lcn == NTFS_LCN_HOLE)
+			printf(" %" PRIu64 " hole %" PRIu64 "\n", run.vcn, run.length);
+		else
+			printf(" %" PRIu64 " %" PRIu64 " %" PRIu64 "\n", run.vcn, run.lcn,
+			       run.length);
+		vcn = run.vcn + run.length;
+	}
+	/* Runs past the allocation are not printed, but they are worth a word. */
+	if (ntfs_stream_map(stream, vcn, &run) == 1) {
+		cli_errorf(what, "runs go on past the allocated size (VCN %" PRIu64 ")", vcn);
+		return CLI_EXIT_FAIL;
+	}
+	return CLI_EXIT_OK;
+}
+
+static int list_all_runs(ntfs_file *file, const char *path, uint32_t cluster_size)
+{
+	struct ntfs_stream_info si;
+	uint32_t cursor = 0;
+	int status = CLI_EXIT_OK;
+	int r;
+
+	/* Errors of ntfs_stream_next() were reported by list_streams(). */
+	while ((r = ntfs_stream_next(file, &cursor, &si)) == 1 || r == NTFS_ERR_NAME) {
+		char what[4096];
+		ntfs_stream *stream;
+		int err;
+
+		if (r != 1 || si.resident)
+			continue;
+		snprintf(what, sizeof(what), "%s%s%s", path, si.name[0] ? ":" : "", si.name);
+		err = ntfs_stream_open(file, si.name, &stream);
+		if (err != NTFS_OK) {
+			cli_error(what, err);
+			status = CLI_EXIT_FAIL;
+			continue;
+		}
+		if (list_runs(stream, &si, cluster_size, what) != CLI_EXIT_OK)
+			status = CLI_EXIT_FAIL;
+		ntfs_stream_close(stream);
+	}
+	return status;
+}
+
+static int file_info(ntfs_volume *vol, const char *path)
+{
+	struct ntfs_volume_info vi;
+	struct ntfs_stat st;
+	ntfs_file *file;
+	int err, status = CLI_EXIT_OK;
+
+	err = ntfs_volume_info(vol, &vi);
+	if (err == NTFS_OK)
+		err = ntfs_path_open(vol, path, &file);
+	if (err != NTFS_OK) {
+		cli_error(path, err);
+		return CLI_EXIT_FAIL;
+	}
+	err = ntfs_file_stat(file, &st);
+	if (err == NTFS_OK) {
+		file_facts(&st);
+	} else {
+		cli_error(path, err);
+		status = CLI_EXIT_FAIL;
+	}
+	if (list_attributes(file, path) != CLI_EXIT_OK)
+		status = CLI_EXIT_FAIL;
+	if (list_streams(file, path) != CLI_EXIT_OK)
+		status = CLI_EXIT_FAIL;
+	if (list_all_runs(file, path, vi.cluster_size) != CLI_EXIT_OK)
+		status = CLI_EXIT_FAIL;
+	ntfs_file_close(file);
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		CLI_COMMON_OPTIONS,
+		{ NULL, 0, NULL, 0 },
+	};
+	struct ntfs_posix_dev dev;
+	ntfs_volume *vol;
+	int opt, status;
+
+	cli_init("ntfs-info", usage);
+	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1)
+		cli_option(opt, optarg);
+	cli_operands(argc, argv, 1, 2);
+
+	if (cli_mount(argv[optind], &dev, &vol) != NTFS_OK)
+		return CLI_EXIT_FAIL;
+	if (optind + 1 < argc)
+		status = file_info(vol, argv[optind + 1]);
+	else
+		status = volume_facts(vol, argv[optind]);
+	cli_unmount(&dev, vol);
+	return cli_finish(status);
+}
