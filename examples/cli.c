@@ -9,6 +9,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -144,6 +145,12 @@ int cli_mount(const char *image, struct ntfs_posix_dev *dev, ntfs_volume **vol)
 void cli_unmount(struct ntfs_posix_dev *dev, ntfs_volume *vol)
 {
 	ntfs_unmount(vol);
+	/* NTFS_STATS=1: what the library cost, for bench/run.sh and docs. */
+	if (getenv("NTFS_STATS") != NULL)
+		fprintf(stderr,
+			"%s: stats: heap peak %zu bytes, %zu still held, %" PRIu64
+			" reads, %" PRIu64 " bytes read\n",
+			cli_prog, dev->heap_peak, dev->heap_in_use, dev->reads, dev->bytes_read);
 	ntfs_posix_close(dev);
 }
 

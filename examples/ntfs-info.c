@@ -193,7 +193,12 @@ static int list_attributes(ntfs_file *file, const char *path)
 	int status = CLI_EXIT_OK;
 	int r;
 
-	while ((r = ntfs_attr_next(file, &cursor, &ai)) != 0) {
+	for (;;) {
+		/* Zeroed so a NAME error, whose fields ntfs.h does not promise, prints 0s. */
+		memset(&ai, 0, sizeof(ai));
+		r = ntfs_attr_next(file, &cursor, &ai);
+		if (r == 0)
+			break;
 		if (r == NTFS_ERR_NAME) {
 			/* The cursor moved on: note the bad one and go on. */
 			cli_errorf(path, "attribute 0x%" PRIX32 " in record %" PRIu64 ": %s",

@@ -241,7 +241,7 @@ static void descend(struct walk *w, ntfs_file *file, uint64_t record, size_t pat
 	}
 	/* Keep every printed path short enough for ntfs_path_open(). */
 	if (top->components + 1 >= NTFS_MAX_PATH_DEPTH) {
-		cli_errorf(w->path, "not descending: more than %d path components",
+		cli_errorf(w->path, "not descending: entries would be deeper than %d components",
 			   NTFS_MAX_PATH_DEPTH);
 		goto fail;
 	}

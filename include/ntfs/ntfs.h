@@ -22,7 +22,8 @@
  *   through ::ntfs_config::free. Nothing is global. A caller with no heap
  *   can hand in a static buffer through ::ntfs_arena.
  * - **NULL.** Output pointers must not be NULL. Close/unmount functions
- *   accept NULL and do nothing.
+ *   accept NULL and do nothing. A function that fails leaves its `*out`
+ *   unchanged.
  * - **Lifetime.** Close every directory, stream and file opened from a
  *   volume before unmounting it; close a file's streams and directory
  *   cursors before the file.
@@ -243,7 +244,7 @@ NTFS_API int ntfs_volume_free_clusters(ntfs_volume *vol, uint64_t *free_clusters
 /** Record number of the root directory. */
 #define NTFS_ROOT_RECORD 5u
 /** Record number part of a file reference. */
-#define NTFS_REF_RECORD(ref) (0x0000FFFFFFFFFFFFull & (ref))
+#define NTFS_REF_RECORD(ref) ((uint64_t)((ref) & UINT64_C(0x0000FFFFFFFFFFFF)))
 /** Sequence number part of a file reference. */
 #define NTFS_REF_SEQUENCE(ref) ((uint16_t)((ref) >> 48))
 /**@}*/

@@ -33,7 +33,7 @@ struct ntfs_posix_dev {
  */
 NTFS_API int ntfs_posix_open(struct ntfs_posix_dev *dev, const char *path, uint64_t offset);
 
-/** @brief Close the device. */
+/** @brief Close the device. Safe to call again on a closed device. */
 NTFS_API void ntfs_posix_close(struct ntfs_posix_dev *dev);
 
 /**

@@ -278,7 +278,10 @@ int ntfs_stream_read(ntfs_stream *s, uint64_t offset, void *buf, size_t len, siz
 	uint64_t done = 0;
 
 	*nread = 0;
-	if (s->flags & (NTFS_ATTR_FLAG_COMPRESSED | NTFS_ATTR_FLAG_ENCRYPTED))
+	/* A resident value is never compressed, even when the attribute says so
+	 * (small files in compressed directories). */
+	if ((s->flags & NTFS_ATTR_FLAG_ENCRYPTED) ||
+	    (!s->resident && (s->flags & NTFS_ATTR_FLAG_COMPRESSED)))
 		return NTFS_ERR_UNSUPPORTED;
 	if (offset >= s->size)
 		return NTFS_OK;
