@@ -7,9 +7,10 @@
  *
  * The walk uses an explicit stack of at most NTFS_MAX_INDEX_DEPTH levels and
  * one block buffer; a parent block is read again when the walk climbs back
- * to it. Each block may be entered once per walk, so a disk that makes a
- * cycle or a shared subtree is caught after at most "blocks in the
- * allocation" steps.
+ * to it. A walk may enter at most "blocks in the allocation" subnodes, so a
+ * cycle ends in linear time; and keys must come out in strictly increasing
+ * order (a seek: inside the bounds of the subtree it enters), so a subnode
+ * pointer aimed at the wrong block is caught rather than listed.
  */
 #include "internal.h"
 
@@ -139,6 +140,7 @@ void ntfsi_index_rewind(struct ntfsi_index *idx)
 	idx->bitmap_win_off = UINT64_MAX;
 	idx->bitmap_win_len = 0;
 	idx->err = NTFS_OK;
+	idx->have_prev = false;
 }
 
 static int bitmap_test(struct ntfsi_index *idx, uint64_t block)
@@ -265,6 +267,21 @@ static int descend(struct ntfsi_index *idx, const struct ntfsi_index_entry *e)
 	return NTFS_OK;
 }
 
+/* Check that @e sorts after the previous entry, and make it the previous. */
+static int remember(struct ntfsi_index *idx, const struct ntfsi_index_entry *e)
+{
+	const uint8_t *name = e->key + NTFSI_FN_NAME;
+	uint8_t i, n = e->key[NTFSI_FN_NAME_LEN];
+
+	if (idx->have_prev && ntfsi_collate_full(idx->vol, name, n, idx->prev, idx->prev_len) <= 0)
+		return NTFS_ERR_CORRUPT_INDEX;
+	for (i = 0; i < n; i++)
+		idx->prev[i] = ntfsi_le16(name + 2 * i);
+	idx->prev_len = n;
+	idx->have_prev = true;
+	return 1;
+}
+
 static int index_step(struct ntfsi_index *idx, struct ntfsi_index_entry *e)
 {
 	for (;;) {
@@ -293,7 +310,7 @@ static int index_step(struct ntfsi_index *idx, struct ntfsi_index_entry *e)
 		}
 		lv->pos += e->length;
 		lv->descended = false;
-		return 1;
+		return remember(idx, e);
 	}
 }
 
@@ -311,6 +328,13 @@ int ntfsi_index_next(struct ntfsi_index *idx, struct ntfsi_index_entry *e)
 
 int ntfsi_index_seek(struct ntfsi_index *idx, const uint16_t *name, size_t len)
 {
+	/* The keys of the subtree being entered lie strictly between lo (the
+	 * entry before the one descended through) and hi (that entry). They
+	 * live in the index's prev buffer and in hi_key. */
+	uint16_t hi_key[NTFS_NAME_MAX_UTF16];
+	uint8_t hi_len = 0;
+	bool has_hi = false;
+
 	ntfsi_index_rewind(idx);
 	for (;;) {
 		struct ntfsi_index_level *lv = &idx->stack[idx->depth - 1];
@@ -321,20 +345,38 @@ int ntfsi_index_seek(struct ntfsi_index *idx, const uint16_t *name, size_t len)
 
 		/* Entries are at least IE_KEY bytes, so this scan ends. */
 		while (err == NTFS_OK && (err = entry_at(node, used, lv->pos, &e)) == NTFS_OK) {
+			const uint8_t *k;
+			uint8_t n;
 			if (e.flags & NTFSI_IE_END)
 				break;
-			if (ntfsi_collate_name(idx->vol, e.key + NTFSI_FN_NAME, e.key[NTFSI_FN_NAME_LEN],
-					       name, len) >= 0)
+			k = e.key + NTFSI_FN_NAME;
+			n = e.key[NTFSI_FN_NAME_LEN];
+			if ((idx->have_prev &&
+			     ntfsi_collate_full(idx->vol, k, n, idx->prev, idx->prev_len) <= 0) ||
+			    (has_hi && ntfsi_collate_full(idx->vol, k, n, hi_key, hi_len) >= 0)) {
+				err = NTFS_ERR_CORRUPT_INDEX;
 				break;
+			}
+			if (ntfsi_collate_name(idx->vol, k, n, name, len) >= 0) {
+				for (uint8_t i = 0; i < n; i++)
+					hi_key[i] = ntfsi_le16(k + 2 * i);
+				hi_len = n;
+				has_hi = true;
+				break;
+			}
+			err = remember(idx, &e) == 1 ? NTFS_OK : NTFS_ERR_CORRUPT_INDEX;
 			lv->pos += e.length;
 		}
 		if (err == NTFS_OK && (e.flags & NTFSI_IE_HAS_SUB))
 			err = descend(idx, &e);
 		else if (err == NTFS_OK)
-			return NTFS_OK;
+			break;
 		if (err) {
 			idx->err = err;
 			return err;
 		}
 	}
+	/* The walk goes on from the lower bound: no entry before it counts. */
+	idx->have_prev = false;
+	return NTFS_OK;
 }

@@ -240,6 +240,10 @@ uint16_t ntfsi_upcase(const ntfs_volume *vol, uint16_t c);
 /* Collate two names as NTFS's COLLATION_FILE_NAME does (upcased). */
 int ntfsi_collate_name(const ntfs_volume *vol, const uint8_t *le, size_t le_len,
 		       const uint16_t *name, size_t len);
+/* The full index order: upcased, then (names equal but for case, possible in
+ * the POSIX namespace) by code unit. */
+int ntfsi_collate_full(const ntfs_volume *vol, const uint8_t *le, size_t le_len,
+		       const uint16_t *name, size_t len);
 
 /* ---- index.c ------------------------------------------------------------ */
 
@@ -283,6 +287,11 @@ struct ntfsi_index {
 	struct ntfsi_index_level stack[NTFS_MAX_INDEX_DEPTH];
 	uint32_t depth;
 	int err;                 /* sticky */
+	/* Keys must come out strictly increasing: the last one emitted. A
+	 * subtree entered twice, or in the wrong place, breaks the order. */
+	bool have_prev;
+	uint8_t prev_len;
+	uint16_t prev[NTFS_NAME_MAX_UTF16];
 };
 
 int ntfsi_index_open(ntfs_file *file, struct ntfsi_index *idx);

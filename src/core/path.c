@@ -45,6 +45,11 @@ int ntfs_path_open(ntfs_volume *vol, const char *path, ntfs_file **out)
 			err = NTFS_ERR_LIMIT;
 			break;
 		}
+		/* Even "." and ".." need a directory to be in. */
+		if (!(cur->rec_flags & NTFSI_REC_FLAG_DIRECTORY)) {
+			err = NTFS_ERR_NOT_DIR;
+			break;
+		}
 		if (len == 1 && name[0] == '.')
 			continue;
 		if (len == 2 && name[0] == '.' && name[1] == '.') {

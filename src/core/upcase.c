@@ -154,3 +154,19 @@ int ntfsi_collate_name(const ntfs_volume *vol, const uint8_t *le, size_t le_len,
 	}
 	return le_len < len ? -1 : le_len > len;
 }
+
+int ntfsi_collate_full(const ntfs_volume *vol, const uint8_t *le, size_t le_len,
+		       const uint16_t *name, size_t len)
+{
+	int c = ntfsi_collate_name(vol, le, le_len, name, len);
+	size_t i, n = le_len < len ? le_len : len;
+
+	if (c != 0)
+		return c;
+	for (i = 0; i < n; i++) {
+		uint16_t a = ntfsi_le16(le + 2 * i);
+		if (a != name[i])
+			return a < name[i] ? -1 : 1;
+	}
+	return le_len < len ? -1 : le_len > len;
+}

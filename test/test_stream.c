@@ -1,0 +1,560 @@
+/*
+ * Streams: contents against ntfscat, sizes, flags and runs against
+ * ntfsinfo -v, inode numbers against ifind, stream names against istat.
+ * The files come from each image's manifest (written when the images were
+ * made); every expected value comes from the tools at test time.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <ntfs/ntfs.h>
+
+#include "image.h"
+#include "memdev.h"
+
+static const char *const images[] = {
+        "ntfs-c512", "ntfs-c4k", "ntfs-c64k", "ntfs-c2m", "ntfs-s4k", "ntfs-frag", "ntfs-mftlist",
+};
+
+#define RANDOM_READS 150
+#define MAX_ENTRIES 64 /* manifest entries checked per image */
+
+/* Equality with the entry named in the message. */
+#define CHECK_EQ(a, b)                                                                             \
+	do {                                                                                       \
+		unsigned long long a_ = (a), b_ = (b);                                             \
+		if (a_ != b_)                                                                      \
+			fail_msg("%s: %s = %llu, but %s = %llu", what, #a, a_, #b, b_);            \
+	} while (0)
+
+struct entry {
+	uint64_t inode;
+	uint64_t size;
+	char path[1100];  /* without the stream */
+	char stream[256]; /* "" for the unnamed stream */
+};
+
+/* Read the image's manifest: "kind inode size sha256 data path[:stream]". */
+static size_t read_manifest(const char *name, struct entry *out, size_t max)
+{
+	char file[1200], line[2048];
+	const char *dir = getenv("NTFS_TEST_IMAGES_DIR");
+	FILE *f;
+	size_t n = 0, total = 0, fill = 0;
+
+	snprintf(file, sizeof file, "%s/%s.manifest", dir ? dir : NTFS_TEST_IMAGES_DIR, name);
+	f = fopen(file, "r");
+	if (f == NULL)
+		fail_msg("manifest %s is missing", file);
+	while (fgets(line, sizeof line, f) != NULL && n < max) {
+		char kind[16], sha[80], res[32], path[1024];
+		unsigned long long ino, size;
+		char *colon;
+		size_t len = strlen(line);
+		if (line[0] == '#')
+			continue;
+		if (len > 0 && line[len - 1] == '\n')
+			line[--len] = '\0';
+		if (sscanf(line, "%15[^\t]\t%llu\t%llu\t%79[^\t]\t%31[^\t]\t%1023[^\n]", kind, &ino,
+		           &size, sha, res, path) != 6)
+			fail_msg("%s: bad line '%s'", file, line);
+		total++;
+		/* Thousands of identical filler files: a few are enough. */
+		if (strncmp(path, "fill/", 5) == 0 && fill++ % 500 != 0)
+			continue;
+		memset(&out[n], 0, sizeof out[n]);
+		out[n].inode = ino;
+		out[n].size = size;
+		colon = strcmp(kind, "stream") == 0 ? strrchr(path, ':') : NULL;
+		if (colon != NULL) {
+			snprintf(out[n].stream, sizeof out[n].stream, "%s", colon + 1);
+			*colon = '\0';
+		}
+		out[n].path[0] = '/';
+		memcpy(out[n].path + 1, path, strlen(path) + 1);
+		n++;
+	}
+	fclose(f);
+	assert_true(total > 0);
+	return n;
+}
+
+static uint8_t *ntfscat(const struct timage *img, const struct entry *e, size_t *len)
+{
+	char ino[32];
+	const char *plain[] = {"ntfscat", "-i", ino, img->path, NULL};
+	const char *named[] = {"ntfscat", "-a", "0x80",    "-n", e->stream,
+	                       "-i",      ino,  img->path, NULL};
+
+	snprintf(ino, sizeof ino, "%llu", (unsigned long long)e->inode);
+	return (uint8_t *)tool_must(e->stream[0] ? named : plain, len);
+}
+
+static uint64_t ifind(const struct timage *img, const char *path)
+{
+	const char *argv[] = {"ifind", "-n", path, img->path, NULL};
+	char *out = tool_must(argv, NULL);
+	uint64_t ino = strtoull(out, NULL, 10);
+
+	free(out);
+	return ino;
+}
+
+static void read_all(ntfs_stream *s, uint8_t *buf, uint64_t size)
+{
+	size_t got;
+
+	assert_int_equal(ntfs_stream_read(s, 0, buf, (size_t)size + 1000, &got), NTFS_OK);
+	assert_int_equal(got, size);
+}
+
+/* Read [off, off + len) and compare with the reference. */
+static void check_range(ntfs_stream *s, const uint8_t *want, uint64_t size, uint64_t off,
+                        size_t len, uint8_t *buf, const char *what)
+{
+	size_t got = 12345,
+	       expect = off >= size ? 0 : (size_t)(size - off < len ? size - off : len);
+	int err;
+
+	memset(buf, 0x5A, len + 16);
+	err = ntfs_stream_read(s, off, buf, len, &got);
+	if (err)
+		fail_msg("%s: read %zu at %llu: %s", what, len, (unsigned long long)off,
+		         ntfs_strerror(err));
+	if (got != expect)
+		fail_msg("%s: read %zu at %llu gave %zu bytes, want %zu", what, len,
+		         (unsigned long long)off, got, expect);
+	if (memcmp(buf, want + (expect ? off : 0), expect) != 0)
+		fail_msg("%s: read %zu at %llu: bytes differ from ntfscat", what, len,
+		         (unsigned long long)off);
+	/* Nothing past what was reported. */
+	for (size_t i = expect; i < len + 16 && i < expect + 16; i++)
+		if (buf[i] != 0x5A)
+			fail_msg("%s: read %zu at %llu wrote past the %zu bytes it reported", what,
+			         len, (unsigned long long)off, expect);
+}
+
+static void check_runs(ntfs_stream *s, const struct xattr *x, uint32_t cluster, const char *what)
+{
+	size_t n = 0, cap = 64, m;
+	struct xrun *ours = malloc(cap * sizeof *ours), *theirs;
+	struct ntfs_run run;
+	uint64_t vcn = 0;
+	int r;
+
+	assert_non_null(ours);
+	while ((r = ntfs_stream_map(s, vcn, &run)) == 1) {
+		if (run.vcn > vcn || run.vcn + run.length <= vcn)
+			fail_msg("%s: map(%llu) gave run %llu+%llu", what, (unsigned long long)vcn,
+			         (unsigned long long)run.vcn, (unsigned long long)run.length);
+		if (n == cap) {
+			cap *= 2;
+			ours = realloc(ours, cap * sizeof *ours);
+			assert_non_null(ours);
+		}
+		ours[n].vcn = run.vcn;
+		ours[n].lcn = run.lcn;
+		ours[n].len = run.length;
+		n++;
+		vcn = run.vcn + run.length;
+	}
+	if (r < 0)
+		fail_msg("%s: map(%llu): %s", what, (unsigned long long)vcn, ntfs_strerror(r));
+	n = xrun_normalize(ours, n);
+	theirs = malloc((x->nruns + 1) * sizeof *theirs);
+	assert_non_null(theirs);
+	if (x->nruns > 0)
+		memcpy(theirs, x->runs, x->nruns * sizeof *theirs);
+	m = xrun_normalize(theirs, x->nruns);
+	if (n != m)
+		fail_msg("%s: %zu runs, ntfsinfo has %zu", what, n, m);
+	for (size_t i = 0; i < n; i++)
+		if (ours[i].vcn != theirs[i].vcn || ours[i].lcn != theirs[i].lcn ||
+		    ours[i].len != theirs[i].len)
+			fail_msg("%s: run %zu: %llu/%lld/%llu, ntfsinfo %llu/%lld/%llu", what, i,
+			         (unsigned long long)ours[i].vcn, (long long)ours[i].lcn,
+			         (unsigned long long)ours[i].len, (unsigned long long)theirs[i].vcn,
+			         (long long)theirs[i].lcn, (unsigned long long)theirs[i].len);
+	/* The runs cover the allocation. */
+	if (n > 0)
+		assert_int_equal((ours[n - 1].vcn + ours[n - 1].len) * cluster, x->alloc);
+	/* Mapping again in the middle of each run gives the same run. */
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(ntfs_stream_map(s, ours[i].vcn + ours[i].len / 2, &run), 1);
+		assert_true(run.vcn <= ours[i].vcn + ours[i].len / 2);
+	}
+	assert_int_equal(ntfs_stream_map(s, vcn, &run), 0);
+	assert_int_equal(ntfs_stream_map(s, UINT64_MAX / 2, &run), 0);
+	free(ours);
+	free(theirs);
+}
+
+struct counts {
+	size_t streams, holes, sparse, beyond_init, compressed, multi_extent, boundaries;
+	size_t resident_compressed;
+};
+
+static void check_entry(const struct timage *img, ntfs_volume *vol, uint32_t cluster,
+                        const struct entry *e, uint64_t *seed, struct counts *c)
+{
+	char what[1400];
+	struct xattrs xa;
+	const struct xattr *x;
+	struct ntfs_stat st;
+	struct ntfs_stream_info si;
+	ntfs_file *f;
+	ntfs_stream *s;
+	uint8_t *want, *buf;
+	size_t want_len;
+	uint32_t cursor = 0;
+	bool listed = false;
+	int err, r;
+
+	snprintf(what, sizeof what, "%s:%s%s%s", img->name, e->path, e->stream[0] ? ":" : "",
+	         e->stream);
+	err = ntfs_path_open(vol, e->path, &f);
+	if (err)
+		fail_msg("%s: ntfs_path_open: %s", what, ntfs_strerror(err));
+	assert_int_equal(ntfs_file_stat(f, &st), NTFS_OK);
+	if (NTFS_REF_RECORD(st.ref) != e->inode)
+		fail_msg("%s: record %llu, manifest says %llu", what,
+		         (unsigned long long)NTFS_REF_RECORD(st.ref), (unsigned long long)e->inode);
+	tool_attrs(img->path, e->inode, &xa);
+	x = xattr_find(&xa, NTFS_AT_DATA, e->stream);
+	if (x == NULL)
+		fail_msg("%s: ntfsinfo shows no such $DATA attribute", what);
+
+	/* ntfs_stream_next lists it with ntfsinfo's sizes and flags. */
+	while ((r = ntfs_stream_next(f, &cursor, &si)) == 1) {
+		if (strcmp(si.name, e->stream) != 0)
+			continue;
+		assert_false(listed);
+		listed = true;
+		CHECK_EQ(si.size, x->size);
+		CHECK_EQ(si.allocated_size, x->alloc);
+		CHECK_EQ(si.initialized_size, x->init);
+		CHECK_EQ(si.flags, x->flags);
+		CHECK_EQ(si.resident, x->resident);
+	}
+	assert_int_equal(r, 0);
+	if (!listed)
+		fail_msg("%s: not listed by ntfs_stream_next", what);
+	if (e->stream[0] == '\0') {
+		CHECK_EQ(st.size, x->size);
+		CHECK_EQ(st.allocated_size, x->alloc);
+		CHECK_EQ(st.initialized_size, x->init);
+	}
+
+	err = ntfs_stream_open(f, e->stream, &s);
+	if (err)
+		fail_msg("%s: ntfs_stream_open: %s", what, ntfs_strerror(err));
+	CHECK_EQ(ntfs_stream_size(s), x->size);
+	CHECK_EQ(x->size, e->size);
+	c->streams++;
+	if (!x->resident)
+		check_runs(s, x, cluster, what);
+	if (x->extents > 1)
+		c->multi_extent++;
+
+	buf = malloc((size_t)x->size + 70100 + cluster);
+	assert_non_null(buf);
+	/* Encrypted values, and compressed non-resident ones (LZNT1), are not
+	 * read by design: the read must say so rather than return garbage. A
+	 * resident value is never compressed, whatever the flag says. */
+	if ((x->flags & NTFS_ATTR_FLAG_ENCRYPTED) ||
+	    (!x->resident && (x->flags & NTFS_ATTR_FLAG_COMPRESSED))) {
+		size_t got = 1;
+		if (x->size > 0)
+			assert_int_equal(ntfs_stream_read(s, 0, buf, 16, &got),
+			                 NTFS_ERR_UNSUPPORTED);
+		c->compressed++;
+		goto out;
+	}
+	if (x->flags & NTFS_ATTR_FLAG_COMPRESSED)
+		c->resident_compressed++;
+	want = ntfscat(img, e, &want_len);
+	if (want_len != x->size)
+		fail_msg("%s: ntfscat gave %zu bytes, size %llu", what, want_len,
+		         (unsigned long long)x->size);
+	read_all(s, buf, x->size);
+	if (memcmp(buf, want, want_len) != 0)
+		fail_msg("%s: content differs from ntfscat", what);
+
+	/* Random (offset, length), most unaligned; some past the end. */
+	for (int i = 0; i < (x->size > 0 ? RANDOM_READS : 4); i++) {
+		uint64_t r1 = trand(seed), r2 = trand(seed);
+		uint64_t off = x->size ? r1 % (x->size + 64) : r1 % 64;
+		size_t len = (size_t)(i % 3 == 0 ? r2 % 70000 : r2 % 1500);
+		check_range(s, want, x->size, off, len, buf, what);
+	}
+	/* At and past the end: nothing. */
+	check_range(s, want, x->size, x->size, 100, buf, what);
+	check_range(s, want, x->size, x->size + 1, 100, buf, what);
+	check_range(s, want, x->size, UINT64_MAX - 10, 100, buf, what);
+	if (x->size > 0)
+		check_range(s, want, x->size, x->size - 1, 100, buf, what);
+	check_range(s, want, x->size, 0, 0, buf, what);
+
+	/* Around every run boundary, and through each hole. */
+	for (size_t i = 0; i < x->nruns; i++) {
+		uint64_t b = x->runs[i].vcn * cluster;
+		if (b > 0 && b < x->size) {
+			check_range(s, want, x->size, b - 3, 7, buf, what);
+			check_range(s, want, x->size, b - cluster / 2 - 1, cluster + 3, buf, what);
+			c->boundaries++;
+		}
+		if (x->runs[i].lcn == NTFS_LCN_HOLE && b < x->size) {
+			uint64_t hole = x->runs[i].len * cluster;
+			size_t len = (size_t)(hole < 65536 ? hole : 65536);
+			check_range(s, want, x->size, b + 1, len, buf, what);
+			for (size_t k = 0; k < len && b + 1 + k < x->init && b + 1 + k < x->size;
+			     k++)
+				if (buf[k] != 0)
+					fail_msg("%s: hole at VCN %llu reads non-zero", what,
+					         (unsigned long long)x->runs[i].vcn);
+			c->holes++;
+		}
+	}
+	if (x->flags & NTFS_ATTR_FLAG_SPARSE)
+		c->sparse++;
+	/* Past the initialized size: zeros (ntfscat agrees). */
+	if (!x->resident && x->init < x->size && x->init >= 5) {
+		check_range(s, want, x->size, x->init - 5, 4096, buf, what);
+		check_range(s, want, x->size, x->init, 100, buf, what);
+		for (size_t k = 0; k < 100 && x->init + k < x->size; k++)
+			assert_int_equal(buf[k], 0);
+		c->beyond_init++;
+	}
+	free(want);
+out:
+	free(buf);
+	ntfs_stream_close(s);
+	tool_attrs_free(&xa);
+	ntfs_file_close(f);
+}
+
+static void test_manifest_streams(void **state)
+{
+	struct counts c = {0};
+	static struct entry entries[MAX_ENTRIES];
+	uint64_t seed = 0x5EED;
+
+	(void)state;
+	tool_require("ntfscat");
+	tool_require("ntfsinfo");
+	for (size_t i = 0; i < sizeof images / sizeof images[0]; i++) {
+		struct ntfs_volume_info vi;
+		struct timage img;
+		struct memdev dev;
+		struct memalloc ma;
+		ntfs_volume *vol;
+		size_t n;
+
+		if (!timage_exists(images[i]))
+			fail_msg("committed image %s is missing", images[i]);
+		timage_open(&img, images[i]);
+		n = read_manifest(images[i], entries, MAX_ENTRIES);
+		assert_int_equal(timage_mount(&img, 512, &dev, &ma, &vol), NTFS_OK);
+		ntfs_volume_info(vol, &vi);
+		for (size_t k = 0; k < n; k++)
+			check_entry(&img, vol, vi.cluster_size, &entries[k], &seed, &c);
+		print_message("  %s: %zu manifest entries\n", images[i], n);
+		assert_int_equal(dev.misaligned, 0);
+		timage_unmount(vol, &ma);
+		timage_close(&img);
+	}
+	print_message("  %zu streams; %zu sparse, %zu holes, %zu past init, %zu compressed "
+	              "(+%zu resident), %zu with several extents, %zu run boundaries\n",
+	              c.streams, c.sparse, c.holes, c.beyond_init, c.compressed,
+	              c.resident_compressed, c.multi_extent, c.boundaries);
+	/* The images must exercise what this test is for. */
+	assert_true(c.sparse > 0 && c.holes > 0 && c.beyond_init > 0 && c.compressed > 0);
+	assert_true(c.multi_extent > 0 && c.boundaries > 100);
+}
+
+/* The paths the manifest gives resolve to the inode ifind finds. */
+static void test_paths_match_ifind(void **state)
+{
+	static struct entry entries[MAX_ENTRIES];
+	struct timage img;
+	struct memdev dev;
+	struct memalloc ma;
+	ntfs_volume *vol;
+	size_t n;
+
+	(void)state;
+	tool_require("ifind");
+	timage_open(&img, "ntfs-c512");
+	n = read_manifest("ntfs-c512", entries, MAX_ENTRIES);
+	assert_int_equal(timage_mount(&img, 512, &dev, &ma, &vol), NTFS_OK);
+	for (size_t k = 0; k < n; k++) {
+		struct ntfs_stat st;
+		ntfs_file *f;
+		assert_int_equal(ntfs_path_open(vol, entries[k].path, &f), NTFS_OK);
+		assert_int_equal(ntfs_file_stat(f, &st), NTFS_OK);
+		const char *what = entries[k].path;
+		/* ifind matches names case-insensitively and takes the first:
+		 * useless for names that differ only in case. */
+		if (strncmp(what, "/case/", 6) != 0)
+			CHECK_EQ(NTFS_REF_RECORD(st.ref), ifind(&img, what));
+		CHECK_EQ(NTFS_REF_RECORD(st.ref), entries[k].inode);
+		ntfs_file_close(f);
+	}
+	timage_unmount(vol, &ma);
+	timage_close(&img);
+}
+
+/* Named streams: ntfs_stream_next lists exactly the $DATA attributes istat
+ * lists, each once. */
+static void check_stream_names(const struct timage *img, ntfs_volume *vol, const char *path)
+{
+	char ino[32];
+	const char *argv[] = {"istat", img->path, ino, NULL};
+	char *out, *p, names[32][256];
+	size_t n = 0, seen = 0;
+	struct ntfs_stream_info si;
+	uint32_t cursor = 0;
+	ntfs_file *f;
+	int r;
+
+	assert_int_equal(ntfs_path_open(vol, path, &f), NTFS_OK);
+	snprintf(ino, sizeof ino, "%llu", (unsigned long long)ifind(img, path));
+	out = tool_must(argv, NULL);
+	/* "Type: $DATA (128-4)   Name: alpha   Resident   size: 13" */
+	for (p = strstr(out, "Type: $DATA (128-"); p != NULL;
+	     p = strstr(p + 1, "Type: $DATA (128-")) {
+		char *name = strstr(p, "Name: ");
+		assert_non_null(name);
+		assert_true(n < 32);
+		if (sscanf(name, "Name: %255s", names[n]) != 1)
+			fail_msg("istat: cannot parse %.60s", p);
+		if (strcmp(names[n], "N/A") == 0)
+			names[n][0] = '\0';
+		/* One line per extent: keep each name once. */
+		bool dup = false;
+		for (size_t k = 0; k < n; k++)
+			dup |= strcmp(names[k], names[n]) == 0;
+		if (!dup)
+			n++;
+	}
+	free(out);
+	while ((r = ntfs_stream_next(f, &cursor, &si)) == 1) {
+		size_t k;
+		for (k = 0; k < n; k++)
+			if (strcmp(names[k], si.name) == 0)
+				break;
+		if (k == n)
+			fail_msg("%s: stream '%s' is not in istat's list", path, si.name);
+		names[k][0] = '\x01'; /* each once */
+		seen++;
+	}
+	assert_int_equal(r, 0);
+	if (seen != n)
+		fail_msg("%s: %zu streams, istat lists %zu", path, seen, n);
+	ntfs_file_close(f);
+}
+
+static void test_named_streams(void **state)
+{
+	struct timage img;
+	struct memdev dev;
+	struct memalloc ma;
+	ntfs_volume *vol;
+	ntfs_file *f;
+	ntfs_stream *s;
+
+	(void)state;
+	tool_require("istat");
+	timage_open(&img, "ntfs-c4k");
+	assert_int_equal(timage_mount(&img, 512, &dev, &ma, &vol), NTFS_OK);
+	check_stream_names(&img, vol, "/streams/multi.txt");
+	check_stream_names(&img, vol, "/streams/small-stream.txt");
+	check_stream_names(&img, vol, "/streams/big-stream.txt");
+	check_stream_names(&img, vol, "/streams/only-stream.txt");
+	check_stream_names(&img, vol, "/streams/dir-with-stream");
+	check_stream_names(&img, vol, "/random-3m.bin");
+	check_stream_names(&img, vol, "/hardlinks/target.txt");
+
+	/* Opening by name: exact names only (stream names are case-sensitive
+	 * in ntfs-3g's namespace; a missing name is NOT_FOUND). */
+	assert_int_equal(ntfs_path_open(vol, "/streams/multi.txt", &f), NTFS_OK);
+	assert_int_equal(ntfs_stream_open(f, "nosuchstream", &s), NTFS_ERR_NOT_FOUND);
+	assert_int_equal(ntfs_stream_open(f, "\xff\xfe", &s), NTFS_ERR_NAME);
+	assert_int_equal(ntfs_stream_open(f, "beta", &s), NTFS_OK);
+	ntfs_stream_close(s);
+	ntfs_file_close(f);
+
+	/* A directory: no unnamed stream, but a named one. */
+	assert_int_equal(ntfs_path_open(vol, "/streams/dir-with-stream", &f), NTFS_OK);
+	assert_int_equal(ntfs_stream_open(f, NULL, &s), NTFS_ERR_IS_DIR);
+	assert_int_equal(ntfs_stream_open(f, "", &s), NTFS_ERR_IS_DIR);
+	assert_int_equal(ntfs_stream_open(f, "dirnote", &s), NTFS_OK);
+	ntfs_stream_close(s);
+	ntfs_file_close(f);
+	timage_unmount(vol, &ma);
+	timage_close(&img);
+}
+
+/* Reading with every read_align gives the same bytes. */
+static void test_read_align_same_bytes(void **state)
+{
+	static const char *const paths[] = {"/random-100k.bin", "/sparse.bin", "/pattern-3m.bin"};
+	struct timage img;
+	uint8_t *ref[3] = {0}, *buf;
+	uint64_t sizes[3];
+
+	(void)state;
+	timage_open(&img, "ntfs-c512");
+	buf = malloc(16 << 20);
+	assert_non_null(buf);
+	for (uint32_t a = 512; a <= 65536; a *= 4) {
+		struct memdev dev;
+		struct memalloc ma;
+		ntfs_volume *vol;
+		assert_int_equal(timage_mount(&img, a, &dev, &ma, &vol), NTFS_OK);
+		for (int i = 0; i < 3; i++) {
+			ntfs_file *f;
+			ntfs_stream *s;
+			size_t got;
+			assert_int_equal(ntfs_path_open(vol, paths[i], &f), NTFS_OK);
+			assert_int_equal(ntfs_stream_open(f, NULL, &s), NTFS_OK);
+			/* Odd offset and length: both ends unaligned. */
+			assert_int_equal(ntfs_stream_read(s, 777, buf, (16 << 20) - 3, &got),
+			                 NTFS_OK);
+			if (ref[i] == NULL) {
+				sizes[i] = got;
+				ref[i] = malloc(got + 1);
+				memcpy(ref[i], buf, got);
+			} else {
+				assert_int_equal(got, sizes[i]);
+				assert_memory_equal(buf, ref[i], got);
+			}
+			ntfs_stream_close(s);
+			ntfs_file_close(f);
+		}
+		assert_int_equal(dev.misaligned, 0);
+		timage_unmount(vol, &ma);
+	}
+	for (int i = 0; i < 3; i++)
+		free(ref[i]);
+	free(buf);
+	timage_close(&img);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	        cmocka_unit_test(test_manifest_streams),
+	        cmocka_unit_test(test_paths_match_ifind),
+	        cmocka_unit_test(test_named_streams),
+	        cmocka_unit_test(test_read_align_same_bytes),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
