@@ -17,6 +17,7 @@ struct ntfs_posix_dev {
 	int fd;              /**< Opened O_RDONLY. */
 	uint64_t offset;     /**< Byte offset of the volume in the file. */
 	uint64_t size;       /**< Bytes from offset to the end of the file/device. */
+	uint32_t read_align; /**< 512, or a block device\'s logical sector size. */
 	size_t heap_in_use;  /**< Bytes the library holds now. */
 	size_t heap_peak;    /**< Most bytes the library ever held at once. */
 	uint64_t reads;      /**< Read calls served. */
@@ -38,7 +39,8 @@ NTFS_API void ntfs_posix_close(struct ntfs_posix_dev *dev);
 
 /**
  * @brief Fill a config that reads @p dev with pread() and allocates with
- * malloc(): read, alloc, free, their contexts, read_align (512) and
+ * malloc(): read, alloc, free, their contexts, read_align (the device's)
+ * and
  * volume_size.
  */
 NTFS_API void ntfs_posix_config(struct ntfs_posix_dev *dev, struct ntfs_config *cfg);

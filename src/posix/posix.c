@@ -31,8 +31,10 @@ _Static_assert(sizeof(off_t) == 8, "pread() needs a 64-bit off_t");
 /* pread() may return less than asked; ask for at most this much per call. */
 #define POSIX_READ_CHUNK ((size_t)1 << 30)
 
-/* Size in bytes of what fd refers to: a regular file or a block device. */
-static int dev_size(int fd, uint64_t *size)
+/* Size in bytes of what fd refers to: a regular file or a block device.
+ * A block device's logical sector size becomes the read alignment, so a
+ * 4Kn disk is read in whole 4096-byte sectors. */
+static int dev_size(int fd, uint64_t *size, uint32_t *align)
 {
 	struct stat st;
 
@@ -50,9 +52,16 @@ static int dev_size(int fd, uint64_t *size)
 #ifdef BLKGETSIZE64
 		uint64_t bytes;
 
+		int ssz = 0;
+
 		if (ioctl(fd, BLKGETSIZE64, &bytes) != 0)
 			return -1;
 		*size = bytes;
+#ifdef BLKSSZGET
+		if (ioctl(fd, BLKSSZGET, &ssz) == 0 && ssz >= 512 && ssz <= 65536 &&
+		    (ssz & (ssz - 1)) == 0)
+			*align = (uint32_t)ssz;
+#endif
 		return 0;
 #else
 		/* Elsewhere, seeking to the end of a disk device reports its size. */
@@ -83,7 +92,8 @@ int ntfs_posix_open(struct ntfs_posix_dev *dev, const char *path, uint64_t offse
 	while (fd < 0 && errno == EINTR);
 	if (fd < 0)
 		return NTFS_ERR_IO;
-	if (dev_size(fd, &size) != 0) {
+	dev->read_align = 512;
+	if (dev_size(fd, &size, &dev->read_align) != 0) {
 		int saved = errno;
 
 		close(fd);
@@ -181,12 +191,12 @@ void ntfs_posix_config(struct ntfs_posix_dev *dev, struct ntfs_config *cfg)
 	cfg->alloc = posix_alloc;
 	cfg->free = posix_free;
 	cfg->alloc_ctx = dev;
-	cfg->read_align = 512;
+	cfg->read_align = dev->read_align;
 	cfg->volume_size = dev->size;
 }
 
 int ntfs_posix_mount(struct ntfs_posix_dev *dev, const char *path, uint64_t offset,
-		     ntfs_volume **vol)
+                     ntfs_volume **vol)
 {
 	struct ntfs_config cfg;
 	int err;
