@@ -439,7 +439,8 @@ NTFS_API uint64_t ntfs_stream_size(const ntfs_stream *stream);
  * @param len bytes wanted.
  * @param[out] nread bytes stored (less than @p len only at the end).
  * @return ::NTFS_OK; ::NTFS_ERR_UNSUPPORTED (compressed or encrypted
- *   stream); ::NTFS_ERR_IO; ::NTFS_ERR_NOMEM; ::NTFS_ERR_CORRUPT_RUNLIST;
+ *   stream, or a file whose data Windows keeps elsewhere: WOF "compact OS"
+ *   compression and deduplication); ::NTFS_ERR_IO; ::NTFS_ERR_NOMEM; ::NTFS_ERR_CORRUPT_RUNLIST;
  *   ::NTFS_ERR_CORRUPT_ATTRLIST, ::NTFS_ERR_CORRUPT_ATTR,
  *   ::NTFS_ERR_CORRUPT_RECORD, ::NTFS_ERR_CORRUPT_FIXUP.
  */

@@ -82,29 +82,38 @@ int ntfs_dir_next(ntfs_dir *d, struct ntfs_dirent *ent)
 
 int ntfs_dir_lookup(ntfs_file *dir, const char *name, size_t name_len, struct ntfs_dirent *ent)
 {
-	uint16_t key[NTFS_NAME_MAX_UTF16];
-	struct ntfsi_index idx;
+	/* The cursor and key live on the heap: path walks in firmware run on
+	 * small stacks. */
+	struct lookup {
+		struct ntfsi_index idx;
+		uint16_t key[NTFS_NAME_MAX_UTF16];
+	} *l;
 	struct ntfsi_index_entry e;
 	size_t key_len;
 	bool found = false;
 	int err, r = 0;
 
-	err = ntfs_utf8_to_utf16(name, name_len, key, NTFS_NAME_MAX_UTF16, &key_len);
-	if (err)
+	l = ntfsi_alloc(dir->vol, sizeof *l);
+	if (l == NULL)
+		return NTFS_ERR_NOMEM;
+	err = ntfs_utf8_to_utf16(name, name_len, l->key, NTFS_NAME_MAX_UTF16, &key_len);
+	if (err) {
+		ntfsi_free(dir->vol, l, sizeof *l);
 		return NTFS_ERR_NAME;
-	if (key_len == 0)
-		return NTFS_ERR_NOT_FOUND;
-	err = ntfsi_index_open(dir, &idx);
-	if (err)
+	}
+	err = key_len == 0 ? NTFS_ERR_NOT_FOUND : ntfsi_index_open(dir, &l->idx);
+	if (err) {
+		ntfsi_free(dir->vol, l, sizeof *l);
 		return err;
-	err = ntfsi_index_seek(&idx, key, key_len);
+	}
+	err = ntfsi_index_seek(&l->idx, l->key, key_len);
 	/* Names equal but for case are adjacent: prefer the exact one. */
-	while (err == NTFS_OK && (r = ntfsi_index_next(&idx, &e)) == 1) {
+	while (err == NTFS_OK && (r = ntfsi_index_next(&l->idx, &e)) == 1) {
 		const uint8_t *fn = e.key + NTFSI_FN_NAME;
 		uint8_t n = e.key[NTFSI_FN_NAME_LEN];
-		if (ntfsi_collate_name(dir->vol, fn, n, key, key_len) != 0)
+		if (ntfsi_collate_name(dir->vol, fn, n, l->key, key_len) != 0)
 			break;
-		if (ntfsi_name_equal_le(fn, n, key, key_len)) {
+		if (ntfsi_name_equal_le(fn, n, l->key, key_len)) {
 			(void)fill_dirent(&e, ent);
 			found = true;
 			break;
@@ -116,7 +125,8 @@ int ntfs_dir_lookup(ntfs_file *dir, const char *name, size_t name_len, struct nt
 	}
 	if (err == NTFS_OK && r < 0)
 		err = r;
-	ntfsi_index_close(&idx);
+	ntfsi_index_close(&l->idx);
+	ntfsi_free(dir->vol, l, sizeof *l);
 	if (err)
 		return err;
 	return found ? NTFS_OK : NTFS_ERR_NOT_FOUND;

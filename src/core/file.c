@@ -11,6 +11,9 @@
 #define SI_FLAGS 32
 #define SI_MIN_SIZE 48
 
+#define REPARSE_TAG_DEDUP 0x80000013u
+#define REPARSE_TAG_WOF 0x80000017u
+
 int ntfsi_file_from_record(ntfs_volume *vol, uint64_t recno, uint8_t *rec, ntfs_file **out)
 {
 	ntfs_file *f = ntfsi_alloc(vol, sizeof *f);
@@ -166,6 +169,33 @@ int ntfs_attr_open(ntfs_file *f, uint32_t type, const uint16_t *name, size_t nam
 	return ntfsi_stream_open(f, type, name, name_len, out);
 }
 
+/*
+ * Windows' WOF ("compact OS") and deduplication keep a file's data outside
+ * its unnamed $DATA, which then holds only a sparse placeholder of the right
+ * size: reading it would return zeros, so such a stream reads as
+ * unsupported.
+ */
+static int data_elsewhere(ntfs_file *f, bool *elsewhere)
+{
+	struct ntfsi_attr a;
+	int err = ntfsi_file_find_attr(f, NTFS_AT_REPARSE_POINT, NULL, 0, &a);
+
+	*elsewhere = false;
+	if (err == NTFS_ERR_NOT_FOUND)
+		return NTFS_OK;
+	if (err)
+		return err;
+	if (!a.resident || a.value_len < 4)
+		return NTFS_OK; /* a reparse point's body is not ours to judge here */
+	switch (ntfsi_le32(a.value)) {
+	case REPARSE_TAG_WOF:
+	case REPARSE_TAG_DEDUP:
+		*elsewhere = true;
+		break;
+	}
+	return NTFS_OK;
+}
+
 int ntfs_stream_open(ntfs_file *f, const char *name, ntfs_stream **out)
 {
 	uint16_t name16[NTFS_NAME_MAX_UTF16];
@@ -184,5 +214,12 @@ int ntfs_stream_open(ntfs_file *f, const char *name, ntfs_stream **out)
 	err = ntfsi_stream_open(f, NTFS_AT_DATA, name16, len, out);
 	if (err == NTFS_ERR_NOT_FOUND && len == 0 && (f->rec_flags & NTFSI_REC_FLAG_DIRECTORY))
 		return NTFS_ERR_IS_DIR;
+	if (err == NTFS_OK && len == 0) {
+		err = data_elsewhere(f, &(*out)->elsewhere);
+		if (err) {
+			ntfs_stream_close(*out);
+			*out = NULL;
+		}
+	}
 	return err;
 }

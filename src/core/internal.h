@@ -209,6 +209,7 @@ struct ntfs_stream {
 	uint16_t flags;
 	bool resident;
 	bool preloaded;          /* every extent's mapping pairs kept in mp */
+	bool elsewhere;          /* the real data is not here (WOF, dedup) */
 	uint8_t compression_unit;
 	uint8_t name_len;
 	uint16_t name[NTFS_NAME_MAX_UTF16];

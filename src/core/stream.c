@@ -280,7 +280,7 @@ int ntfs_stream_read(ntfs_stream *s, uint64_t offset, void *buf, size_t len, siz
 	*nread = 0;
 	/* A resident value is never compressed, even when the attribute says so
 	 * (small files in compressed directories). */
-	if ((s->flags & NTFS_ATTR_FLAG_ENCRYPTED) ||
+	if (s->elsewhere || (s->flags & NTFS_ATTR_FLAG_ENCRYPTED) ||
 	    (!s->resident && (s->flags & NTFS_ATTR_FLAG_COMPRESSED)))
 		return NTFS_ERR_UNSUPPORTED;
 	if (offset >= s->size)
