@@ -125,7 +125,7 @@ int cli_mount(const char *image, struct ntfs_posix_dev *dev, ntfs_volume **vol)
 	err = ntfs_posix_open(dev, image, cli_offset);
 	if (err == NTFS_ERR_INVALID) {
 		cli_errorf(image, "offset %llu is past the end of the image",
-			   (unsigned long long)cli_offset);
+		           (unsigned long long)cli_offset);
 		return err;
 	}
 	if (err != NTFS_OK) {
@@ -148,9 +148,9 @@ void cli_unmount(struct ntfs_posix_dev *dev, ntfs_volume *vol)
 	/* NTFS_STATS=1: what the library cost, for bench/run.sh and docs. */
 	if (getenv("NTFS_STATS") != NULL)
 		fprintf(stderr,
-			"%s: stats: heap peak %zu bytes, %zu still held, %" PRIu64
-			" reads, %" PRIu64 " bytes read\n",
-			cli_prog, dev->heap_peak, dev->heap_in_use, dev->reads, dev->bytes_read);
+		        "%s: stats: heap peak %zu bytes, %zu still held, %" PRIu64
+		        " reads, %" PRIu64 " bytes read\n",
+		        cli_prog, dev->heap_peak, dev->heap_in_use, dev->reads, dev->bytes_read);
 	ntfs_posix_close(dev);
 }
 
@@ -191,6 +191,6 @@ void cli_format_time(uint64_t ntfs_time, char buf[CLI_TIME_LEN])
 	unsigned month, day;
 
 	civil_from_days(days, &year, &month, &day);
-	snprintf(buf, CLI_TIME_LEN, "%04lld-%02u-%02u %02u:%02u:%02u", (long long)year, month,
-		 day, (unsigned)(sod / 3600u), (unsigned)(sod / 60u % 60u), (unsigned)(sod % 60u));
+	snprintf(buf, CLI_TIME_LEN, "%04lld-%02u-%02u %02u:%02u:%02u", (long long)year, month, day,
+	         (unsigned)(sod / 3600u), (unsigned)(sod / 60u % 60u), (unsigned)(sod % 60u));
 }

@@ -18,16 +18,24 @@
 #endif
 
 /* Exit statuses. */
-enum { CLI_EXIT_OK = 0, CLI_EXIT_FAIL = 1, CLI_EXIT_USAGE = 2 };
+enum {
+	CLI_EXIT_OK = 0,
+	CLI_EXIT_FAIL = 1,
+	CLI_EXIT_USAGE = 2
+};
 
 /* getopt_long() values of the long-only options every tool takes. */
-enum { CLI_OPT_OFFSET = 0x100, CLI_OPT_VERSION };
+enum {
+	CLI_OPT_OFFSET = 0x100,
+	CLI_OPT_VERSION
+};
 
 /* Put these first in each tool's option table; add "h" to its short options. */
-#define CLI_COMMON_OPTIONS                                        \
-	{ "offset", required_argument, NULL, CLI_OPT_OFFSET },    \
-	{ "help", no_argument, NULL, 'h' },                       \
-	{ "version", no_argument, NULL, CLI_OPT_VERSION }
+#define CLI_COMMON_OPTIONS                                                                         \
+	{"offset", required_argument, NULL, CLI_OPT_OFFSET}, {"help", no_argument, NULL, 'h'},     \
+	{                                                                                          \
+		"version", no_argument, NULL, CLI_OPT_VERSION                                      \
+	}
 
 /* Tool name used in messages, set by cli_init(). */
 extern const char *cli_prog;

@@ -39,7 +39,7 @@ struct disk {
 };
 
 static int disk_read_sectors(const struct disk *disk, uint64_t lba, uint64_t count,
-			     unsigned char *dst)
+                             unsigned char *dst)
 {
 	const unsigned char *src;
 	uint64_t i;
@@ -62,7 +62,7 @@ static int read_cb(void *ctx, uint64_t offset, void *buf, size_t len)
 /* Mount, load path into file_buf, unmount. Returns NTFS_OK or an ntfs_error. */
 static int load_file(struct disk *disk, const char *path, size_t *len)
 {
-	struct ntfs_config cfg = { 0 };
+	struct ntfs_config cfg = {0};
 	ntfs_volume *vol;
 	ntfs_file *file;
 	ntfs_stream *stream;
@@ -164,7 +164,7 @@ int main(int argc, char **argv)
 	else
 		fprintf(stderr, "%s: %s\n", argv[2], ntfs_strerror(err));
 	fprintf(stderr, "arena: peak %zu of %zu bytes, %zu still in use after unmount\n",
-		arena.peak, sizeof(heap), arena.in_use);
+	        arena.peak, sizeof(heap), arena.in_use);
 	free(image);
 	return err == NTFS_OK ? 0 : 1;
 }

@@ -15,13 +15,13 @@
 #include <unistd.h>
 
 static const char usage[] =
-	"Usage: ntfs-cat [--offset BYTES] [-s STREAM] IMAGE PATH\n"
-	"Write the data of file PATH of the NTFS volume in IMAGE to standard output.\n"
-	"\n"
-	"  -s, --stream STREAM  write the named data stream STREAM instead\n"
-	"      --offset BYTES   the volume starts BYTES into IMAGE (decimal or 0x hex)\n"
-	"  -h, --help           print this help and exit\n"
-	"      --version        print the version and exit\n";
+        "Usage: ntfs-cat [--offset BYTES] [-s STREAM] IMAGE PATH\n"
+        "Write the data of file PATH of the NTFS volume in IMAGE to standard output.\n"
+        "\n"
+        "  -s, --stream STREAM  write the named data stream STREAM instead\n"
+        "      --offset BYTES   the volume starts BYTES into IMAGE (decimal or 0x hex)\n"
+        "  -h, --help           print this help and exit\n"
+        "      --version        print the version and exit\n";
 
 /* Static, not heap: the tool's own memory stays apart from the library's,
  * which NTFS_STATS reports. 128 KiB keeps reads large enough to stream at
@@ -76,9 +76,9 @@ static int copy(ntfs_stream *stream, const char *what)
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		CLI_COMMON_OPTIONS,
-		{ "stream", required_argument, NULL, 's' },
-		{ NULL, 0, NULL, 0 },
+	        CLI_COMMON_OPTIONS,
+	        {"stream", required_argument, NULL, 's'},
+	        {NULL, 0, NULL, 0},
 	};
 	const char *image, *path, *stream_name = NULL, *what;
 	struct ntfs_posix_dev dev;

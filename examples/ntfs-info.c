@@ -14,13 +14,13 @@
 #include <string.h>
 
 static const char usage[] =
-	"Usage: ntfs-info [--offset BYTES] IMAGE [PATH]\n"
-	"Print the facts of the NTFS volume in IMAGE, or with PATH, the metadata,\n"
-	"attributes, streams and runs of that file.\n"
-	"\n"
-	"      --offset BYTES   the volume starts BYTES into IMAGE (decimal or 0x hex)\n"
-	"  -h, --help           print this help and exit\n"
-	"      --version        print the version and exit\n";
+        "Usage: ntfs-info [--offset BYTES] IMAGE [PATH]\n"
+        "Print the facts of the NTFS volume in IMAGE, or with PATH, the metadata,\n"
+        "attributes, streams and runs of that file.\n"
+        "\n"
+        "      --offset BYTES   the volume starts BYTES into IMAGE (decimal or 0x hex)\n"
+        "  -h, --help           print this help and exit\n"
+        "      --version        print the version and exit\n";
 
 static const char *attr_type_name(uint32_t type)
 {
@@ -67,29 +67,29 @@ struct flag_name {
 
 /* $STANDARD_INFORMATION bits; those ntfs.h does not name are spelled out here. */
 static const struct flag_name file_flags[] = {
-	{ NTFS_FILE_ATTR_READONLY, "readonly" },
-	{ NTFS_FILE_ATTR_HIDDEN, "hidden" },
-	{ NTFS_FILE_ATTR_SYSTEM, "system" },
-	{ NTFS_FILE_ATTR_DIRECTORY, "directory" },
-	{ NTFS_FILE_ATTR_ARCHIVE, "archive" },
-	{ 0x00000080u, "normal" },
-	{ 0x00000100u, "temporary" },
-	{ NTFS_FILE_ATTR_SPARSE, "sparse" },
-	{ NTFS_FILE_ATTR_REPARSE, "reparse" },
-	{ NTFS_FILE_ATTR_COMPRESSED, "compressed" },
-	{ 0x00001000u, "offline" },
-	{ 0x00002000u, "not_content_indexed" },
-	{ NTFS_FILE_ATTR_ENCRYPTED, "encrypted" },
-	{ 0x10000000u, "directory_index" }, /* $FILE_NAME copies: has an $I30 index */
-	{ 0x20000000u, "view_index" },      /* has another index ($Secure, $Quota...) */
-	{ 0, NULL },
+        {NTFS_FILE_ATTR_READONLY, "readonly"},
+        {NTFS_FILE_ATTR_HIDDEN, "hidden"},
+        {NTFS_FILE_ATTR_SYSTEM, "system"},
+        {NTFS_FILE_ATTR_DIRECTORY, "directory"},
+        {NTFS_FILE_ATTR_ARCHIVE, "archive"},
+        {0x00000080u, "normal"},
+        {0x00000100u, "temporary"},
+        {NTFS_FILE_ATTR_SPARSE, "sparse"},
+        {NTFS_FILE_ATTR_REPARSE, "reparse"},
+        {NTFS_FILE_ATTR_COMPRESSED, "compressed"},
+        {0x00001000u, "offline"},
+        {0x00002000u, "not_content_indexed"},
+        {NTFS_FILE_ATTR_ENCRYPTED, "encrypted"},
+        {0x10000000u, "directory_index"}, /* $FILE_NAME copies: has an $I30 index */
+        {0x20000000u, "view_index"},      /* has another index ($Secure, $Quota...) */
+        {0, NULL},
 };
 
 static const struct flag_name attr_flags[] = {
-	{ NTFS_ATTR_FLAG_COMPRESSED, "compressed" },
-	{ NTFS_ATTR_FLAG_ENCRYPTED, "encrypted" },
-	{ NTFS_ATTR_FLAG_SPARSE, "sparse" },
-	{ 0, NULL },
+        {NTFS_ATTR_FLAG_COMPRESSED, "compressed"},
+        {NTFS_ATTR_FLAG_ENCRYPTED, "encrypted"},
+        {NTFS_ATTR_FLAG_SPARSE, "sparse"},
+        {0, NULL},
 };
 
 /* "0xHEX (name,name)": the raw value first, so unknown bits are never lost. */
@@ -202,7 +202,7 @@ static int list_attributes(ntfs_file *file, const char *path)
 		if (r == NTFS_ERR_NAME) {
 			/* The cursor moved on: note the bad one and go on. */
 			cli_errorf(path, "attribute 0x%" PRIX32 " in record %" PRIu64 ": %s",
-				   ai.type, ai.record, ntfs_strerror(r));
+			           ai.type, ai.record, ntfs_strerror(r));
 			status = CLI_EXIT_FAIL;
 			continue;
 		}
@@ -249,8 +249,7 @@ static int list_streams(ntfs_file *file, const char *path)
 		}
 		fputs("stream: ", stdout);
 		print_quoted(si.name);
-		printf(" %s size=%" PRIu64 " allocated=%" PRIu64 " initialized=%" PRIu64
-		       " flags=",
+		printf(" %s size=%" PRIu64 " allocated=%" PRIu64 " initialized=%" PRIu64 " flags=",
 		       si.resident ? "resident" : "non-resident", si.size, si.allocated_size,
 		       si.initialized_size);
 		print_flags(si.flags, 4, attr_flags);
@@ -264,8 +263,8 @@ static int list_streams(ntfs_file *file, const char *path)
  * make this loop forever: every run must contain the VCN asked for and end
  * past it, and the walk stops at the stream's allocated clusters.
  */
-static int list_runs(ntfs_stream *stream, const struct ntfs_stream_info *si,
-		     uint32_t cluster_size, const char *what)
+static int list_runs(ntfs_stream *stream, const struct ntfs_stream_info *si, uint32_t cluster_size,
+                     const char *what)
 {
 	uint64_t clusters, vcn = 0;
 	struct ntfs_run run;
@@ -367,8 +366,8 @@ static int file_info(ntfs_volume *vol, const char *path)
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		CLI_COMMON_OPTIONS,
-		{ NULL, 0, NULL, 0 },
+	        CLI_COMMON_OPTIONS,
+	        {NULL, 0, NULL, 0},
 	};
 	struct ntfs_posix_dev dev;
 	ntfs_volume *vol;

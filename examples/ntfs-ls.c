@@ -18,16 +18,16 @@
 #include <string.h>
 
 static const char usage[] =
-	"Usage: ntfs-ls [-l] [-a] [-i] [-R] [--offset BYTES] IMAGE [PATH]\n"
-	"List the directory PATH (default /) of the NTFS volume in IMAGE, in index order.\n"
-	"\n"
-	"  -l, --long           print TYPE SIZE MTIME RECORD NAME (TYPE d or -, MTIME in UTC)\n"
-	"  -a, --all            also list NTFS metadata files ($MFT, $Extend...)\n"
-	"  -i, --inode          print the MFT record number before each name\n"
-	"  -R, --recursive      list subdirectories too, printing full paths\n"
-	"      --offset BYTES   the volume starts BYTES into IMAGE (decimal or 0x hex)\n"
-	"  -h, --help           print this help and exit\n"
-	"      --version        print the version and exit\n";
+        "Usage: ntfs-ls [-l] [-a] [-i] [-R] [--offset BYTES] IMAGE [PATH]\n"
+        "List the directory PATH (default /) of the NTFS volume in IMAGE, in index order.\n"
+        "\n"
+        "  -l, --long           print TYPE SIZE MTIME RECORD NAME (TYPE d or -, MTIME in UTC)\n"
+        "  -a, --all            also list NTFS metadata files ($MFT, $Extend...)\n"
+        "  -i, --inode          print the MFT record number before each name\n"
+        "  -R, --recursive      list subdirectories too, printing full paths\n"
+        "      --offset BYTES   the volume starts BYTES into IMAGE (decimal or 0x hex)\n"
+        "  -h, --help           print this help and exit\n"
+        "      --version        print the version and exit\n";
 
 /* Records 0-15 are NTFS's own files ($MFT... $Extend is 11). */
 #define FIRST_USER_RECORD 16u
@@ -175,7 +175,7 @@ static void set_start_path(struct walk *w, const char *user, size_t *components)
 }
 
 static void push(struct walk *w, ntfs_file *file, ntfs_dir *cursor, uint64_t record,
-		 size_t path_len, size_t components)
+                 size_t path_len, size_t components)
 {
 	if (w->depth == w->stack_cap) {
 		size_t cap = w->stack_cap ? w->stack_cap * 2 : 16;
@@ -187,11 +187,11 @@ static void push(struct walk *w, ntfs_file *file, ntfs_dir *cursor, uint64_t rec
 		w->stack_cap = cap;
 	}
 	w->stack[w->depth++] = (struct frame){
-		.file = file,
-		.cursor = cursor,
-		.record = record,
-		.path_len = path_len,
-		.components = components,
+	        .file = file,
+	        .cursor = cursor,
+	        .record = record,
+	        .path_len = path_len,
+	        .components = components,
 	};
 }
 
@@ -231,18 +231,18 @@ static void descend(struct walk *w, ntfs_file *file, uint64_t record, size_t pat
 	/* A hostile index can name an ancestor, or one directory from two places. */
 	if (on_stack(w, record)) {
 		cli_errorf(w->path, "directory cycle: record %" PRIu64 " is its own ancestor here",
-			   record);
+		           record);
 		goto fail;
 	}
 	if (!set_add(&w->seen, record)) {
 		cli_errorf(w->path, "directory record %" PRIu64 " already listed elsewhere",
-			   record);
+		           record);
 		goto fail;
 	}
 	/* Keep every printed path short enough for ntfs_path_open(). */
 	if (top->components + 1 >= NTFS_MAX_PATH_DEPTH) {
 		cli_errorf(w->path, "not descending: entries would be deeper than %d components",
-			   NTFS_MAX_PATH_DEPTH);
+		           NTFS_MAX_PATH_DEPTH);
 		goto fail;
 	}
 	err = ntfs_dir_open(file, 0, &cursor);
@@ -258,7 +258,7 @@ fail:
 }
 
 static void print_entry(const struct walk *w, const char *name, uint64_t record, bool is_dir,
-			const struct ntfs_stat *st)
+                        const struct ntfs_stat *st)
 {
 	if (w->opt.longfmt) {
 		char when[CLI_TIME_LEN];
@@ -326,7 +326,7 @@ static void walk(struct walk *w)
 		} else if (r == NTFS_ERR_NAME) {
 			/* The cursor has moved on; report the entry and carry on. */
 			cli_errorf(dir_label(w, top), "entry for record %" PRIu64 ": %s",
-				   (uint64_t)NTFS_REF_RECORD(ent.ref), ntfs_strerror(r));
+			           (uint64_t)NTFS_REF_RECORD(ent.ref), ntfs_strerror(r));
 			w->status = CLI_EXIT_FAIL;
 		} else {
 			if (r < 0) {
@@ -341,14 +341,14 @@ static void walk(struct walk *w)
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		CLI_COMMON_OPTIONS,
-		{ "long", no_argument, NULL, 'l' },
-		{ "all", no_argument, NULL, 'a' },
-		{ "inode", no_argument, NULL, 'i' },
-		{ "recursive", no_argument, NULL, 'R' },
-		{ NULL, 0, NULL, 0 },
+	        CLI_COMMON_OPTIONS,
+	        {"long", no_argument, NULL, 'l'},
+	        {"all", no_argument, NULL, 'a'},
+	        {"inode", no_argument, NULL, 'i'},
+	        {"recursive", no_argument, NULL, 'R'},
+	        {NULL, 0, NULL, 0},
 	};
-	struct walk w = { .status = CLI_EXIT_OK };
+	struct walk w = {.status = CLI_EXIT_OK};
 	struct ntfs_posix_dev dev;
 	const char *image, *path;
 	ntfs_file *dir;

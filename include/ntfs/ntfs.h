@@ -244,7 +244,7 @@ NTFS_API int ntfs_volume_free_clusters(ntfs_volume *vol, uint64_t *free_clusters
 /** Record number of the root directory. */
 #define NTFS_ROOT_RECORD 5u
 /** Record number part of a file reference. */
-#define NTFS_REF_RECORD(ref) ((uint64_t)((ref) & UINT64_C(0x0000FFFFFFFFFFFF)))
+#define NTFS_REF_RECORD(ref) ((uint64_t)(UINT64_C(0x0000FFFFFFFFFFFF) & (ref)))
 /** Sequence number part of a file reference. */
 #define NTFS_REF_SEQUENCE(ref) ((uint16_t)((ref) >> 48))
 /**@}*/

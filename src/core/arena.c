@@ -53,7 +53,8 @@ void *ntfs_arena_alloc(void *ctx, size_t size)
 		/* Sizes are multiples of ARENA_ALIGN >= sizeof(struct arena_free),
 		 * so any remainder can hold a free-list node. */
 		if (blk->size > need) {
-			struct arena_free *rest = (struct arena_free *)((unsigned char *)blk + need);
+			struct arena_free *rest =
+			        (struct arena_free *)((unsigned char *)blk + need);
 			rest->size = blk->size - need;
 			rest->next = blk->next;
 			*link = rest;

@@ -14,8 +14,7 @@
 #define AL_ID 24
 #define AL_MIN 26
 
-int ntfsi_alist_next(const uint8_t *list, uint32_t len, uint32_t *off,
-		     struct ntfsi_alist_entry *e)
+int ntfsi_alist_next(const uint8_t *list, uint32_t len, uint32_t *off, struct ntfsi_alist_entry *e)
 {
 	const uint8_t *p;
 	uint8_t name_off;
@@ -123,8 +122,7 @@ static int load_extension(ntfs_file *file, uint64_t ref)
 	return NTFS_OK;
 }
 
-int ntfsi_file_entry_attr(ntfs_file *file, const struct ntfsi_alist_entry *e,
-			  struct ntfsi_attr *a)
+int ntfsi_file_entry_attr(ntfs_file *file, const struct ntfsi_alist_entry *e, struct ntfsi_attr *a)
 {
 	const uint8_t *rec = file->rec;
 	uint32_t off = 0;
@@ -150,7 +148,7 @@ int ntfsi_file_entry_attr(ntfs_file *file, const struct ntfsi_alist_entry *e,
 }
 
 int ntfsi_file_find_attr(ntfs_file *file, uint32_t type, const uint16_t *name, size_t name_len,
-			 struct ntfsi_attr *a)
+                         struct ntfsi_attr *a)
 {
 	uint32_t off = 0;
 	int err;
@@ -164,8 +162,7 @@ int ntfsi_file_find_attr(ntfs_file *file, uint32_t type, const uint16_t *name, s
 		}
 		return err < 0 ? err : NTFS_ERR_NOT_FOUND;
 	}
-	while ((err = ntfsi_attr_next_in_record(file->rec, &off, a)) ==
-	       1) {
+	while ((err = ntfsi_attr_next_in_record(file->rec, &off, a)) == 1) {
 		if (a->type == type && a->lowest_vcn == 0 &&
 		    ntfsi_name_equal_le(a->name, a->name_len, name, name_len))
 			return NTFS_OK;

@@ -72,7 +72,8 @@ int ntfs_dir_next(ntfs_dir *d, struct ntfs_dirent *ent)
 	int r;
 
 	while ((r = ntfsi_index_next(&d->idx, &e)) == 1) {
-		if (e.key[NTFSI_FN_NAMESPACE] == NTFS_NAMESPACE_DOS && !(d->flags & NTFS_DIR_DOS_NAMES))
+		if (e.key[NTFSI_FN_NAMESPACE] == NTFS_NAMESPACE_DOS &&
+		    !(d->flags & NTFS_DIR_DOS_NAMES))
 			continue;
 		r = fill_dirent(&e, ent);
 		return r == NTFS_OK ? 1 : r;
@@ -87,7 +88,7 @@ int ntfs_dir_lookup(ntfs_file *dir, const char *name, size_t name_len, struct nt
 	struct lookup {
 		struct ntfsi_index idx;
 		uint16_t key[NTFS_NAME_MAX_UTF16];
-	} *l;
+	} * l;
 	struct ntfsi_index_entry e;
 	size_t key_len;
 	bool found = false;

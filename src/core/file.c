@@ -50,10 +50,9 @@ int ntfs_file_open(ntfs_volume *vol, uint64_t ref, ntfs_file **out)
 	if (rec == NULL)
 		return NTFS_ERR_NOMEM;
 	err = ntfsi_record_read(vol, recno, rec);
-	if (err == NTFS_OK &&
-	    (!(ntfsi_le16(rec + NTFSI_REC_FLAGS) & NTFSI_REC_FLAG_IN_USE) ||
-	     (seq != 0 && seq != ntfsi_le16(rec + NTFSI_REC_SEQUENCE)) ||
-	     ntfsi_le64(rec + NTFSI_REC_BASE_REF) != 0))
+	if (err == NTFS_OK && (!(ntfsi_le16(rec + NTFSI_REC_FLAGS) & NTFSI_REC_FLAG_IN_USE) ||
+	                       (seq != 0 && seq != ntfsi_le16(rec + NTFSI_REC_SEQUENCE)) ||
+	                       ntfsi_le64(rec + NTFSI_REC_BASE_REF) != 0))
 		err = NTFS_ERR_STALE;
 	if (err) {
 		ntfsi_free(vol, rec, vol->boot.record_size);
@@ -164,7 +163,7 @@ int ntfs_stream_next(ntfs_file *f, uint32_t *cursor, struct ntfs_stream_info *in
 }
 
 int ntfs_attr_open(ntfs_file *f, uint32_t type, const uint16_t *name, size_t name_len,
-		   ntfs_stream **out)
+                   ntfs_stream **out)
 {
 	return ntfsi_stream_open(f, type, name, name_len, out);
 }

@@ -20,8 +20,8 @@ int ntfsi_fixup(uint8_t *buf, size_t size)
 	usa_count = ntfsi_le16(buf + USA_COUNT);
 	/* One sequence number plus one saved pair per stride, all inside the
 	 * first stride (it must be readable before any fixup is applied). */
-	if (usa_count != size / NTFSI_FIXUP_STRIDE + 1 || (usa_off & 1) != 0 ||
-	    usa_off < 8 || !ntfsi_range_ok(NTFSI_FIXUP_STRIDE - 2, usa_off, 2u * usa_count))
+	if (usa_count != size / NTFSI_FIXUP_STRIDE + 1 || (usa_off & 1) != 0 || usa_off < 8 ||
+	    !ntfsi_range_ok(NTFSI_FIXUP_STRIDE - 2, usa_off, 2u * usa_count))
 		return NTFS_ERR_CORRUPT_FIXUP;
 	seq = ntfsi_le16(buf + usa_off);
 	for (i = 1; i < usa_count; i++) {

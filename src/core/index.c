@@ -149,8 +149,8 @@ static int bitmap_test(struct ntfsi_index *idx, uint64_t block)
 	if (byte < idx->bitmap_win_off || byte - idx->bitmap_win_off >= idx->bitmap_win_len) {
 		size_t got;
 		uint64_t off = byte & ~(uint64_t)(sizeof idx->bitmap_win - 1);
-		int err = ntfs_stream_read(idx->bitmap, off, idx->bitmap_win, sizeof idx->bitmap_win,
-					   &got);
+		int err = ntfs_stream_read(idx->bitmap, off, idx->bitmap_win,
+		                           sizeof idx->bitmap_win, &got);
 		if (err)
 			return err;
 		idx->bitmap_win_off = off;
@@ -200,7 +200,7 @@ static int load_block(struct ntfsi_index *idx, uint64_t vcn)
 
 /* The node of a stack level; resolves a level's "first entry" position. */
 static int level_node(struct ntfsi_index *idx, struct ntfsi_index_level *lv, const uint8_t **node,
-		      uint32_t *used)
+                      uint32_t *used)
 {
 	int err;
 

@@ -48,10 +48,10 @@ struct ntfsi_upcase_range {
 struct ntfs_volume {
 	struct ntfs_config cfg;
 	struct ntfsi_boot boot;
-	uint8_t *bounce;        /* read_align bytes, for unaligned device reads */
-	ntfs_file *mft_file;    /* record 0, kept open for its $DATA */
-	ntfs_stream *mft;       /* $MFT's $DATA: maps record numbers to clusters */
-	uint64_t mft_records;   /* records covered by the $MFT's initialized data */
+	uint8_t *bounce;      /* read_align bytes, for unaligned device reads */
+	ntfs_file *mft_file;  /* record 0, kept open for its $DATA */
+	ntfs_stream *mft;     /* $MFT's $DATA: maps record numbers to clusters */
+	uint64_t mft_records; /* records covered by the $MFT's initialized data */
 	struct ntfsi_upcase_range *upcase;
 	uint32_t upcase_count;
 	uint32_t upcase_cap;
@@ -104,8 +104,8 @@ struct ntfsi_attr {
 	uint16_t flags;
 	uint16_t id;
 	bool resident;
-	uint8_t name_len;       /* UTF-16 units */
-	const uint8_t *name;    /* name_len little-endian units */
+	uint8_t name_len;    /* UTF-16 units */
+	const uint8_t *name; /* name_len little-endian units */
 	/* resident */
 	const uint8_t *value;
 	uint32_t value_len;
@@ -138,10 +138,10 @@ struct ntfs_file {
 	uint16_t seq;
 	uint16_t links;
 	uint16_t rec_flags;
-	uint8_t *rec;           /* base record, fixups applied */
-	uint8_t *alist;         /* attribute list value, or NULL */
+	uint8_t *rec;   /* base record, fixups applied */
+	uint8_t *alist; /* attribute list value, or NULL */
 	uint32_t alist_len;
-	uint8_t *ext;           /* last extension record read, or NULL */
+	uint8_t *ext; /* last extension record read, or NULL */
 	uint64_t ext_recno;
 };
 
@@ -160,18 +160,17 @@ struct ntfsi_alist_entry {
 int ntfsi_file_from_record(ntfs_volume *vol, uint64_t recno, uint8_t *rec, ntfs_file **out);
 /* Attribute list: parse the entry at *off, advancing it; 1, 0 at end, <0. */
 int ntfsi_alist_next(const uint8_t *list, uint32_t len, uint32_t *off,
-		     struct ntfsi_alist_entry *ent);
+                     struct ntfsi_alist_entry *ent);
 int ntfsi_alist_load(ntfs_file *file);
 /* Find the attribute an attribute-list entry describes (reads the extension
  * record if needed; the result is valid until the next call on @file). */
 int ntfsi_file_entry_attr(ntfs_file *file, const struct ntfsi_alist_entry *ent,
-			  struct ntfsi_attr *attr);
+                          struct ntfsi_attr *attr);
 /* Find the first extent (lowest VCN 0) of attribute type/name in a file. */
-int ntfsi_file_find_attr(ntfs_file *file, uint32_t type, const uint16_t *name,
-			 size_t name_len, struct ntfsi_attr *attr);
+int ntfsi_file_find_attr(ntfs_file *file, uint32_t type, const uint16_t *name, size_t name_len,
+                         struct ntfsi_attr *attr);
 /* The @index-th attribute of a file in list order (1, 0 past the end, <0). */
-int ntfsi_file_attr_at(ntfs_file *file, uint32_t index, struct ntfsi_attr *attr,
-		       uint64_t *recno);
+int ntfsi_file_attr_at(ntfs_file *file, uint32_t index, struct ntfsi_attr *attr, uint64_t *recno);
 
 /* ---- runlist.c ---------------------------------------------------------- */
 
@@ -180,13 +179,13 @@ struct ntfsi_runlist {
 	uint32_t len;
 	uint32_t pos;
 	uint64_t vcn;
-	uint64_t end_vcn;        /* highest_vcn + 1 of the extent */
+	uint64_t end_vcn; /* highest_vcn + 1 of the extent */
 	int64_t lcn;
 	uint64_t total_clusters;
 };
 
 void ntfsi_runlist_init(struct ntfsi_runlist *rl, const uint8_t *p, uint32_t len,
-			uint64_t lowest_vcn, uint64_t end_vcn, uint64_t total_clusters);
+                        uint64_t lowest_vcn, uint64_t end_vcn, uint64_t total_clusters);
 /* Decode the next run: 1, 0 after the terminator, or NTFS_ERR_CORRUPT_RUNLIST. */
 int ntfsi_runlist_next(struct ntfsi_runlist *rl, struct ntfs_run *run);
 
@@ -194,10 +193,10 @@ int ntfsi_runlist_next(struct ntfsi_runlist *rl, struct ntfs_run *run);
 
 struct ntfsi_extent {
 	uint64_t lowest_vcn;
-	uint64_t end_vcn;       /* highest_vcn + 1, once the extent was loaded */
-	uint32_t alist_off;     /* its attribute list entry, or NTFSI_NO_ALIST */
-	uint16_t id;            /* attribute id (base record, no list) */
-	uint32_t mp_off;        /* mapping pairs: offset in the stream's mp */
+	uint64_t end_vcn;   /* highest_vcn + 1, once the extent was loaded */
+	uint32_t alist_off; /* its attribute list entry, or NTFSI_NO_ALIST */
+	uint16_t id;        /* attribute id (base record, no list) */
+	uint32_t mp_off;    /* mapping pairs: offset in the stream's mp */
 	uint32_t mp_len;
 };
 #define NTFSI_NO_ALIST UINT32_MAX
@@ -208,27 +207,27 @@ struct ntfs_stream {
 	uint32_t type;
 	uint16_t flags;
 	bool resident;
-	bool preloaded;          /* every extent's mapping pairs kept in mp */
-	bool elsewhere;          /* the real data is not here (WOF, dedup) */
+	bool preloaded; /* every extent's mapping pairs kept in mp */
+	bool elsewhere; /* the real data is not here (WOF, dedup) */
 	uint8_t compression_unit;
 	uint8_t name_len;
 	uint16_t name[NTFS_NAME_MAX_UTF16];
 	uint64_t size;
 	uint64_t alloc_size;
 	uint64_t init_size;
-	uint8_t *value;          /* resident value */
+	uint8_t *value; /* resident value */
 	uint32_t n_extents;
-	uint32_t n_usable;       /* extents usable for mapping (MFT bootstrap) */
+	uint32_t n_usable; /* extents usable for mapping (MFT bootstrap) */
 	struct ntfsi_extent *extents;
-	uint8_t *mp;             /* mapping pairs of the loaded extent(s) */
+	uint8_t *mp; /* mapping pairs of the loaded extent(s) */
 	uint32_t mp_cap;
-	uint32_t loaded;         /* extent the cursor walks; UINT32_MAX none */
+	uint32_t loaded; /* extent the cursor walks; UINT32_MAX none */
 	struct ntfsi_runlist cur;
-	struct ntfs_run last;    /* last run found; length 0 when none */
+	struct ntfs_run last; /* last run found; length 0 when none */
 };
 
 int ntfsi_stream_open(ntfs_file *file, uint32_t type, const uint16_t *name, size_t name_len,
-		      ntfs_stream **out);
+                      ntfs_stream **out);
 /* Keep every extent's mapping pairs in memory (the $MFT's own $DATA). */
 int ntfsi_stream_preload(ntfs_stream *s);
 
@@ -240,11 +239,11 @@ int ntfsi_upcase_load(ntfs_volume *vol);
 uint16_t ntfsi_upcase(const ntfs_volume *vol, uint16_t c);
 /* Collate two names as NTFS's COLLATION_FILE_NAME does (upcased). */
 int ntfsi_collate_name(const ntfs_volume *vol, const uint8_t *le, size_t le_len,
-		       const uint16_t *name, size_t len);
+                       const uint16_t *name, size_t len);
 /* The full index order: upcased, then (names equal but for case, possible in
  * the POSIX namespace) by code unit. */
 int ntfsi_collate_full(const ntfs_volume *vol, const uint8_t *le, size_t le_len,
-		       const uint16_t *name, size_t len);
+                       const uint16_t *name, size_t len);
 
 /* ---- index.c ------------------------------------------------------------ */
 
@@ -252,9 +251,9 @@ int ntfsi_collate_full(const ntfs_volume *vol, const uint8_t *le, size_t le_len,
 #define NTFSI_IE_END 0x02u
 
 struct ntfsi_index_level {
-	uint64_t vcn;            /* NTFSI_INDEX_ROOT for the root node */
-	uint32_t pos;            /* offset of the current entry in the node */
-	bool descended;          /* the current entry's subtree was visited */
+	uint64_t vcn;   /* NTFSI_INDEX_ROOT for the root node */
+	uint32_t pos;   /* offset of the current entry in the node */
+	bool descended; /* the current entry's subtree was visited */
 };
 #define NTFSI_INDEX_ROOT UINT64_MAX
 
@@ -272,7 +271,7 @@ struct ntfsi_index_entry {
 struct ntfsi_index {
 	ntfs_file *file;
 	ntfs_volume *vol;
-	uint8_t *root;           /* copy of the $INDEX_ROOT value */
+	uint8_t *root; /* copy of the $INDEX_ROOT value */
 	uint32_t root_len;
 	ntfs_stream *alloc;      /* $INDEX_ALLOCATION or NULL */
 	ntfs_stream *bitmap;     /* $BITMAP or NULL */
@@ -282,12 +281,12 @@ struct ntfsi_index {
 	uint8_t *block;
 	uint32_t block_size;
 	uint8_t vcn_shift;
-	uint64_t block_vcn;      /* VCN in block, or UINT64_MAX */
-	uint64_t blocks;         /* index blocks in the allocation */
-	uint64_t visits;         /* blocks entered by the walk */
+	uint64_t block_vcn; /* VCN in block, or UINT64_MAX */
+	uint64_t blocks;    /* index blocks in the allocation */
+	uint64_t visits;    /* blocks entered by the walk */
 	struct ntfsi_index_level stack[NTFS_MAX_INDEX_DEPTH];
 	uint32_t depth;
-	int err;                 /* sticky */
+	int err; /* sticky */
 	/* Keys must come out strictly increasing: the last one emitted. A
 	 * subtree entered twice, or in the wrong place, breaks the order. */
 	bool have_prev;

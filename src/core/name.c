@@ -6,7 +6,7 @@
 #include "internal.h"
 
 int ntfs_utf16_to_utf8(const uint16_t *src, size_t src_len, char *dst, size_t dst_size,
-		       size_t *out_len)
+                       size_t *out_len)
 {
 	size_t i, o = 0;
 
@@ -60,7 +60,7 @@ bad:
 }
 
 int ntfs_utf8_to_utf16(const char *src, size_t src_len, uint16_t *dst, size_t dst_cap,
-		       size_t *out_len)
+                       size_t *out_len)
 {
 	const uint8_t *s = (const uint8_t *)src;
 	size_t i = 0, o = 0;

@@ -54,8 +54,9 @@ int ntfsi_record_read(ntfs_volume *vol, uint64_t recno, uint8_t *buf)
 			return NTFS_ERR_CORRUPT_MFT;
 		in_run = ((run.vcn + run.length) << cshift) - (pos + done);
 		n = ntfsi_min64(in_run, rsize - done);
-		err = ntfsi_dev_read(vol, (run.lcn << cshift) + ((pos + done) - (run.vcn << cshift)),
-				     buf + done, (size_t)n);
+		err = ntfsi_dev_read(vol,
+		                     (run.lcn << cshift) + ((pos + done) - (run.vcn << cshift)),
+		                     buf + done, (size_t)n);
 		if (err)
 			return err;
 		done += n;

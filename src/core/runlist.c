@@ -7,7 +7,7 @@
 #include "internal.h"
 
 void ntfsi_runlist_init(struct ntfsi_runlist *rl, const uint8_t *p, uint32_t len,
-			uint64_t lowest_vcn, uint64_t end_vcn, uint64_t total_clusters)
+                        uint64_t lowest_vcn, uint64_t end_vcn, uint64_t total_clusters)
 {
 	rl->p = p;
 	rl->len = len;

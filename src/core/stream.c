@@ -29,7 +29,8 @@ static int collect_extents(ntfs_stream *s, const struct ntfsi_attr *first)
 		uint64_t prev = 0;
 		off = 0;
 		n = 0;
-		while (at = off, (err = ntfsi_alist_next(file->alist, file->alist_len, &off, &e)) == 1) {
+		while (at = off,
+		       (err = ntfsi_alist_next(file->alist, file->alist_len, &off, &e)) == 1) {
 			if (e.type != s->type ||
 			    !ntfsi_name_equal_le(e.name, e.name_len, s->name, s->name_len))
 				continue;
@@ -58,7 +59,7 @@ static int collect_extents(ntfs_stream *s, const struct ntfsi_attr *first)
 }
 
 int ntfsi_stream_open(ntfs_file *file, uint32_t type, const uint16_t *name, size_t name_len,
-		      ntfs_stream **out)
+                      ntfs_stream **out)
 {
 	ntfs_volume *vol = file->vol;
 	struct ntfsi_attr a;
@@ -170,7 +171,7 @@ static void extent_cursor(ntfs_stream *s, uint32_t k)
 {
 	const struct ntfsi_extent *x = &s->extents[k];
 	ntfsi_runlist_init(&s->cur, s->mp + x->mp_off, x->mp_len, x->lowest_vcn, x->end_vcn,
-			   s->vol->boot.total_clusters);
+	                   s->vol->boot.total_clusters);
 	s->loaded = k;
 }
 
@@ -312,8 +313,8 @@ int ntfs_stream_read(ntfs_stream *s, uint64_t offset, void *buf, size_t len, siz
 			ntfsi_zero(out + done, (size_t)n);
 		} else {
 			err = ntfsi_dev_read(s->vol,
-					     (run.lcn << cshift) + (pos - (run.vcn << cshift)),
-					     out + done, (size_t)n);
+			                     (run.lcn << cshift) + (pos - (run.vcn << cshift)),
+			                     out + done, (size_t)n);
 			if (err)
 				return err;
 		}

@@ -142,7 +142,7 @@ uint16_t ntfsi_upcase(const ntfs_volume *vol, uint16_t c)
 }
 
 int ntfsi_collate_name(const ntfs_volume *vol, const uint8_t *le, size_t le_len,
-		       const uint16_t *name, size_t len)
+                       const uint16_t *name, size_t len)
 {
 	size_t i, n = le_len < len ? le_len : len;
 
@@ -156,7 +156,7 @@ int ntfsi_collate_name(const ntfs_volume *vol, const uint8_t *le, size_t le_len,
 }
 
 int ntfsi_collate_full(const ntfs_volume *vol, const uint8_t *le, size_t le_len,
-		       const uint16_t *name, size_t len)
+                       const uint16_t *name, size_t len)
 {
 	int c = ntfsi_collate_name(vol, le, le_len, name, len);
 	size_t i, n = le_len < len ? le_len : len;

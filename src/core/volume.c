@@ -106,7 +106,7 @@ static int read_volume_info(ntfs_volume *vol)
 				for (i = 0; i < n; i++)
 					label[i] = ntfsi_le16(a.value + 2 * i);
 				err = ntfs_utf16_to_utf8(label, n, vol->label, sizeof vol->label,
-							 &vol->label_len);
+				                         &vol->label_len);
 			}
 		}
 	}
