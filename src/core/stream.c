@@ -199,6 +199,12 @@ int ntfsi_stream_preload(ntfs_stream *s)
 	if (s->resident)
 		return NTFS_OK;
 	s->preloaded = true;
+	/* The pool starts empty and grows, so every multi-extent $MFT takes the
+	 * growth path (and the tests with it). */
+	ntfsi_free(s->vol, s->mp, s->mp_cap);
+	s->mp = NULL;
+	s->mp_cap = 0;
+	s->loaded = UINT32_MAX;
 	/* Extent k's record must be reachable through extents 0..k-1. */
 	for (s->n_usable = 0; s->n_usable < s->n_extents; s->n_usable++) {
 		struct ntfsi_attr a;
@@ -206,7 +212,7 @@ int ntfsi_stream_preload(ntfs_stream *s)
 		if (err)
 			return err;
 		if (a.mapping_len > s->mp_cap - used) {
-			uint32_t cap = s->mp_cap;
+			uint32_t cap = s->mp_cap ? s->mp_cap : a.mapping_len;
 			uint8_t *mp;
 			while (cap - used < a.mapping_len) {
 				if (cap > UINT32_MAX / 2)
@@ -220,6 +226,8 @@ int ntfsi_stream_preload(ntfs_stream *s)
 			ntfsi_free(s->vol, s->mp, s->mp_cap);
 			s->mp = mp;
 			s->mp_cap = cap;
+			/* The cursor pointed into the old pool. */
+			s->loaded = UINT32_MAX;
 		}
 		ntfsi_copy(s->mp + used, a.mapping, a.mapping_len);
 		s->extents[s->n_usable].mp_off = used;
