@@ -221,7 +221,8 @@ struct ntfs_volume_info {
 	uint64_t mftmirr_lcn;      /**< First cluster of $MFTMirr. */
 	uint64_t mft_records;      /**< Records the $MFT holds (its data size / record size). */
 	size_t label_len;          /**< Bytes in label, without the NUL. */
-	/** Volume label as UTF-8, NUL-terminated (at most 128 UTF-16 units). */
+	/** Volume label as UTF-8, NUL-terminated (at most 128 UTF-16 units);
+	 *  "" if the label is not valid UTF-16. */
 	char label[128 * 3 + 1];
 };
 

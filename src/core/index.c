@@ -259,6 +259,10 @@ static int descend(struct ntfsi_index *idx, const struct ntfsi_index_entry *e)
 		return NTFS_ERR_LIMIT;
 	if (++idx->visits > idx->blocks)
 		return NTFS_ERR_CORRUPT_INDEX;
+	/* A block that is its own ancestor is a cycle, whatever the depth. */
+	for (uint32_t i = 1; i < idx->depth; i++)
+		if (idx->stack[i].vcn == e->subnode_vcn)
+			return NTFS_ERR_CORRUPT_INDEX;
 	idx->stack[idx->depth - 1].descended = true;
 	lv = &idx->stack[idx->depth++];
 	lv->vcn = e->subnode_vcn;

@@ -62,6 +62,9 @@ struct ntfs_volume {
 };
 
 void *ntfsi_alloc(ntfs_volume *vol, size_t size);
+/* Open system file @recno: a system record not in use, reused or missing
+ * means the $MFT is corrupt. */
+int ntfsi_open_system(ntfs_volume *vol, uint64_t recno, ntfs_file **out);
 void ntfsi_free(ntfs_volume *vol, void *ptr, size_t size);
 /* Read bytes from the device honouring read_align (io.c). */
 int ntfsi_dev_read(ntfs_volume *vol, uint64_t offset, void *buf, size_t len);

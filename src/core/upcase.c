@@ -93,7 +93,7 @@ int ntfsi_upcase_load(ntfs_volume *vol)
 	uint32_t c = 0;
 	int err;
 
-	err = ntfs_file_open(vol, NTFSI_REC_UPCASE, &file);
+	err = ntfsi_open_system(vol, NTFSI_REC_UPCASE, &file);
 	if (err)
 		return err;
 	err = ntfsi_stream_open(file, NTFS_AT_DATA, NULL, 0, &s);

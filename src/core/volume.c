@@ -10,11 +10,27 @@
 #define VI_MIN_SIZE 12
 #define LABEL_MAX_UNITS 128u
 
+int ntfsi_open_system(ntfs_volume *vol, uint64_t recno, ntfs_file **out)
+{
+	int err = ntfs_file_open(vol, recno, out);
+	return err == NTFS_ERR_STALE || err == NTFS_ERR_NOT_FOUND ? NTFS_ERR_CORRUPT_MFT : err;
+}
+
 static bool config_ok(const struct ntfs_config *cfg)
 {
 	uint32_t a = cfg->read_align;
 	return cfg->read != NULL && cfg->alloc != NULL && cfg->free != NULL &&
 	       (a == 0 || (a >= 512 && a <= 65536 && (a & (a - 1)) == 0));
+}
+
+/* A volume larger than its device is not this device's volume (ntfs-3g
+ * refuses it too); an unknown device size (0) is not checked. */
+static bool fits_device(const ntfs_volume *vol)
+{
+	uint64_t size = vol->cfg.volume_size;
+	uint32_t shift = vol->boot.cluster_shift;
+
+	return size == 0 || vol->boot.total_clusters <= (size >> shift);
 }
 
 static int read_boot(ntfs_volume *vol)
@@ -25,6 +41,8 @@ static int read_boot(ntfs_volume *vol)
 	if (err)
 		return err;
 	err = ntfsi_boot_parse(sector, sizeof sector, &vol->boot);
+	if (err == NTFS_OK && !fits_device(vol))
+		err = NTFS_ERR_CORRUPT_BOOT;
 	if (err != NTFS_ERR_CORRUPT_BOOT || vol->cfg.volume_size == 0)
 		return err;
 	/* The backup copy sits in the volume's last sector; its size is
@@ -36,7 +54,7 @@ static int read_boot(ntfs_volume *vol)
 		if (err)
 			return err;
 		if (ntfsi_boot_parse(sector, sizeof sector, &vol->boot) == NTFS_OK &&
-		    vol->boot.sector_size == ss)
+		    vol->boot.sector_size == ss && fits_device(vol))
 			return NTFS_OK;
 	}
 	return NTFS_ERR_CORRUPT_BOOT;
@@ -79,7 +97,7 @@ static int read_volume_info(ntfs_volume *vol)
 	static const uint16_t none[1] = {0};
 	ntfs_file *f;
 	struct ntfsi_attr a;
-	int err = ntfs_file_open(vol, NTFSI_REC_VOLUME, &f);
+	int err = ntfsi_open_system(vol, NTFSI_REC_VOLUME, &f);
 
 	if (err)
 		return err;
@@ -105,8 +123,11 @@ static int read_volume_info(ntfs_volume *vol)
 			} else {
 				for (i = 0; i < n; i++)
 					label[i] = ntfsi_le16(a.value + 2 * i);
-				err = ntfs_utf16_to_utf8(label, n, vol->label, sizeof vol->label,
-				                         &vol->label_len);
+				/* NTFS takes any 16-bit units; a label that is not
+				 * UTF-16 reads as "" rather than failing the mount. */
+				if (ntfs_utf16_to_utf8(label, n, vol->label, sizeof vol->label,
+				                       &vol->label_len) != NTFS_OK)
+					vol->label_len = 0;
 			}
 		}
 	}
@@ -185,7 +206,7 @@ int ntfs_volume_free_clusters(ntfs_volume *vol, uint64_t *free_clusters)
 	uint64_t off = 0, used = 0;
 	ntfs_file *f;
 	ntfs_stream *s;
-	int err = ntfs_file_open(vol, NTFSI_REC_BITMAP, &f);
+	int err = ntfsi_open_system(vol, NTFSI_REC_BITMAP, &f);
 
 	if (err)
 		return err;
