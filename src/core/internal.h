@@ -212,11 +212,9 @@ struct ntfs_stream {
 	bool resident;
 	bool preloaded; /* every extent's mapping pairs kept in mp */
 	bool elsewhere; /* the real data is not here (WOF, dedup) */
-	uint8_t compression_unit;
 	uint8_t name_len;
 	uint16_t name[NTFS_NAME_MAX_UTF16];
 	uint64_t size;
-	uint64_t alloc_size;
 	uint64_t init_size;
 	uint8_t *value; /* resident value */
 	uint32_t n_extents;

@@ -85,7 +85,7 @@ int ntfsi_stream_open(ntfs_file *file, uint32_t type, const uint16_t *name, size
 		s->name[i] = name[i];
 	s->loaded = UINT32_MAX;
 	if (a.resident) {
-		s->size = s->alloc_size = s->init_size = a.value_len;
+		s->size = s->init_size = a.value_len;
 		if (a.value_len != 0) {
 			s->value = ntfsi_alloc(vol, a.value_len);
 			if (s->value == NULL) {
@@ -98,9 +98,7 @@ int ntfsi_stream_open(ntfs_file *file, uint32_t type, const uint16_t *name, size
 		return NTFS_OK;
 	}
 	s->size = a.data_size;
-	s->alloc_size = a.alloc_size;
 	s->init_size = a.init_size;
-	s->compression_unit = a.compression_unit;
 	s->mp_cap = vol->boot.record_size;
 	s->mp = ntfsi_alloc(vol, s->mp_cap);
 	err = s->mp == NULL ? NTFS_ERR_NOMEM : collect_extents(s, &a);
