@@ -1,0 +1,133 @@
+/*
+ * One directory index: $INDEX_ROOT and up to 16 INDX blocks, walked and
+ * searched through a synthetic volume.
+ *
+ *   byte 0     flags: bits 0-1 geometry (cluster / index block size):
+ *              512/4096, 4096/4096, 4096/1024 (subnode VCNs in 512-byte
+ *              units), 65536/4096 (likewise); bit 2 INDX blocks and the
+ *              root are used as given (else the harness applies fixups to
+ *              each block and sets the root's block-size field); bit 3
+ *              4 KiB records (else 1 KiB)
+ *   bytes 1-2  $BITMAP of the allocation (little-endian: bit k = block k)
+ *   bytes 3-4  length of the $INDEX_ROOT value (clipped to what fits)
+ *   then       the $INDEX_ROOT value, then the INDX blocks (clean, each an
+ *              index block long; the last padded with zeros)
+ *
+ * Record 16 becomes a directory with $INDEX_ROOT, $INDEX_ALLOCATION and
+ * $BITMAP named $I30; it is listed (with and without DOS names), entries
+ * looked up again, and seeks done directly with ntfsi_index_seek().
+ */
+#include "fuzz_common.h"
+
+#include <string.h>
+
+#define DIR_REC 16u
+#define MAX_BLOCKS 16u
+
+static const uint32_t geo_cluster[4] = {512, 4096, 4096, 65536};
+static const uint32_t geo_block[4] = {4096, 4096, 1024, 4096};
+
+static void seeks(ntfs_file *f)
+{
+	static const uint16_t names[4][3] = {
+	        {'a', 0, 0}, {'M', 'M', 0}, {0xFFFF, 0, 0}, {'.', 0, 0}};
+	struct ntfsi_index idx;
+	struct ntfsi_index_entry e;
+	int err = ntfsi_index_open(f, &idx);
+	unsigned i, k;
+
+	FZ_CHECK_ERR(err);
+	if (err)
+		return;
+	for (i = 0; i < 4; i++) {
+		err = ntfsi_index_seek(&idx, names[i], names[i][1] ? 2 : 1);
+		FZ_CHECK_ERR(err);
+		for (k = 0; err == NTFS_OK && k < 4; k++) {
+			int r = ntfsi_index_next(&idx, &e);
+			FZ_CHECK_ERR(r);
+			if (r != 1)
+				break;
+		}
+	}
+	ntfsi_index_close(&idx);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static const uint8_t si[48];
+	struct fz_syn s;
+	ntfs_volume *vol;
+	ntfs_file *f;
+	uint32_t geo, csize, bsize, rsize, root_len, nblocks, k, room;
+	const uint8_t *root, *blocks;
+	size_t rest;
+	uint8_t *rec, bitmap[8] = {0}, mp[24];
+	int err;
+
+	if (size < 5 || size > 5 + 65536 + MAX_BLOCKS * 4096)
+		return 0;
+	geo = data[0] & 3;
+	csize = geo_cluster[geo];
+	bsize = geo_block[geo];
+	rsize = data[0] & 8 ? 4096 : 1024;
+	bitmap[0] = data[1];
+	bitmap[1] = data[2];
+	root_len = ntfsi_le16(data + 3);
+	root = data + 5;
+	if (root_len > size - 5)
+		root_len = (uint32_t)(size - 5);
+	/* Room in the record for the root after SI, the allocation and the
+	 * bitmap: header, four attribute headers with names, the end. */
+	room = rsize - 0x48 - (24 + 48) - (24 + 8 + 8) - (64 + 8 + 24) - (24 + 8 + 8) - 8 - 16;
+	if (root_len > room)
+		root_len = room;
+	blocks = root + root_len;
+	rest = size - 5 - root_len;
+	nblocks = (uint32_t)((rest + bsize - 1) / bsize);
+	if (nblocks > MAX_BLOCKS)
+		nblocks = MAX_BLOCKS;
+
+	fz_syn_init(&s, csize, rsize, bsize);
+	for (k = 0; k < nblocks; k++) {
+		uint8_t *b = s.disk + FZ_SYN_DATA_OFF + (size_t)k * bsize;
+		size_t at = (size_t)k * bsize;
+		memcpy(b, blocks + at, rest - at < bsize ? rest - at : bsize);
+		if (!(data[0] & 4) && memcmp(b, "INDX", 4) == 0)
+			fz_protect(b, bsize);
+	}
+	rec = fz_syn_record(&s, DIR_REC);
+	fz_record_init(rec, rsize, 1, NTFSI_REC_FLAG_IN_USE | NTFSI_REC_FLAG_DIRECTORY, 0);
+	FZ_CHECK(fz_record_add_resident(rec, rsize, NTFS_AT_STANDARD_INFORMATION, NULL, 0, si,
+	                                sizeof si));
+	FZ_CHECK(fz_record_add_resident(rec, rsize, NTFS_AT_INDEX_ROOT, "$I30", 1, root, root_len));
+	if (!(data[0] & 4) && root_len >= 12) {
+		/* The block size field of the root value just written. */
+		uint32_t used = ntfsi_le32(rec + NTFSI_REC_BYTES_IN_USE);
+		uint8_t *v = rec + used - 8 - ((root_len + 7) & ~7u);
+		v[8] = (uint8_t)bsize;
+		v[9] = (uint8_t)(bsize >> 8);
+		v[10] = (uint8_t)(bsize >> 16);
+		v[11] = (uint8_t)(bsize >> 24);
+	}
+	if (nblocks > 0) {
+		uint32_t bytes = nblocks * bsize, n = (bytes + csize - 1) / csize;
+		uint32_t mp_len = fz_runlist_one(mp, FZ_SYN_DATA_OFF / csize, n);
+		FZ_CHECK(fz_record_add_nonresident(rec, rsize, NTFS_AT_INDEX_ALLOCATION, "$I30", 2,
+		                                   0, 0, n - 1, (uint64_t)n * csize, bytes, bytes,
+		                                   mp, mp_len));
+		FZ_CHECK(fz_record_add_resident(rec, rsize, NTFS_AT_BITMAP, "$I30", 3, bitmap,
+		                                sizeof bitmap));
+	}
+
+	err = fz_syn_mount(&s, 512, &vol);
+	FZ_CHECK(err == NTFS_OK);
+	err = ntfs_file_open(vol, DIR_REC, &f);
+	FZ_CHECK(err == NTFS_OK);
+	fz_exercise_file(f, 4096);
+	seeks(f);
+	ntfs_file_close(f);
+	ntfs_unmount(vol);
+	fz_alloc_expect(&s.alloc, 0, 0);
+	fz_syn_free(&s);
+	return 0;
+}

@@ -1,0 +1,212 @@
+/*
+ * Names: UTF-8 / UTF-16 conversion round trips, collation, and the $UpCase
+ * range builder. Byte 0 chooses the mode (byte 0 % 4), the rest is:
+ *
+ *   0  UTF-8 text: converted to UTF-16 (with a roomy and a tight buffer);
+ *      if valid, back to UTF-8, which must give the same bytes
+ *   1  UTF-16LE units: converted to UTF-8 (roomy and tight); if valid,
+ *      back to UTF-16, which must give the same units
+ *   2  byte 1: length of name A in units; then A's and B's UTF-16LE units:
+ *      ntfsi_collate_name() through a hand-filled upcase table, checked
+ *      against a reference collation and for antisymmetry
+ *   3  (char, upper) pairs of 16-bit little-endian units laid over an
+ *      identity table with a-z upcased: the table becomes the $UpCase of a
+ *      synthetic volume, ntfsi_upcase_load() compresses it into ranges, and
+ *      ntfsi_upcase() must give back the table for all 65536 units
+ */
+#include "fuzz_common.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void utf8_mode(const uint8_t *p, size_t n)
+{
+	size_t cap = n + 1, tight = n / 2 + 1, len = SIZE_MAX, len8 = SIZE_MAX;
+	uint16_t *u = malloc(cap * sizeof *u), *t = malloc(tight * sizeof *t);
+	char *back;
+	int err, err2;
+
+	FZ_CHECK(u != NULL && t != NULL);
+	err = ntfs_utf8_to_utf16((const char *)p, n, u, cap, &len);
+	FZ_CHECK(err == NTFS_OK || err == NTFS_ERR_NAME);
+	err2 = ntfs_utf8_to_utf16((const char *)p, n, t, tight, NULL);
+	FZ_CHECK(err2 == NTFS_OK || err2 == NTFS_ERR_NAME || err2 == NTFS_ERR_LIMIT);
+	if (err == NTFS_ERR_NAME)
+		FZ_CHECK(err2 != NTFS_OK);
+	if (err == NTFS_OK) {
+		FZ_CHECK(len <= n);
+		if (err2 == NTFS_OK)
+			FZ_CHECK(memcmp(t, u, len * sizeof *u) == 0);
+		back = malloc(n + 1);
+		FZ_CHECK(back != NULL);
+		err = ntfs_utf16_to_utf8(u, len, back, n + 1, &len8);
+		FZ_CHECK(err == NTFS_OK && len8 == n && memcmp(back, p, n) == 0 && back[n] == '\0');
+		/* One byte short of room: LIMIT, never an overflow. */
+		if (n > 0)
+			FZ_CHECK(ntfs_utf16_to_utf8(u, len, back, n, NULL) == NTFS_ERR_LIMIT);
+		free(back);
+	}
+	free(u);
+	free(t);
+}
+
+static void utf16_mode(const uint8_t *p, size_t n)
+{
+	size_t units = n / 2, i, size = 3 * units + 1, len8 = SIZE_MAX, len16 = SIZE_MAX;
+	uint16_t *u = malloc((units + 1) * sizeof *u), *back = malloc((units + 1) * sizeof *u);
+	char *s = malloc(size), *tight = malloc(units + 1);
+	int err, err2;
+
+	FZ_CHECK(u != NULL && back != NULL && s != NULL && tight != NULL);
+	for (i = 0; i < units; i++)
+		u[i] = ntfsi_le16(p + 2 * i);
+	err = ntfs_utf16_to_utf8(u, units, s, size, &len8);
+	FZ_CHECK(err == NTFS_OK || err == NTFS_ERR_NAME);
+	err2 = ntfs_utf16_to_utf8(u, units, tight, units + 1, NULL);
+	FZ_CHECK(err2 == NTFS_OK || err2 == NTFS_ERR_NAME || err2 == NTFS_ERR_LIMIT);
+	if (err == NTFS_OK) {
+		FZ_CHECK(len8 < size && s[len8] == '\0');
+		if (err2 == NTFS_OK)
+			FZ_CHECK(strcmp(tight, s) == 0);
+		err = ntfs_utf8_to_utf16(s, len8, back, units, &len16);
+		FZ_CHECK(err == NTFS_OK && len16 == units);
+		FZ_CHECK(units == 0 || memcmp(back, u, units * sizeof *u) == 0);
+	}
+	free(u);
+	free(back);
+	free(s);
+	free(tight);
+}
+
+/* The table fz_syn_mount() installs, built independently. */
+static uint16_t ref_upcase(uint16_t c)
+{
+	if ((c >= 0x61 && c <= 0x7A) || (c >= 0xE0 && c <= 0xFE && c != 0xF7))
+		return (uint16_t)(c - 0x20);
+	if (c == 0xFF)
+		return 0x178;
+	if (c >= 0x101 && c <= 0x17F && (c & 1))
+		return (uint16_t)(c - 1);
+	return c;
+}
+
+static int ref_collate(const uint16_t *a, size_t alen, const uint16_t *b, size_t blen)
+{
+	size_t i;
+	for (i = 0; i < alen && i < blen; i++) {
+		uint16_t x = ref_upcase(a[i]), y = ref_upcase(b[i]);
+		if (x != y)
+			return x < y ? -1 : 1;
+	}
+	return alen < blen ? -1 : alen > blen;
+}
+
+static int sign(int v)
+{
+	return (v > 0) - (v < 0);
+}
+
+static ntfs_volume *syn_vol;
+static struct fz_syn syn;
+
+static void collate_mode(const uint8_t *p, size_t n)
+{
+	size_t units = n > 0 ? (n - 1) / 2 : 0, alen, blen, i;
+	uint16_t *u;
+	uint8_t *le;
+
+	if (syn_vol == NULL) {
+		fz_syn_init(&syn, 4096, 1024, 4096);
+		FZ_CHECK(fz_syn_mount(&syn, 512, &syn_vol) == NTFS_OK);
+	}
+	if (n == 0)
+		return;
+	alen = p[0] <= units ? p[0] : units;
+	blen = units - alen;
+	u = malloc((units + 1) * sizeof *u);
+	le = malloc(2 * units + 1);
+	FZ_CHECK(u != NULL && le != NULL);
+	memcpy(le, p + 1, 2 * units);
+	for (i = 0; i < units; i++)
+		u[i] = ntfsi_le16(le + 2 * i);
+	for (i = 0; i < units; i++)
+		FZ_CHECK(ntfsi_upcase(syn_vol, u[i]) == ref_upcase(u[i]));
+	{
+		int ab = ntfsi_collate_name(syn_vol, le, alen, u + alen, blen);
+		int ba = ntfsi_collate_name(syn_vol, le + 2 * alen, blen, u, alen);
+		int aa = ntfsi_collate_name(syn_vol, le, alen, u, alen);
+		FZ_CHECK(sign(ab) == ref_collate(u, alen, u + alen, blen));
+		FZ_CHECK(sign(ab) == -sign(ba));
+		FZ_CHECK(aa == 0);
+	}
+	free(u);
+	free(le);
+}
+
+static void upcase_mode(const uint8_t *p, size_t n)
+{
+	const uint32_t table_off = FZ_SYN_DATA_OFF, csize = 4096;
+	static const uint8_t si[48];
+	uint8_t *table, *rec, mp[24];
+	struct fz_syn s;
+	ntfs_volume *vol;
+	uint32_t c, mp_len;
+	size_t i;
+	int err;
+
+	fz_syn_init(&s, csize, 1024, 4096);
+	table = s.disk + table_off;
+	for (c = 0; c < 65536; c++) {
+		uint16_t u = (uint16_t)(c >= 'a' && c <= 'z' ? c - 32 : c);
+		table[2 * c] = (uint8_t)u;
+		table[2 * c + 1] = (uint8_t)(u >> 8);
+	}
+	for (i = 0; i + 4 <= n; i += 4) {
+		c = ntfsi_le16(p + i);
+		table[2 * c] = p[i + 2];
+		table[2 * c + 1] = p[i + 3];
+	}
+	rec = fz_syn_record(&s, NTFSI_REC_UPCASE);
+	fz_record_init(rec, 1024, 1, NTFSI_REC_FLAG_IN_USE, 0);
+	FZ_CHECK(fz_record_add_resident(rec, 1024, NTFS_AT_STANDARD_INFORMATION, NULL, 0, si,
+	                                sizeof si));
+	mp_len = fz_runlist_one(mp, table_off / csize, 131072 / csize);
+	FZ_CHECK(fz_record_add_nonresident(rec, 1024, NTFS_AT_DATA, NULL, 1, 0, 0,
+	                                   131072 / csize - 1, 131072, 131072, 131072, mp, mp_len));
+	FZ_CHECK(fz_syn_mount(&s, 512, &vol) == NTFS_OK);
+	/* Replace the hand-filled table with the one on the disk. */
+	ntfsi_free(vol, vol->upcase, vol->upcase_cap * sizeof *vol->upcase);
+	vol->upcase = NULL;
+	vol->upcase_count = vol->upcase_cap = 0;
+	err = ntfsi_upcase_load(vol);
+	FZ_CHECK(err == NTFS_OK || err == NTFS_ERR_LIMIT || err == NTFS_ERR_NOMEM);
+	if (err == NTFS_OK) {
+		FZ_CHECK(vol->upcase_count <= NTFS_MAX_UPCASE_RANGES);
+		for (c = 0; c < 65536; c++)
+			FZ_CHECK(ntfsi_upcase(vol, (uint16_t)c) == ntfsi_le16(table + 2 * c));
+	}
+	ntfs_unmount(vol);
+	fz_alloc_expect(&s.alloc, 0, 0);
+	fz_syn_free(&s);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (size == 0 || size > 65536)
+		return 0;
+	switch (data[0] & 3) {
+	case 0:
+		utf8_mode(data + 1, size - 1);
+		break;
+	case 1:
+		utf16_mode(data + 1, size - 1);
+		break;
+	case 2:
+		collate_mode(data + 1, size - 1);
+		break;
+	default:
+		upcase_mode(data + 1, size - 1);
+		break;
+	}
+	return 0;
+}

@@ -1,0 +1,76 @@
+/*
+ * Path lookup: the input, NUL-terminated, is a path given to
+ * ntfs_path_open() on two real volumes (test/images ntfs-c512 and ntfs-c4k,
+ * whose big/ directory is a 20,000-entry B+tree), mounted once per process.
+ * The file found is stat'ed and read a little. The input is also looked up
+ * as one name in the root (ntfs_dir_lookup with its exact length, so
+ * embedded NULs and slashes reach the lookup). Nothing may stay allocated.
+ */
+#include "fuzz_common.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const names[2] = {"ntfs-c512", "ntfs-c4k"};
+
+static struct {
+	struct fz_dev dev;
+	struct fz_alloc alloc;
+	ntfs_volume *vol;
+	ntfs_file *root;
+	size_t blocks, bytes;
+} vols[2];
+
+static void setup(unsigned k)
+{
+	struct ntfs_config cfg;
+	size_t len;
+	const uint8_t *img = fz_image(names[k], &len);
+
+	fz_alloc_init(&vols[k].alloc, FZ_ALLOC_CAP);
+	fz_dev_init(&vols[k].dev, img, len, len, 512);
+	fz_config(&cfg, &vols[k].dev, &vols[k].alloc);
+	cfg.volume_size = len;
+	FZ_CHECK(ntfs_mount(&cfg, &vols[k].vol) == NTFS_OK);
+	FZ_CHECK(ntfs_file_open(vols[k].vol, NTFS_ROOT_RECORD, &vols[k].root) == NTFS_OK);
+	vols[k].blocks = vols[k].alloc.blocks;
+	vols[k].bytes = vols[k].alloc.bytes;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char *path;
+	unsigned k;
+
+	if (size > 16384)
+		return 0;
+	path = malloc(size + 1);
+	FZ_CHECK(path != NULL);
+	memcpy(path, data, size);
+	path[size] = '\0';
+	for (k = 0; k < 2; k++) {
+		struct ntfs_dirent ent;
+		ntfs_file *f;
+		int err;
+
+		if (vols[k].vol == NULL)
+			setup(k);
+		err = ntfs_path_open(vols[k].vol, path, &f);
+		FZ_CHECK_ERR(err);
+		if (err == NTFS_OK) {
+			struct ntfs_stat st;
+			ntfs_stream *s;
+			FZ_CHECK(ntfs_file_stat(f, &st) == NTFS_OK);
+			if (ntfs_stream_open(f, NULL, &s) == NTFS_OK) {
+				fz_exercise_stream(s, 4096);
+				ntfs_stream_close(s);
+			}
+			ntfs_file_close(f);
+		}
+		err = ntfs_dir_lookup(vols[k].root, (const char *)data, size, &ent);
+		FZ_CHECK_ERR(err);
+		fz_alloc_expect(&vols[k].alloc, vols[k].blocks, vols[k].bytes);
+	}
+	free(path);
+	return 0;
+}

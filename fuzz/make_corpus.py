@@ -1,0 +1,455 @@
+#!/usr/bin/env python3
+"""Cut the seed corpora in fuzz/corpus/<harness>/ from test/images/*.img.xz.
+
+Usage:
+    python3 fuzz/make_corpus.py                 # (re)writes fuzz/corpus/*/seed-*
+    python3 fuzz/make_corpus.py --shared DIR --extra OUT
+        also cut seeds from DIR/records/* (e.g. ../shared/images) into OUT/<harness>/;
+        those are for local campaigns only and must NOT be committed.
+
+Only files named seed-* are rewritten; crash-* reproducers and inputs added by
+hand stay. Every seed is named after its content (sha1), so runs are stable.
+The input formats are described in fuzz/README.md and in each fuzz_*.c.
+"""
+import argparse
+import hashlib
+import lzma
+import os
+import struct
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+IMAGES = os.path.join(HERE, "..", "test", "images")
+AT_SI, AT_ALIST, AT_FN, AT_DATA = 0x10, 0x20, 0x30, 0x80
+AT_IROOT, AT_IALLOC, AT_BITMAP = 0x90, 0xA0, 0xB0
+
+
+def le16(b, o):
+    return struct.unpack_from("<H", b, o)[0]
+
+
+def le32(b, o):
+    return struct.unpack_from("<I", b, o)[0]
+
+
+def le64(b, o):
+    return struct.unpack_from("<Q", b, o)[0]
+
+
+def unfix(buf):
+    """Undo update sequence fixups (FILE or INDX): the clean form."""
+    buf = bytearray(buf)
+    usa, count = le16(buf, 4), le16(buf, 6)
+    for i in range(1, count):
+        if i * 512 <= len(buf):
+            buf[i * 512 - 2:i * 512] = buf[usa + 2 * i:usa + 2 * i + 2]
+    return buf
+
+
+def decode_runs(mp, lowest):
+    """Mapping pairs -> [(vcn, lcn or None, length)]."""
+    runs, pos, vcn, lcn = [], 0, lowest, 0
+    while pos < len(mp) and mp[pos] != 0:
+        h = mp[pos]
+        lb, ob = h & 15, h >> 4
+        length = int.from_bytes(mp[pos + 1:pos + 1 + lb], "little")
+        if ob:
+            lcn += int.from_bytes(mp[pos + 1 + lb:pos + 1 + lb + ob], "little", signed=True)
+            runs.append((vcn, lcn, length))
+        else:
+            runs.append((vcn, None, length))
+        vcn += length
+        pos += 1 + lb + ob
+    return runs
+
+
+def parse_attrs(rec):
+    out, off, used = [], le16(rec, 20), le32(rec, 24)
+    while off + 4 <= used and le32(rec, off) != 0xFFFFFFFF:
+        ln = le32(rec, off + 4)
+        if ln < 16 or off + ln > used:
+            break
+        h = rec[off:off + ln]
+        nl, no = h[9], le16(h, 10)
+        a = {"type": le32(h, 0), "name": bytes(h[no:no + 2 * nl]).decode("utf-16le", "replace"),
+             "id": le16(h, 14), "resident": h[8] == 0, "off": off, "len": ln}
+        if a["resident"]:
+            a["value"] = bytes(h[le16(h, 20):le16(h, 20) + le32(h, 16)])
+        else:
+            a["lowest"], a["highest"] = le64(h, 16), le64(h, 24)
+            a["mp"] = bytes(h[le16(h, 32):ln])
+            a["size"] = le64(h, 48)
+        out.append(a)
+        off += ln
+    return out
+
+
+class Volume:
+    def __init__(self, name):
+        with lzma.open(os.path.join(IMAGES, name + ".img.xz")) as f:
+            self.img = f.read()
+        b = self.img
+        self.name = name
+        bps, spc = le16(b, 11), b[13]
+        self.cluster = bps * (spc if spc <= 0x80 else 1 << (256 - spc))
+        self.total_clusters = le64(b, 40) * bps // self.cluster
+
+        def size(raw):
+            v = raw - 256 if raw > 127 else raw
+            return v * self.cluster if v > 0 else 1 << -v
+        self.rsize, self.isize = size(b[64]), size(b[68])
+        mft_off = le64(b, 48) * self.cluster
+        rec0 = unfix(b[mft_off:mft_off + self.rsize])
+        first = [a for a in parse_attrs(rec0) if a["type"] == AT_DATA and not a["resident"]][0]
+        self.mft_runs = decode_runs(first["mp"], 0)
+        # Extents of the $MFT's $DATA in extension records (ntfs-mftlist).
+        self.mft_runs = self.attr_runs(0, AT_DATA, "")
+
+    def read(self, runs, off, length):
+        out = bytearray()
+        while length > 0:
+            vcn = off // self.cluster
+            for rv, lcn, ln in runs:
+                if rv <= vcn < rv + ln:
+                    break
+            else:
+                raise ValueError("unmapped vcn %d" % vcn)
+            end = (rv + ln) * self.cluster
+            n = min(length, end - off)
+            if lcn is None:
+                out += bytes(n)
+            else:
+                p = lcn * self.cluster + (off - rv * self.cluster)
+                out += self.img[p:p + n]
+            off += n
+            length -= n
+        return out
+
+    def record(self, n, clean=True):
+        raw = self.read(self.mft_runs, n * self.rsize, self.rsize)
+        return unfix(raw) if clean else bytearray(raw)
+
+    def alist(self, n):
+        for a in parse_attrs(self.record(n)):
+            if a["type"] == AT_ALIST:
+                if a["resident"]:
+                    return a["value"]
+                return bytes(self.read(decode_runs(a["mp"], 0), 0, a["size"]))
+        return None
+
+    def alist_entries(self, data):
+        out, off = [], 0
+        while off + 26 <= len(data):
+            ln = le16(data, off + 4)
+            if ln < 26:
+                break
+            out.append({"type": le32(data, off), "lowest": le64(data, off + 8),
+                        "ref": le64(data, off + 16), "off": off})
+            off += ln
+        return out
+
+    def attrs(self, n):
+        """Every attribute record of file n, following its attribute list."""
+        if n:
+            base = self.record(n)
+        else:  # record 0 starts the $MFT: found without it (bootstrap)
+            mft_off = le64(self.img, 48) * self.cluster
+            base = unfix(self.img[mft_off:mft_off + self.rsize])
+        out = parse_attrs(base)
+        al = [a for a in out if a["type"] == AT_ALIST]
+        if not al:
+            return out
+        data = al[0]["value"] if al[0]["resident"] else None
+        if data is None:
+            return out
+        recs = {n}
+        for e in self.alist_entries(data):
+            recs.add(e["ref"] & 0xFFFFFFFFFFFF)
+        for r in sorted(recs - {n}):
+            out += parse_attrs(self.record(r))
+        return out
+
+    def attr_runs(self, n, typ, name):
+        runs = []
+        for a in self.attrs(n):
+            if a["type"] == typ and a["name"] == name and not a["resident"]:
+                runs += decode_runs(a["mp"], a["lowest"])
+        return sorted(runs)
+
+
+def manifest(name):
+    out = []
+    for line in open(os.path.join(IMAGES, name + ".manifest"), encoding="utf-8"):
+        if line.startswith("#") or not line.strip():
+            continue
+        f = line.rstrip("\n").split("\t")
+        out.append((int(f[1]), f[5]))
+    return out
+
+
+class Corpus:
+    def __init__(self, root):
+        self.root = root
+        self.written = {}
+
+    def add(self, harness, data):
+        d = os.path.join(self.root, harness)
+        os.makedirs(d, exist_ok=True)
+        name = "seed-" + hashlib.sha1(data).hexdigest()[:16]
+        with open(os.path.join(d, name), "wb") as f:
+            f.write(data)
+        self.written.setdefault(harness, set()).add(name)
+
+    def prune(self):
+        """Remove stale seed-* files (never crash-* or hand-added files)."""
+        for harness, names in self.written.items():
+            d = os.path.join(self.root, harness)
+            for n in os.listdir(d):
+                if n.startswith("seed-") and n not in names:
+                    os.remove(os.path.join(d, n))
+
+
+def parent_of(vol, ino):
+    for a in vol.attrs(ino):
+        if a["type"] == AT_FN and a["resident"]:
+            return le64(a["value"], 0) & 0xFFFFFFFFFFFF
+    return None
+
+
+def boot_seeds(c, vols):
+    for v in vols.values():
+        c.add("boot", v.img[:512])
+    b = bytearray(vols["ntfs-c512"].img[:512])
+    for off, val in [(13, b"\x00"), (13, b"\xf4"), (13, b"\x80"), (13, b"\x03"), (64, b"\x01"),
+                     (64, b"\x7f"), (64, b"\xe1"), (68, b"\x00"), (11, b"\x00\x10"),
+                     (11, b"\x00\x01"), (11, b"\x00\x20"), (40, b"\xff" * 8),
+                     (48, b"\xff" * 8), (510, b"\x55\x00")]:
+        m = bytearray(b)
+        m[off:off + len(val)] = val
+        c.add("boot", bytes(m))
+    c.add("boot", bytes(512))
+
+
+def record_seeds(c, vols):
+    for name, nums in [("ntfs-c512", [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 64, 65, 67, 69]),
+                       ("ntfs-s4k", [0, 3, 5, 10, 67, 69]),
+                       ("ntfs-mftlist", [0, 15]), ("ntfs-frag", [66])]:
+        v = vols[name]
+        for n in nums:
+            c.add("record", bytes(v.record(n)))
+    # The on-disk (protected) form too, for the first pass of the harness.
+    c.add("record", bytes(vols["ntfs-c512"].record(5, clean=False)))
+    c.add("record", bytes(vols["ntfs-s4k"].record(5, clean=False)))
+
+
+def renumber(v, base, limit=16):
+    """Base record + extension records, renumbered 16, 17, ... (clean)."""
+    data = v.alist(base)
+    exts = []
+    for e in v.alist_entries(data):
+        r = e["ref"] & 0xFFFFFFFFFFFF
+        if r != base and r not in exts:
+            exts.append(r)
+    exts = exts[:limit - 1]
+    new = {base: 16}
+    for i, r in enumerate(exts):
+        new[r] = 17 + i
+    base_rec = v.record(base)
+    seq = le16(base_rec, 16)
+    recs = [base_rec] + [v.record(r) for r in exts]
+    for r in recs[1:]:
+        struct.pack_into("<Q", r, 32, 16 | seq << 48)
+    # Rewrite the list in the base record (resident lists only).
+    for a in parse_attrs(base_rec):
+        if a["type"] == AT_ALIST and a["resident"]:
+            voff = a["off"] + le16(base_rec, a["off"] + 20)
+            for e in v.alist_entries(a["value"]):
+                ref = e["ref"]
+                r = ref & 0xFFFFFFFFFFFF
+                if r in new:
+                    struct.pack_into("<Q", base_rec, voff + e["off"] + 16,
+                                     new[r] | (ref >> 48) << 48)
+    return recs
+
+
+def attrlist_seeds(c, vols):
+    for name, base, flags in [("ntfs-frag", 66, 0), ("ntfs-frag", 66, 4), ("ntfs-frag", 66, 2),
+                              ("ntfs-mftlist", 0, 2 << 3), ("ntfs-c4k", None, 2 << 3),
+                              ("ntfs-c4k", None, (2 << 3) | 4)]:
+        v = vols[name]
+        if base is None:
+            base = [i for i, p in manifest(name) if p == "hardlinks/target.txt"][0]
+        recs = renumber(v, base)
+        n = len(recs) if not flags & 2 else min(len(recs), 4)
+        data = bytes([flags, n - 1]) + b"".join(bytes(r) for r in recs[:n])
+        c.add("attrlist", data)
+        c.add("attrlist", bytes(v.alist(base)))  # the raw list alone (first walk)
+
+
+def runlist_seeds(c, vols):
+    seen = 0
+    for name in ["ntfs-c512", "ntfs-frag", "ntfs-c4k", "ntfs-mftlist", "ntfs-c2m"]:
+        v = vols[name]
+        nums = [0, 6, 10] + [i for i, _ in manifest(name)][:40]
+        for n in nums:
+            for a in v.attrs(n):
+                if a["resident"] or seen >= 60:
+                    continue
+                head = struct.pack("<QQQ", a["lowest"], (a["highest"] + 1) & (2**64 - 1),
+                                   v.total_clusters)
+                c.add("runlist", head + a["mp"][:512])
+                seen += 1
+    for mp in [b"\x01\x10\x00", b"\x11\x10\x20\x00", b"\x21\x10\x00\x01\x00",
+               b"\x11\x08\x40\x11\x08\xc0\x00", b"\x88" + b"\xff" * 16 + b"\x00",
+               b"\x11\x10\x20", b"\x01\x80\x00", b"\x31\x04\x00\x00\x80\x00"]:
+        c.add("runlist", struct.pack("<QQQ", 0, 16, 1 << 20) + mp)
+
+
+GEOMETRY = {(512, 4096): 0, (4096, 4096): 1, (4096, 1024): 2, (65536, 4096): 3}
+
+
+def index_seed(v, ino):
+    attrs = v.attrs(ino)
+    root = [a for a in attrs if a["type"] == AT_IROOT and a["name"] == "$I30"][0]["value"]
+    bitmap = [a for a in attrs if a["type"] == AT_BITMAP and a["name"] == "$I30"]
+    flags = GEOMETRY.get((v.cluster, v.isize), 0) | (8 if v.rsize == 4096 else 0)
+    blocks = b""
+    bm = 0
+    runs = v.attr_runs(ino, AT_IALLOC, "$I30")
+    if runs and bitmap:
+        bmv = bitmap[0]["value"] if bitmap[0]["resident"] else b"\x00\x00"
+        bm = int.from_bytes(bmv[:2].ljust(2, b"\0"), "little")
+        total = sum(ln for _, _, ln in runs) * v.cluster
+        n = min(16, total // v.isize)
+        blocks = b"".join(bytes(unfix(v.read(runs, i * v.isize, v.isize))) for i in range(n))
+    return bytes([flags]) + struct.pack("<HH", bm, len(root)) + root + blocks
+
+
+def index_seeds(c, vols):
+    for name in ["ntfs-c512", "ntfs-c4k", "ntfs-c64k", "ntfs-s4k"]:
+        v = vols[name]
+        m = dict((p, i) for i, p in manifest(name))
+        dirs = {5}
+        for p in ["nested/file-0.txt", "unicode/Привет.txt", "case/readme.txt",
+                  "nested/level1/level2/level3/level4/level5/level6/file-6.txt"]:
+            if p in m:
+                dirs.add(parent_of(v, m[p]))
+        if name == "ntfs-c4k":
+            dirs.add(109)  # big/: 20,000 entries (first 16 blocks)
+        for d in sorted(dirs):
+            c.add("index", index_seed(v, d))
+
+
+def names_seeds(c, vols):
+    names = sorted(set(p.split("/")[-1] for _, p in manifest("ntfs-c4k")))[:40]
+    for n in names:
+        c.add("names", b"\x00" + n.encode("utf-8"))
+        c.add("names", b"\x01" + n.encode("utf-16le"))
+    for a, b in [("readme.txt", "README.txt"), ("σ", "Σ"), ("ς", "Σ"), ("é", "É"), ("ÿ", "Ÿ"),
+                 ("ā", "Ā"), ("a", "ab"), ("", "x"), ("😀", "\uffff")]:
+        ua, ub = a.encode("utf-16le"), b.encode("utf-16le")
+        c.add("names", b"\x02" + bytes([len(ua) // 2]) + ua + ub)
+    for bad in [b"\x00\xff", b"\x00\xc0\x80", b"\x00\xed\xa0\x80", b"\x00\xf4\x90\x80\x80",
+                b"\x00\xe2\x82", b"\x01\x00\xd8", b"\x01\x00\xdc\x00\xd8", b"\x01\x3d\xd8\x00\xde"]:
+        c.add("names", bad)
+    # The real $UpCase of an image, as differences from the harness's base table.
+    v = vols["ntfs-c512"]
+    up = bytes(v.read(v.attr_runs(10, AT_DATA, ""), 0, 131072))
+    diff = b""
+    for ch in range(65536):
+        base = ch - 32 if 0x61 <= ch <= 0x7A else ch
+        u = le16(up, 2 * ch)
+        if u != base:
+            diff += struct.pack("<HH", ch, u)
+    c.add("names", b"\x03" + diff)
+    c.add("names", b"\x03")
+    c.add("names", b"\x03" + struct.pack("<HHHHHH", 0x101, 0x100, 0x103, 0x102, 0x105, 0x104))
+
+
+def path_seeds(c, vols):
+    for _, p in manifest("ntfs-c4k"):
+        if not p.startswith("big/") and not p.startswith("hardlinks/links/"):
+            c.add("path", p.encode("utf-8"))
+    for p in ["", "/", "//", ".", "..", "/../..", "nested/./level1/../level1/file-1.txt",
+              "CASE/README.TXT", "case/readme.TXT", "big/f12345.txt", "big/F19999.TXT",
+              "big/f00000.txt/", "big", "$MFT", "$Extend/$ObjId", "hardlinks/links/link-042.txt",
+              "small.txt/x", "a" * 300, "\xff", "unicode/" + "é" * 256]:
+        c.add("path", p.encode("utf-8", "surrogateescape"))
+    c.add("path", b"\xff\xfe")
+    c.add("path", b"small.txt\x00junk")
+
+
+TEMPLATES = ["ntfs-c512", "ntfs-s4k", "ntfs-mftlist", "ntfs-frag", "ntfs-c64k", "ntfs-c4k",
+             "ntfs-c2m"]
+
+
+def volume_seeds(c, vols):
+    for t, name in enumerate(TEMPLATES):
+        v = vols[name]
+        c.add("volume", bytes([t, 0]))
+        if t in (0, 1):
+            c.add("volume", bytes([t, 4 | 1]))
+        # No-op patches (the template's own bytes) on key metadata: a start
+        # the fuzzer can mutate.
+        spots = [(0, 96)]
+        for n in ([0, 3, 5, 6, 10] if t < 2 else [0, 5]):
+            recoff = None
+            vcn = n * v.rsize // v.cluster
+            for rv, lcn, ln in v.mft_runs:
+                if rv <= vcn < rv + ln and lcn is not None:
+                    recoff = lcn * v.cluster + (n * v.rsize - rv * v.cluster)
+            if recoff is not None:
+                spots.append((recoff, 160))
+                spots.append((recoff + 160, 256))
+        runs = v.attr_runs(5, AT_IALLOC, "$I30")
+        if runs and runs[0][1] is not None:
+            spots.append((runs[0][1] * v.cluster, 200))
+        for off, ln in spots:
+            c.add("volume", bytes([t, 0]) + struct.pack("<IH", off, ln) + v.img[off:off + ln])
+    c.add("volume", bytes([7, 0]) + vols["ntfs-c512"].img[:512])
+
+
+def shared_seeds(c, shared):
+    rec = os.path.join(shared, "records")
+    if not os.path.isdir(rec):
+        return
+    for n in sorted(os.listdir(rec)):
+        data = open(os.path.join(rec, n), "rb").read()
+        if n.endswith(".boot"):
+            c.add("boot", data[:512])
+        elif n.endswith(".bin"):
+            c.add("record", data[:4096])
+        elif n.endswith(".mft"):
+            size = 4096 if "4k" in n else 1024
+            for i in range(0, min(len(data), 64 * size), size):
+                if data[i:i + 4] == b"FILE":
+                    c.add("record", data[i:i + size])
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--out", default=os.path.join(HERE, "corpus"))
+    ap.add_argument("--shared", help="shared images dir (seeds go to --extra only)")
+    ap.add_argument("--extra", help="where shared-derived seeds go (never the repo)")
+    args = ap.parse_args()
+    vols = dict((n, Volume(n)) for n in TEMPLATES)
+    c = Corpus(args.out)
+    boot_seeds(c, vols)
+    record_seeds(c, vols)
+    attrlist_seeds(c, vols)
+    runlist_seeds(c, vols)
+    index_seeds(c, vols)
+    names_seeds(c, vols)
+    path_seeds(c, vols)
+    volume_seeds(c, vols)
+    c.prune()
+    for h in sorted(c.written):
+        print("%-9s %3d seeds" % (h, len(c.written[h])))
+    if args.shared:
+        if not args.extra:
+            sys.exit("--shared needs --extra (shared-derived seeds are not committed)")
+        shared_seeds(Corpus(args.extra), args.shared)
+
+
+if __name__ == "__main__":
+    main()
