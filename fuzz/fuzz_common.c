@@ -602,8 +602,8 @@ static void exercise_attrs(ntfs_file *f)
 	uint32_t cur = 0;
 	unsigned i;
 
-	/* Each call walks the list from its start: keep n^2 small. */
-	for (i = 0; i < 64; i++) {
+	/* The cursor is an opaque position that only moves forward. */
+	for (i = 0; i < 1024; i++) {
 		struct ntfs_attr_info info;
 		uint16_t name[NTFS_NAME_MAX_UTF16];
 		size_t name_len = 0;
@@ -613,12 +613,12 @@ static void exercise_attrs(ntfs_file *f)
 
 		FZ_CHECK_ERR(r);
 		if (r == NTFS_ERR_NAME) {
-			FZ_CHECK(cur == before + 1);
+			FZ_CHECK(cur > before);
 			continue;
 		}
 		if (r != 1)
 			break;
-		FZ_CHECK(cur == before + 1);
+		FZ_CHECK(cur > before);
 		FZ_CHECK(info.name_len < sizeof info.name && info.name[info.name_len] == '\0');
 		if (info.lowest_vcn != 0)
 			continue;

@@ -368,7 +368,7 @@ struct ntfs_attr_info {
 /**
  * @brief Enumerate every attribute of a file, following the attribute list.
  * @param file the file.
- * @param[in,out] cursor start at 0; advanced by each call.
+ * @param[in,out] cursor start at 0: an opaque position each call advances.
  * @param[out] info the attribute.
  * @return 1 (an attribute), 0 (no more), ::NTFS_ERR_IO, ::NTFS_ERR_NOMEM,
  *   ::NTFS_ERR_NAME (name not valid UTF-16; the cursor still advances),
@@ -391,7 +391,7 @@ struct ntfs_stream_info {
 /**
  * @brief Enumerate a file's $DATA streams (one per stream, not per extent).
  * @param file the file.
- * @param[in,out] cursor start at 0.
+ * @param[in,out] cursor start at 0: an opaque position each call advances.
  * @param[out] info the stream.
  * @return as ntfs_attr_next().
  */

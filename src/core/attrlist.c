@@ -170,33 +170,38 @@ int ntfsi_file_find_attr(ntfs_file *file, uint32_t type, const uint16_t *name, s
 	return err < 0 ? err : NTFS_ERR_NOT_FOUND;
 }
 
-int ntfsi_file_attr_at(ntfs_file *file, uint32_t index, struct ntfsi_attr *a, uint64_t *recno)
+int ntfsi_file_attr_next(ntfs_file *file, uint32_t *cursor, struct ntfsi_attr *a, uint64_t *recno)
 {
-	uint32_t off = 0, i;
+	uint32_t off;
 	int err;
 
 	*recno = file->recno;
-	if (file->alist != NULL && index > 0) {
-		/* Index 0 is the $ATTRIBUTE_LIST itself (in the base record);
-		 * the rest follow the list. */
+	if (file->alist == NULL) {
+		/* The cursor is the next attribute's offset in the base record. */
+		off = *cursor;
+		err = ntfsi_attr_next_in_record(file->rec, &off, a);
+		if (err == 1)
+			*cursor = off;
+		return err;
+	}
+	if (*cursor == 0) {
+		/* First the $ATTRIBUTE_LIST itself, then the list's entries: the
+		 * cursor is then 1 + the next entry's offset in the list. */
+		err = ntfsi_file_find_attr(file, NTFS_AT_ATTRIBUTE_LIST, NULL, 0, a);
+		if (err)
+			return err;
+		*cursor = 1;
+		return 1;
+	}
+	{
 		struct ntfsi_alist_entry e;
-		for (i = 0; i < index; i++) {
-			err = ntfsi_alist_next(file->alist, file->alist_len, &off, &e);
-			if (err <= 0)
-				return err;
-		}
+		off = *cursor - 1;
+		err = ntfsi_alist_next(file->alist, file->alist_len, &off, &e);
+		if (err <= 0)
+			return err;
+		*cursor = off + 1;
 		*recno = NTFS_REF_RECORD(e.ref);
 		err = ntfsi_file_entry_attr(file, &e, a);
 		return err ? err : 1;
 	}
-	if (file->alist != NULL) {
-		err = ntfsi_file_find_attr(file, NTFS_AT_ATTRIBUTE_LIST, NULL, 0, a);
-		return err ? err : 1;
-	}
-	for (i = 0; i <= index; i++) {
-		err = ntfsi_attr_next_in_record(file->rec, &off, a);
-		if (err <= 0)
-			return err;
-	}
-	return 1;
 }

@@ -118,11 +118,10 @@ int ntfs_attr_next(ntfs_file *f, uint32_t *cursor, struct ntfs_attr_info *info)
 {
 	struct ntfsi_attr a;
 	uint64_t recno;
-	int r = ntfsi_file_attr_at(f, *cursor, &a, &recno);
+	int r = ntfsi_file_attr_next(f, cursor, &a, &recno);
 
 	if (r <= 0)
 		return r;
-	(*cursor)++;
 	info->type = a.type;
 	info->id = a.id;
 	info->flags = a.flags;
@@ -146,8 +145,7 @@ int ntfs_stream_next(ntfs_file *f, uint32_t *cursor, struct ntfs_stream_info *in
 	int r;
 
 	/* One stream per $DATA attribute: its first extent carries the sizes. */
-	while ((r = ntfsi_file_attr_at(f, *cursor, &a, &recno)) == 1) {
-		(*cursor)++;
+	while ((r = ntfsi_file_attr_next(f, cursor, &a, &recno)) == 1) {
 		if (a.type != NTFS_AT_DATA || a.lowest_vcn != 0)
 			continue;
 		info->size = a.data_size;

@@ -172,8 +172,10 @@ int ntfsi_file_entry_attr(ntfs_file *file, const struct ntfsi_alist_entry *ent,
 /* Find the first extent (lowest VCN 0) of attribute type/name in a file. */
 int ntfsi_file_find_attr(ntfs_file *file, uint32_t type, const uint16_t *name, size_t name_len,
                          struct ntfsi_attr *attr);
-/* The @index-th attribute of a file in list order (1, 0 past the end, <0). */
-int ntfsi_file_attr_at(ntfs_file *file, uint32_t index, struct ntfsi_attr *attr, uint64_t *recno);
+/* Next attribute of a file in list order: start with *cursor = 0 (an
+ * opaque position, advanced on success); 1, 0 past the end, <0. */
+int ntfsi_file_attr_next(ntfs_file *file, uint32_t *cursor, struct ntfsi_attr *attr,
+                         uint64_t *recno);
 
 /* ---- runlist.c ---------------------------------------------------------- */
 

@@ -202,6 +202,8 @@ int ntfs_volume_info(const ntfs_volume *vol, struct ntfs_volume_info *info)
 int ntfs_volume_free_clusters(ntfs_volume *vol, uint64_t *free_clusters)
 {
 	const uint64_t total = vol->boot.total_clusters;
+	const uint64_t need = (total + 7) / 8;
+	const uint8_t cshift = vol->boot.cluster_shift;
 	uint8_t chunk[512];
 	uint64_t off = 0, used = 0;
 	ntfs_file *f;
@@ -215,12 +217,30 @@ int ntfs_volume_free_clusters(ntfs_volume *vol, uint64_t *free_clusters)
 		ntfs_file_close(f);
 		return err == NTFS_ERR_NOT_FOUND ? NTFS_ERR_CORRUPT_MFT : err;
 	}
-	if (s->size < (total + 7) / 8)
+	if (s->size < need)
 		err = NTFS_ERR_CORRUPT_MFT;
-	while (err == NTFS_OK && off < (total + 7) / 8) {
+	/* Only set bits are counted. Holes and bytes past the initialized
+	 * size read as zeros, so they are skipped unread: the work follows
+	 * the bitmap's real data, not the cluster count the boot sector
+	 * claims. */
+	while (err == NTFS_OK && off < need && off < s->init_size) {
 		size_t got, i;
-		err = ntfs_stream_read(s, off, chunk, sizeof chunk, &got);
-		for (i = 0; err == NTFS_OK && i < got && off + i < (total + 7) / 8; i++) {
+		if (!s->resident) {
+			struct ntfs_run run;
+			err = ntfs_stream_map(s, off >> cshift, &run);
+			if (err == 0)
+				err = NTFS_ERR_CORRUPT_RUNLIST;
+			if (err < 0)
+				break;
+			err = NTFS_OK;
+			if (run.lcn == NTFS_LCN_HOLE) {
+				off = (run.vcn + run.length) << cshift;
+				continue;
+			}
+		}
+		err = ntfs_stream_read(s, off, chunk, (size_t)ntfsi_min64(sizeof chunk, need - off),
+		                       &got);
+		for (i = 0; err == NTFS_OK && i < got; i++) {
 			uint8_t byte = chunk[i];
 			uint64_t first = (off + i) * 8;
 			for (unsigned bit = 0; bit < 8 && first + bit < total; bit++)
