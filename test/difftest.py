@@ -494,7 +494,10 @@ def parse_fls(text, ntfsls_entries):
             dirs.add(base)
         if e.atype == 128:
             if sname is None:
-                data[e.rec] = (e.aid, e.size)
+                # The first unnamed line is the unnamed stream: TSK 4.11
+                # prints some empty named streams (name length a multiple
+                # of 4 units) as further unnamed lines.
+                data.setdefault(e.rec, (e.aid, e.size))
             else:
                 streams.setdefault(e.rec, {})[sname] = (e.aid, e.size)
     return names, dirs, data, streams, unindexed
