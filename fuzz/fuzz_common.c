@@ -478,8 +478,6 @@ int fz_syn_mount(struct fz_syn *s, uint32_t read_align, ntfs_volume **out)
 	struct ntfs_config cfg;
 	struct ntfsi_boot *b;
 	ntfs_volume *vol;
-	ntfs_stream *st;
-	uint8_t *rec;
 	uint32_t i;
 	int err;
 
@@ -514,26 +512,7 @@ int fz_syn_mount(struct fz_syn *s, uint32_t read_align, ntfs_volume **out)
 	b->serial = UINT64_C(0x1234567890ABCDEF);
 	vol->major = 3;
 	vol->minor = 1;
-	/* As ntfs_mount() opens the $MFT. */
-	rec = ntfsi_alloc(vol, b->record_size);
-	err = rec == NULL ? NTFS_ERR_NOMEM
-	                  : ntfsi_dev_read(vol, FZ_SYN_MFT_OFF, rec, b->record_size);
-	if (!err)
-		err = ntfsi_record_check(rec, b->record_size);
-	if (err) {
-		if (rec != NULL)
-			ntfsi_free(vol, rec, b->record_size);
-		ntfs_unmount(vol);
-		return err;
-	}
-	err = ntfsi_file_from_record(vol, 0, rec, &vol->mft_file);
-	if (!err)
-		err = ntfsi_stream_open(vol->mft_file, NTFS_AT_DATA, NULL, 0, &st);
-	if (!err) {
-		vol->mft = st;
-		vol->mft_records = st->init_size >> b->record_shift;
-		err = st->resident ? NTFS_ERR_CORRUPT_MFT : ntfsi_stream_preload(st);
-	}
+	err = ntfsi_mft_open(vol);
 	if (!err)
 		err = syn_upcase(vol);
 	if (err) {

@@ -66,6 +66,8 @@ void *ntfsi_alloc(ntfs_volume *vol, size_t size);
  * means the $MFT is corrupt. */
 int ntfsi_open_system(ntfs_volume *vol, uint64_t recno, ntfs_file **out);
 void ntfsi_free(ntfs_volume *vol, void *ptr, size_t size);
+/* Open the $MFT's record 0 and map its $DATA, every extent (volume.c). */
+int ntfsi_mft_open(ntfs_volume *vol);
 /* Read bytes from the device honouring read_align (io.c). */
 int ntfsi_dev_read(ntfs_volume *vol, uint64_t offset, void *buf, size_t len);
 

@@ -60,7 +60,7 @@ static int read_boot(ntfs_volume *vol)
 	return NTFS_ERR_CORRUPT_BOOT;
 }
 
-static int open_mft(ntfs_volume *vol)
+int ntfsi_mft_open(ntfs_volume *vol)
 {
 	const struct ntfsi_boot *b = &vol->boot;
 	uint8_t *rec = ntfsi_alloc(vol, b->record_size);
@@ -152,7 +152,7 @@ int ntfs_mount(const struct ntfs_config *cfg, ntfs_volume **out)
 	vol->bounce = ntfsi_alloc(vol, vol->cfg.read_align);
 	err = vol->bounce == NULL ? NTFS_ERR_NOMEM : read_boot(vol);
 	if (!err)
-		err = open_mft(vol);
+		err = ntfsi_mft_open(vol);
 	if (!err)
 		err = read_volume_info(vol);
 	if (!err)
