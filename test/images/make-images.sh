@@ -334,6 +334,13 @@ def c4k_extra(g):
     M = 1 << 20
     g.sparse('sparse-huge.bin', 64 * M, [(0, b'huge@0\n'), (63 * M, b'huge@63M\n')])
 
+def wide(g):
+    # 600 names in one directory: a multi-block $I30 index. On clusters
+    # larger than the 4 KiB index block, subnode VCNs count 512-byte units.
+    g.mkdir('wide')
+    for i in range(600):
+        g.file('wide/entry-with-a-longer-name-%04d.txt' % i, b'w%04d\n' % i)
+
 def fill(g, rel, size, label):
     """Create fixed-size files in rel until the volume is full."""
     g.mkdir(rel)
@@ -397,6 +404,8 @@ def main():
         common(g, sys.argv[4] == '1')
     elif cmd == 'c4k-extra':
         c4k_extra(g)
+    elif cmd == 'wide':
+        wide(g)
     elif cmd == 'fill':
         fill(g, sys.argv[4], int(sys.argv[5]), sys.argv[6])
     elif cmd == 'empties':
@@ -500,12 +509,16 @@ PYEOF
 
 cat >"$WORK/idxdepth.py" <<'PYEOF'
 """idxdepth.py IMG DIR_INODE CLUSTER_SIZE: print the number of levels of the
-directory's $I30 B+tree, counting $INDEX_ROOT as one level (uses icat)."""
+directory's $I30 B+tree, counting $INDEX_ROOT as one level (uses ntfscat,
+which also reads 2 MiB-cluster volumes)."""
 import struct, subprocess, sys
 
 img, ino, csize = sys.argv[1], sys.argv[2], int(sys.argv[3])
-root = subprocess.run(['icat', img, ino + '-144'], check=True, capture_output=True).stdout
-alloc = subprocess.run(['icat', img, ino + '-160'], check=True, capture_output=True).stdout
+def attr(atype):
+    return subprocess.run(['ntfscat', '-a', atype, '-n', '$I30', '-i', ino, img],
+                          check=True, capture_output=True).stdout
+root = attr('0x90')
+alloc = attr('0xA0')
 bsize = struct.unpack_from('<I', root, 8)[0]
 vunit = csize if bsize >= csize else 512
 
@@ -555,7 +568,14 @@ common_image() {
     [[ -n $extra ]] && gen "$extra" "$MNT" "$OUT/$name.manifest"
     umnt
     check "$img" "$name"
-    if [[ -n $extra ]]; then
+    if [[ $extra == wide ]]; then
+        local ino levels
+        # ntfs-3g's view: the Sleuth Kit cannot open 2 MiB clusters.
+        ino=$(ntfsls -i -p / "$img" | awk '$2 == "wide" {print $1}')
+        levels=$(python3 "$WORK/idxdepth.py" "$img" "$ino" "$cluster")
+        log "$name: wide/ is inode $ino; its \$I30 B+tree has $levels levels (root included)"
+        ((levels >= 2)) || die "$name: wide/ index has only $levels levels"
+    elif [[ -n $extra ]]; then
         local ino
         ino=$(inode_of "$name" hardlinks/target.txt)
         has_attr_list "$img" "$ino" || die "$name: hardlinks/target.txt has no \$ATTRIBUTE_LIST"
@@ -636,8 +656,8 @@ want() { [[ -z ${IMAGES:-} || " $IMAGES " == *" $1 "* ]]; }
 start=$SECONDS
 want ntfs-c512 && common_image ntfs-c512 8M 512 512 NTFS_C512 1
 want ntfs-c4k && common_image ntfs-c4k 38M 4096 512 NTFS_C4K 1 c4k-extra
-want ntfs-c64k && common_image ntfs-c64k 10M 65536 512 NTFS_C64K 0
-want ntfs-c2m && common_image ntfs-c2m 48M 2097152 512 NTFS_C2M 0
+want ntfs-c64k && common_image ntfs-c64k 10M 65536 512 NTFS_C64K 0 wide
+want ntfs-c2m && common_image ntfs-c2m 64M 2097152 512 NTFS_C2M 0 wide
 want ntfs-s4k && common_image ntfs-s4k 10M 4096 4096 NTFS_S4K 1
 want ntfs-frag && frag_image
 want ntfs-mftlist && mftlist_image
