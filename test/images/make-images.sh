@@ -331,6 +331,10 @@ def c4k_extra(g):
     for i in range(1, 251):
         os.link(g.p('hardlinks/target.txt'), g.p('hardlinks/links/link-%03d.txt' % i))
     g.file('random-3m.bin', rnd('random-3m', 3 * 1024 * 1024))
+    # A Win32 long name with its own DOS 8.3 name (namespaces 1 + 2): the
+    # DOS entry is not listed but resolves.
+    g.file('A long file name.txt', b'reachable by its DOS name too\n')
+    os.setxattr(g.p('A long file name.txt'), 'system.ntfs_dos_name', b'ALONGF~1.TXT')
     M = 1 << 20
     g.sparse('sparse-huge.bin', 64 * M, [(0, b'huge@0\n'), (63 * M, b'huge@63M\n')])
 
