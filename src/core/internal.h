@@ -5,7 +5,7 @@
 #ifndef NTFS_INTERNAL_H
 #define NTFS_INTERNAL_H
 
-#include <ntfs/ntfs.h>
+#include "ntfs/ntfs.h" /* the public API, found through -Iinclude */
 
 #include "bytes.h"
 
