@@ -215,9 +215,6 @@ static bool on_stack(const struct walk *w, uint64_t record)
 
 static bool hidden(const struct walk *w, const struct ntfs_dirent *ent)
 {
-	/* The root indexes itself as "."; listing it would only confuse. */
-	if (strcmp(ent->name, ".") == 0)
-		return true;
 	return !w->opt.all && NTFS_REF_RECORD(ent->ref) < FIRST_USER_RECORD;
 }
 

@@ -717,7 +717,7 @@ void fz_walk_tree(ntfs_volume *vol, unsigned max_depth, unsigned max_entries)
 			if (n == 1 && lookups++ < 4)
 				FZ_CHECK_ERR(ntfs_dir_lookup(dir, ent.name, ent.name_len, &found));
 			if (NTFS_REF_RECORD(ent.ref) == NTFS_REF_RECORD(ref))
-				continue; /* "." in the root */
+				continue; /* an entry naming its own directory */
 			for (k = 0; k < ndone && done[k] != NTFS_REF_RECORD(ent.ref); k++)
 				;
 			if (k < ndone)

@@ -411,6 +411,12 @@ static void test_bad_arguments(void **state)
 		assert_int_equal(ntfs_path_open(fx.vol, "/", &root), NTFS_OK);
 		assert_int_equal(ntfs_dir_lookup(root, "small.txtXYZ", 9, &d), NTFS_OK);
 		assert_string_equal(d.name, "small.txt");
+		/* Names no file may have, though the root's index holds an
+		 * entry "." for itself. */
+		assert_int_equal(ntfs_dir_lookup(root, ".", 1, &d), NTFS_ERR_NAME);
+		assert_int_equal(ntfs_dir_lookup(root, "..", 2, &d), NTFS_ERR_NAME);
+		assert_int_equal(ntfs_dir_lookup(root, "small.txt\0", 10, &d), NTFS_ERR_NAME);
+		assert_int_equal(ntfs_dir_lookup(root, "unicode/x", 9, &d), NTFS_ERR_NAME);
 		ntfs_file_close(root);
 	}
 	/* 256 UTF-16 units: longer than any NTFS name. */

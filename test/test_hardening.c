@@ -367,6 +367,62 @@ CASE(h07_name_offset_in_header, RECORD(C512, NOTE), .mutate = m_note_field,
 CASE(h07_name_contains_nul, RECORD(C512, NOTE), .mutate = m_note_name_unit, .param = P(2, 0),
      RUN(hu_op_read, NOTE ":note", NTFS_ERR_CORRUPT_ATTR))
 
+/* Two non-resident streams of one record with the same attribute id
+ * ("gamma" given the id of "beta"): each still reads its own runs. */
+#define MULTI "/streams/multi.txt"
+
+static void m_gamma_takes_beta_id(struct hu *h, uint8_t *b, size_t len, long long p)
+{
+	uint32_t beta = hu_attr_find(b, AT_DATA, "beta"), gamma = hu_attr_find(b, AT_DATA, "gamma");
+	(void)h;
+	(void)len;
+	(void)p;
+	assert_int_equal(b[beta + A_NONRES], 1);
+	assert_int_equal(b[gamma + A_NONRES], 1);
+	hu_st(b + gamma + 14, ld16(b + beta + 14), 2);
+}
+
+static uint8_t *read_whole(struct hu *h, const char *path, const char *stream, size_t *len)
+{
+	ntfs_file *f;
+	ntfs_stream *s;
+	uint8_t *buf;
+
+	assert_int_equal(hu_mount(h), NTFS_OK);
+	assert_int_equal(ntfs_path_open(h->vol, path, &f), NTFS_OK);
+	assert_int_equal(ntfs_stream_open(f, stream, &s), NTFS_OK);
+	buf = malloc((size_t)ntfs_stream_size(s));
+	assert_non_null(buf);
+	assert_int_equal(ntfs_stream_read(s, 0, buf, (size_t)ntfs_stream_size(s), len), NTFS_OK);
+	assert_int_equal(*len, ntfs_stream_size(s));
+	ntfs_stream_close(s);
+	ntfs_file_close(f);
+	hu_unmount(h);
+	return buf;
+}
+
+static void h07_duplicate_attribute_id(void **state)
+{
+	static const struct hu_case c = {RECORD(C512, MULTI), .mutate = m_gamma_takes_beta_id,
+	                                 RUN(hu_op_read, MULTI ":gamma", NTFS_OK)};
+	struct hu h;
+	uint8_t *want, *got;
+	size_t want_len, got_len;
+
+	(void)state;
+	hu_open(&h, C512);
+	want = read_whole(&h, MULTI, "gamma", &want_len);
+	hu_close(&h);
+	assert_int_equal(want_len, 70000);
+	hu_case_prepare(&c, &h);
+	got = read_whole(&h, MULTI, "gamma", &got_len);
+	assert_int_equal(got_len, want_len);
+	assert_memory_equal(got, want, want_len);
+	hu_close(&h);
+	free(want);
+	free(got);
+}
+
 /* ---- 8. non-resident headers ---------------------------------------------- */
 
 #define R100K "/random-100k.bin"
@@ -402,6 +458,9 @@ CASE(h08_data_over_allocated_size, RECORD(C512, R100K), .mutate = m_nr_field,
      .param = P(NR(A_DATA, 8), ADD(512)), RUN(hu_op_read, R100K, NTFS_ERR_CORRUPT_ATTR))
 CASE(h08_compression_unit_on_uncompressed, RECORD(C512, R100K), .mutate = m_nr_field,
      .param = P(NR(A_CU, 1), 4), RUN(hu_op_read, R100K, NTFS_ERR_CORRUPT_ATTR))
+/* A compression method other than LZNT1 (0x0001) is refused, not read raw. */
+CASE(h08_compression_method_unknown, RECORD(C512, R100K), .mutate = m_nr_field,
+     .param = P(NR(A_FLAGS, 2), 0x0002), RUN(hu_op_read, R100K, NTFS_ERR_UNSUPPORTED))
 
 /* ---- 9. minimum value sizes ----------------------------------------------- */
 
@@ -488,6 +547,23 @@ CASE(h10_alist_name_past_entry, ALIST(FRAG, FRAGF), .mutate = m_alist_name, .par
      RUN(hu_op_read, FRAGF, NTFS_ERR_CORRUPT_ATTRLIST))
 CASE(h10_alist_name_in_entry_header, ALIST(FRAG, FRAGF), .mutate = m_alist_name, .param = P(1, 8),
      RUN(hu_op_read, FRAGF, NTFS_ERR_CORRUPT_ATTRLIST))
+
+/* The $ATTRIBUTE_LIST attribute itself named (its first mapping-pairs
+ * byte as the one name unit): the list is the unnamed one. */
+static void m_alist_attr_named(struct hu *h, uint8_t *b, size_t len, long long p)
+{
+	uint32_t a = hu_attr_find(b, AT_ALIST, NULL), mp = ld16(b + a + A_MP_OFF);
+	(void)h;
+	(void)len;
+	(void)p;
+	assert_int_equal(b[a + A_NONRES], 1);
+	assert_true(ld16(b + a + mp) != 0);
+	b[a + A_NAME_LEN] = 1;
+	hu_st(b + a + A_NAME_OFF, mp, 2);
+}
+
+CASE(h10_alist_attribute_named, RECORD(FRAG, FRAGF), .mutate = m_alist_attr_named,
+     RUN(hu_op_open, FRAGF, NTFS_ERR_CORRUPT_ATTRLIST))
 
 /* ---- 11. the $MFT's $DATA described by its attribute list ----------------- */
 
@@ -1480,6 +1556,43 @@ CASE(h21_zero_length_name_in_index, INDX0(C512, UNI), .mutate = m_indx_entry,
 CASE(h21_name_length_past_index_key, INDX0(C512, UNI), .mutate = m_name_len_past_key, .param = 3,
      RUN(hu_op_list, UNI, NTFS_ERR_CORRUPT_INDEX))
 
+/* Names no file may have: U+0000 or '/' in place of the 's' of
+ * "\U0001F600smile.txt" (the entry's order is kept by its first unit), or
+ * entry 0 of the first block renamed "." or "..". Each is reported as
+ * NTFS_ERR_NAME. */
+static void m_smile_unit(struct hu *h, uint8_t *b, size_t len, long long p)
+{
+	uint8_t *node = b + X_NODE;
+	(void)h;
+	(void)len;
+	for (unsigned k = 0;; k++) {
+		uint8_t *key = node + hu_ie_off(node, k) + E_KEY;
+		if (key[64] == 11 && ld16(key + 66) == 0xD83D && ld16(key + 68) == 0xDE00) {
+			hu_st(key + 70, (uint32_t)p, 2);
+			return;
+		}
+	}
+}
+
+static void m_first_name_dots(struct hu *h, uint8_t *b, size_t len, long long p)
+{
+	uint8_t *key = b + X_NODE + hu_ie_off(b + X_NODE, 0) + E_KEY;
+	(void)h;
+	(void)len;
+	key[64] = (uint8_t)p;
+	for (long long i = 0; i < p; i++)
+		hu_st(key + 66 + 2 * i, '.', 2);
+}
+
+CASE(h21_nul_in_dir_entry_name, INDX0(C512, UNI), .mutate = m_smile_unit, .param = 0,
+     RUN(hu_op_list, UNI, NTFS_ERR_NAME))
+CASE(h21_slash_in_dir_entry_name, INDX0(C512, UNI), .mutate = m_smile_unit, .param = '/',
+     RUN(hu_op_list, UNI, NTFS_ERR_NAME))
+CASE(h21_dir_entry_named_dot, INDX0(C512, UNI), .mutate = m_first_name_dots, .param = 1,
+     RUN(hu_op_list, UNI, NTFS_ERR_NAME))
+CASE(h21_dir_entry_named_dotdot, INDX0(C512, UNI), .mutate = m_first_name_dots, .param = 2,
+     RUN(hu_op_list, UNI, NTFS_ERR_NAME))
+
 /* Conversion into a fixed buffer: every size too small gives
  * NTFS_ERR_LIMIT and nothing is written past the buffer. */
 static void h21_utf16_to_utf8_bounded(void **state)
@@ -1732,6 +1845,32 @@ static void h23_total_sectors_past_device(void **state)
 	hu_close(&h);
 }
 
+/* With the device size unknown (volume_size 0), the device must hold the
+ * volume the boot sector claims: its last byte is read at mount. Without
+ * this, work over the cluster count (ntfs_volume_free_clusters over a
+ * forged $Bitmap) would follow a forged count of up to 2^64 bytes. */
+static void h27_unknown_device_size_bounds_volume(void **state)
+{
+	struct hu h;
+	uint64_t total;
+
+	(void)state;
+	hu_open(&h, C512);
+	assert_int_equal(h.volume_size, 0);
+	hu_expect(&h, hu_op_free, NULL, NTFS_OK);
+	total = hu_ld(h.img.data + 40, 8);
+	/* The probe is the one read past the device (hu_run forbids any). */
+	hu_st(h.img.data + 40, total << 20, 8);
+	assert_int_equal(hu_mount(&h), NTFS_ERR_IO);
+	assert_int_equal(h.dev.oob_reads, 1);
+	/* One cluster (here one sector) past the device is enough to tell. */
+	h.dev.oob_reads = 0;
+	hu_st(h.img.data + 40, h.img.size / 512 + 1, 8);
+	assert_int_equal(hu_mount(&h), NTFS_ERR_IO);
+	assert_int_equal(h.dev.oob_reads, 1);
+	hu_close(&h);
+}
+
 /* ---- 24-25. compression (not implemented: reads are refused) --------------- */
 
 static void h24_lznt1_read_unsupported(void **state)
@@ -1848,6 +1987,122 @@ CASE(h26_upcase_size_huge, RECORD(C512, "#10"), .mutate = m_sizes, .param = P(AT
 /* $Bitmap claiming 1 TiB: only what the volume needs is read. */
 CASE(h26_volume_bitmap_size_huge, RECORD(C512, "#6"), .mutate = m_sizes, .param = P(AT_DATA, 40),
      RUN(hu_op_free, NULL, NTFS_OK))
+
+/* The $MFT keeps the mapping pairs of all its extents. Give the $MFT of
+ * ntfs-c4k an attribute list (in place of its $STANDARD_INFORMATION) that
+ * names @n extents after its real one, each a one-cluster $DATA extent in
+ * its own extension record (records 1000 on, which the real extent maps),
+ * with mapping pairs padded to fill the record: ~900 bytes each. */
+static void forge_mft_extents(struct hu *h, unsigned n)
+{
+	const uint32_t rs = 1024, cs = 4096, first_rec = 1000;
+	uint8_t rec[1024], bm[4096];
+	uint32_t list_len = (n + 1) * 32, nclus = (list_len + cs - 1) / cs, d, si, lcn = 0, run = 0;
+	uint64_t end0, seq0, id0;
+	struct hu_run r;
+	struct hu_loc loc;
+	uint8_t *list = calloc(1, (size_t)nclus * cs);
+	ntfs_file *bf;
+	ntfs_stream *bs;
+	size_t got;
+
+	assert_non_null(list);
+	hu_open(h, C4K);
+	assert_int_equal(hu_mount(h), NTFS_OK);
+	assert_true(first_rec + n <= h->vi.mft_records);
+	assert_int_equal(h->vi.record_size, rs);
+	assert_int_equal(h->vi.cluster_size, cs);
+	/* nclus free clusters in a row for the list. */
+	assert_int_equal(ntfs_file_open(h->vol, 6, &bf), NTFS_OK);
+	assert_int_equal(ntfs_stream_open(bf, NULL, &bs), NTFS_OK);
+	assert_int_equal(ntfs_stream_read(bs, 0, bm, sizeof bm, &got), NTFS_OK);
+	ntfs_stream_close(bs);
+	ntfs_file_close(bf);
+	for (uint32_t c = 1; c < got * 8 && run < nclus; c++) {
+		run = (bm[c / 8] >> (c % 8) & 1) ? 0 : run + 1;
+		lcn = c + 1 - run;
+	}
+	assert_int_equal(run, nclus);
+	/* Records are located through the mounted $MFT, whose extents are
+	 * held in memory: writing the image underneath is harmless. */
+	hu_loc_record(h, 0, &h->loc);
+	hu_loc_read(h, &h->loc, rec);
+	hu_unfix(rec, rs);
+	seq0 = ld16(rec + R_SEQ);
+	d = hu_attr_find(rec, AT_DATA, "");
+	end0 = ld64(rec + d + A_HIGHEST) + 1;
+	id0 = ld16(rec + d + 14);
+	si = hu_attr_find(rec, 0x10, NULL);
+	assert_true(ld32(rec + si + A_LEN) >= 0x48);
+	memset(rec + si + 8, 0, ld32(rec + si + A_LEN) - 8);
+	hu_st(rec + si, AT_ALIST, 4);
+	rec[si + A_NONRES] = 1;
+	hu_st(rec + si + A_NAME_OFF, 0x40, 2);
+	hu_st(rec + si + 14, 7, 2); /* an id no other attribute of record 0 has */
+	hu_st(rec + si + A_HIGHEST, nclus - 1, 8);
+	hu_st(rec + si + A_MP_OFF, 0x40, 2);
+	hu_st(rec + si + A_ALLOC, (uint64_t)nclus * cs, 8);
+	hu_st(rec + si + A_DATA, list_len, 8);
+	hu_st(rec + si + A_INIT, list_len, 8);
+	r = (struct hu_run){.len = nclus, .lcn = lcn};
+	hu_runs_encode(&r, 1, rec + si + 0x40, ld32(rec + si + A_LEN) - 0x40);
+	hu_fix(rec, rs);
+	hu_loc_write(h, &h->loc, rec);
+
+	for (unsigned k = 0; k <= n; k++) {
+		uint8_t *e = list + 32 * k;
+		hu_st(e, AT_DATA, 4);
+		hu_st(e + L_LEN, 32, 2);
+		e[L_NAME_OFF] = 26;
+		hu_st(e + L_VCN, k == 0 ? 0 : end0 + k - 1, 8);
+		hu_st(e + L_REF, k == 0 ? seq0 << 48 : first_rec + k - 1, 8);
+		hu_st(e + 24, k == 0 ? id0 : 0, 2);
+	}
+	hu_loc_device(h, (uint64_t)lcn * cs, (uint64_t)nclus * cs, &loc);
+	hu_loc_write(h, &loc, list);
+	free(list);
+
+	for (unsigned k = 1; k <= n; k++) {
+		uint32_t a, len;
+		hu_loc_record(h, first_rec + k - 1, &loc);
+		hu_loc_read(h, &loc, rec);
+		hu_unfix(rec, rs);
+		a = ld16(rec + R_FIRST);
+		len = (rs - a - 8) & ~7u;
+		memset(rec + a, 0, rs - a);
+		hu_st(rec + R_FLAGS, 1, 2);
+		hu_st(rec + R_BASE, seq0 << 48, 8);
+		hu_st(rec + a, AT_DATA, 4);
+		hu_st(rec + a + A_LEN, len, 4);
+		rec[a + A_NONRES] = 1;
+		hu_st(rec + a + A_NAME_OFF, 0x40, 2);
+		hu_st(rec + a + A_LOWEST, end0 + k - 1, 8);
+		hu_st(rec + a + A_HIGHEST, end0 + k - 1, 8);
+		hu_st(rec + a + A_MP_OFF, 0x40, 2);
+		r = (struct hu_run){.len = 1, .lcn = 1};
+		hu_runs_encode(&r, 1, rec + a + 0x40, len - 0x40);
+		hu_st(rec + a + len, 0xFFFFFFFFu, 4);
+		hu_st(rec + R_USED, a + len + 8, 4);
+		hu_fix(rec, rs);
+		hu_loc_write(h, &loc, rec);
+	}
+	hu_unmount(h);
+}
+
+static void h26_mft_mapping_pairs_capped(void **state)
+{
+	struct hu h;
+
+	(void)state;
+	/* A few forged extents: the image is valid, files still read. */
+	forge_mft_extents(&h, 8);
+	hu_expect(&h, hu_op_read, "/small.txt", NTFS_OK);
+	hu_close(&h);
+	/* Enough for more than NTFS_MAX_MFT_MAPPING bytes in all. */
+	forge_mft_extents(&h, NTFS_MAX_MFT_MAPPING / 896 + 1);
+	hu_expect(&h, hu_op_mount, NULL, NTFS_ERR_LIMIT);
+	hu_close(&h);
+}
 
 /* 3,000+ runs over ~15 extents cost no more memory than one run. */
 static void h26_runlist_length_not_allocated(void **state)
@@ -2092,6 +2347,7 @@ int main(void)
 	        cmocka_unit_test(h07_name_offset_past_attr),
 	        cmocka_unit_test(h07_name_offset_in_header),
 	        cmocka_unit_test(h07_name_contains_nul),
+	        cmocka_unit_test(h07_duplicate_attribute_id),
 	        cmocka_unit_test(h08_nonresident_flag_two),
 	        cmocka_unit_test(h08_mapping_pairs_offset_at_length),
 	        cmocka_unit_test(h08_mapping_pairs_offset_in_header),
@@ -2099,6 +2355,7 @@ int main(void)
 	        cmocka_unit_test(h08_initialized_over_data_size),
 	        cmocka_unit_test(h08_data_over_allocated_size),
 	        cmocka_unit_test(h08_compression_unit_on_uncompressed),
+	        cmocka_unit_test(h08_compression_method_unknown),
 	        cmocka_unit_test(h09_standard_information_short),
 	        cmocka_unit_test(h09_file_name_short),
 	        cmocka_unit_test(h09_file_name_length_past_value),
@@ -2110,6 +2367,7 @@ int main(void)
 	        cmocka_unit_test(h10_alist_entry_past_list_end),
 	        cmocka_unit_test(h10_alist_name_past_entry),
 	        cmocka_unit_test(h10_alist_name_in_entry_header),
+	        cmocka_unit_test(h10_alist_attribute_named),
 	        cmocka_unit_test(h11_mft_data_in_attribute_list),
 	        cmocka_unit_test(h11_mft_alist_entry_past_list_end),
 	        cmocka_unit_test(h11_mft_alist_data_entry_length_zero),
@@ -2177,6 +2435,10 @@ int main(void)
 	        cmocka_unit_test(h21_lone_surrogate_in_stream_name),
 	        cmocka_unit_test(h21_zero_length_name_in_index),
 	        cmocka_unit_test(h21_name_length_past_index_key),
+	        cmocka_unit_test(h21_nul_in_dir_entry_name),
+	        cmocka_unit_test(h21_slash_in_dir_entry_name),
+	        cmocka_unit_test(h21_dir_entry_named_dot),
+	        cmocka_unit_test(h21_dir_entry_named_dotdot),
 	        cmocka_unit_test(h21_utf16_to_utf8_bounded),
 	        cmocka_unit_test(h22_label_length_past_attribute),
 	        cmocka_unit_test(h22_label_offset_past_attribute),
@@ -2210,12 +2472,14 @@ int main(void)
 	        cmocka_unit_test(h25_compressed_stream_read_unsupported),
 	        cmocka_unit_test(h25_wof_compressed_file_read_unsupported),
 	        cmocka_unit_test(h26_attrlist_size_huge),
+	        cmocka_unit_test(h26_mft_mapping_pairs_capped),
 	        cmocka_unit_test(h26_attrlist_size_just_over_cap),
 	        cmocka_unit_test(h26_index_allocation_size_huge),
 	        cmocka_unit_test(h26_upcase_size_huge),
 	        cmocka_unit_test(h26_volume_bitmap_size_huge),
 	        cmocka_unit_test(h26_runlist_length_not_allocated),
 	        cmocka_unit_test(h27_path_depth_limit),
+	        cmocka_unit_test(h27_unknown_device_size_bounds_volume),
 	        cmocka_unit_test(h27_dir_walk_terminates_on_cycle),
 	        cmocka_unit_test(h28_readdir_offsets_resumable),
 	        cmocka_unit_test(h29_small_buffer_limit),

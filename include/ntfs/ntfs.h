@@ -114,6 +114,8 @@ NTFS_API bool ntfs_error_is_corrupt(int err);
 #define NTFS_MAX_EXTENTS 65536u
 /** Most distinct ranges kept from the $UpCase table (see docs). */
 #define NTFS_MAX_UPCASE_RANGES 2048u
+/** Bytes of mapping pairs kept for the $MFT's own $DATA (all its extents). */
+#define NTFS_MAX_MFT_MAPPING (1024u * 1024u)
 /**@}*/
 
 /**
@@ -140,7 +142,9 @@ struct ntfs_config {
 	/** Read granularity: a power of two from 512 to 65536; 0 means 512. */
 	uint32_t read_align;
 	/** Size of the volume in bytes if known, else 0. Used to find the
-	 *  backup boot sector and to check the boot sector's size. */
+	 *  backup boot sector and to check the boot sector's size. With 0,
+	 *  mount reads the last byte of the volume the boot sector describes,
+	 *  so read must fail past the end of the device. */
 	uint64_t volume_size;
 };
 
@@ -346,6 +350,9 @@ NTFS_API int ntfs_file_stat(ntfs_file *file, struct ntfs_stat *st);
 #define NTFS_ATTR_FLAG_COMPRESSED 0x0001u /**< Value is LZNT1-compressed. */
 #define NTFS_ATTR_FLAG_ENCRYPTED 0x4000u  /**< Value is encrypted. */
 #define NTFS_ATTR_FLAG_SPARSE 0x8000u     /**< Value may have holes. */
+/** Compression method bits: any of them set means compressed; 0x0001 (LZNT1)
+ * is the only method defined. */
+#define NTFS_ATTR_FLAG_COMPRESSION_MASK 0x00FFu
 /**@}*/
 
 /** One attribute (or one extent of a non-resident attribute). */
@@ -517,9 +524,12 @@ NTFS_API int ntfs_dir_open(ntfs_file *dir, unsigned flags, ntfs_dir **out);
 /**
  * @brief Next directory entry.
  *
- * Every hard link is its own entry. A name that is not valid UTF-16 gives
- * ::NTFS_ERR_NAME with @p ent filled in except for name (""), and the
- * cursor still advances, so the caller may go on.
+ * Every hard link is its own entry; the root's entry for itself (".") is
+ * skipped. A name that is not valid UTF-16, or
+ * that no file may have (it contains U+0000 or '/', or is "." or ".."),
+ * gives ::NTFS_ERR_NAME with @p ent filled in except for name (""; name16
+ * holds the name as stored), and the cursor still advances, so the caller
+ * may go on.
  *
  * @return 1 (an entry), 0 (end), ::NTFS_ERR_NAME, ::NTFS_ERR_IO,
  *   ::NTFS_ERR_NOMEM, ::NTFS_ERR_LIMIT (deeper than
@@ -542,8 +552,10 @@ NTFS_API void ntfs_dir_close(ntfs_dir *cursor);
  * @param name UTF-8 name (not NUL-terminated necessarily).
  * @param name_len bytes in @p name.
  * @param[out] ent the entry found.
- * @return ::NTFS_OK; ::NTFS_ERR_NOT_FOUND; ::NTFS_ERR_NOT_DIR;
- *   ::NTFS_ERR_NAME; and the errors of ntfs_dir_next().
+ * @return ::NTFS_OK; ::NTFS_ERR_NOT_FOUND (also for ""; entries that
+ *   ntfs_dir_next() refuses are never found); ::NTFS_ERR_NOT_DIR;
+ *   ::NTFS_ERR_NAME (not UTF-8, or a name no file may have: containing NUL
+ *   or '/', "." or ".."); and the errors of ntfs_dir_next().
  */
 NTFS_API int ntfs_dir_lookup(ntfs_file *dir, const char *name, size_t name_len,
                              struct ntfs_dirent *ent);

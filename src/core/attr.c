@@ -104,7 +104,7 @@ int ntfsi_attr_parse(const uint8_t *rec, uint32_t used, uint32_t off, struct ntf
 			return NTFS_ERR_CORRUPT_ATTR;
 		/* Windows gives sparse attributes a compression unit too. */
 		if (a->compression_unit != 0 &&
-		    !(a->flags & (NTFS_ATTR_FLAG_COMPRESSED | NTFS_ATTR_FLAG_SPARSE)))
+		    !(a->flags & (NTFS_ATTR_FLAG_COMPRESSION_MASK | NTFS_ATTR_FLAG_SPARSE)))
 			return NTFS_ERR_CORRUPT_ATTR;
 		a->mapping = h + mp_off;
 		a->mapping_len = len - mp_off;

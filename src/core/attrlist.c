@@ -33,7 +33,9 @@ int ntfsi_alist_next(const uint8_t *list, uint32_t len, uint32_t *off, struct nt
 	if (e->name_len != 0 &&
 	    (name_off < AL_MIN || !ntfsi_range_ok(e->length, name_off, 2u * e->name_len)))
 		return NTFS_ERR_CORRUPT_ATTRLIST;
-	e->name = p + name_off;
+	/* An unnamed entry's offset may point anywhere; keep the pointer in
+	 * the entry. */
+	e->name = e->name_len != 0 ? p + name_off : p;
 	e->lowest_vcn = ntfsi_le64(p + AL_LOWEST_VCN);
 	e->ref = ntfsi_le64(p + AL_REF);
 	e->id = ntfsi_le16(p + AL_ID);
@@ -53,6 +55,10 @@ int ntfsi_alist_load(ntfs_file *file)
 			break;
 	if (err <= 0)
 		return err;
+	/* The list is opened below as the unnamed one: a named first list
+	 * would size one attribute and read another. */
+	if (a.name_len != 0)
+		return NTFS_ERR_CORRUPT_ATTRLIST;
 	if (a.resident) {
 		if (a.value_len == 0)
 			return NTFS_ERR_CORRUPT_ATTRLIST;

@@ -8,6 +8,7 @@
 
 struct ntfs_dir {
 	struct ntfsi_index idx;
+	uint64_t recno; /* the directory's own record */
 	unsigned flags;
 };
 
@@ -23,6 +24,7 @@ int ntfs_dir_open(ntfs_file *dir, unsigned flags, ntfs_dir **out)
 		ntfsi_free(dir->vol, d, sizeof *d);
 		return err;
 	}
+	d->recno = dir->recno;
 	d->flags = flags;
 	*out = d;
 	return NTFS_OK;
@@ -39,8 +41,19 @@ void ntfs_dir_close(ntfs_dir *d)
 	ntfsi_free(vol, d, sizeof *d);
 }
 
+/* A name a file can have on a POSIX host: no NUL or '/', not "." or "..".
+ * No NTFS namespace allows others; a disk that has them is hostile, and
+ * handing them out would truncate C strings or walk out of a directory. */
+static bool name_ok(const uint16_t *name, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (name[i] == 0 || name[i] == '/')
+			return false;
+	return !(n == 1 && name[0] == '.') && !(n == 2 && name[0] == '.' && name[1] == '.');
+}
+
 /* Fill @ent from a validated index entry; NTFS_ERR_NAME if the name is not
- * valid UTF-16 (everything else is filled in). */
+ * valid UTF-16 or not a name_ok() one (everything else is filled in). */
 static int fill_dirent(const struct ntfsi_index_entry *e, struct ntfs_dirent *ent)
 {
 	const uint8_t *fn = e->key;
@@ -62,6 +75,9 @@ static int fill_dirent(const struct ntfsi_index_entry *e, struct ntfs_dirent *en
 	for (i = 0; i < n; i++)
 		ent->name16[i] = ntfsi_le16(fn + NTFSI_FN_NAME + 2 * i);
 	ent->name_len = 0;
+	ent->name[0] = '\0';
+	if (!name_ok(ent->name16, n))
+		return NTFS_ERR_NAME;
 	/* 255 units need at most NTFS_NAME_MAX_UTF8 bytes: LIMIT cannot occur. */
 	return ntfs_utf16_to_utf8(ent->name16, n, ent->name, sizeof ent->name, &ent->name_len);
 }
@@ -74,6 +90,10 @@ int ntfs_dir_next(ntfs_dir *d, struct ntfs_dirent *ent)
 	while ((r = ntfsi_index_next(&d->idx, &e)) == 1) {
 		if (e.key[NTFSI_FN_NAMESPACE] == NTFS_NAMESPACE_DOS &&
 		    !(d->flags & NTFS_DIR_DOS_NAMES))
+			continue;
+		/* The root indexes itself as "."; it is no child of its own. */
+		if (e.key[NTFSI_FN_NAME_LEN] == 1 && ntfsi_le16(e.key + NTFSI_FN_NAME) == '.' &&
+		    NTFS_REF_RECORD(e.ref) == d->recno)
 			continue;
 		r = fill_dirent(&e, ent);
 		return r == NTFS_OK ? 1 : r;
@@ -102,6 +122,10 @@ int ntfs_dir_lookup(ntfs_file *dir, const char *name, size_t name_len, struct nt
 		ntfsi_free(dir->vol, l, sizeof *l);
 		return NTFS_ERR_NAME;
 	}
+	if (key_len != 0 && !name_ok(l->key, key_len)) {
+		ntfsi_free(dir->vol, l, sizeof *l);
+		return NTFS_ERR_NAME;
+	}
 	err = key_len == 0 ? NTFS_ERR_NOT_FOUND : ntfsi_index_open(dir, &l->idx);
 	if (err) {
 		ntfsi_free(dir->vol, l, sizeof *l);
@@ -114,15 +138,14 @@ int ntfs_dir_lookup(ntfs_file *dir, const char *name, size_t name_len, struct nt
 		uint8_t n = e.key[NTFSI_FN_NAME_LEN];
 		if (ntfsi_collate_name(dir->vol, fn, n, l->key, key_len) != 0)
 			break;
+		/* A forged $UpCase can make a bad name collate equal to the key:
+		 * only entries ntfs_dir_next() would give out are found. */
 		if (ntfsi_name_equal_le(fn, n, l->key, key_len)) {
-			(void)fill_dirent(&e, ent);
-			found = true;
+			found = fill_dirent(&e, ent) == NTFS_OK;
 			break;
 		}
-		if (!found) {
-			(void)fill_dirent(&e, ent);
-			found = true;
-		}
+		if (!found)
+			found = fill_dirent(&e, ent) == NTFS_OK;
 	}
 	if (err == NTFS_OK && r < 0)
 		err = r;

@@ -58,7 +58,8 @@ int ntfs_path_open(ntfs_volume *vol, const char *path, ntfs_file **out)
 			err = parent_ref(cur, &next);
 		} else {
 			err = ntfs_dir_lookup(cur, name, len, &ent);
-			next = ent.ref;
+			if (err == NTFS_OK)
+				next = ent.ref;
 		}
 		if (err == NTFS_OK)
 			err = ntfs_file_open(vol, next, &child);

@@ -136,8 +136,12 @@ static int extent_attr(ntfs_stream *s, uint32_t k, struct ntfsi_attr *a)
 
 	if (x->alist_off == NTFSI_NO_ALIST) {
 		uint32_t off = 0;
+		/* Ids should be unique in a record; the name is compared too so
+		 * that duplicates cannot pair one attribute's sizes with another's
+		 * runs. */
 		while ((err = ntfsi_attr_next_in_record(s->file->rec, &off, a)) == 1)
-			if (a->type == s->type && a->id == x->id)
+			if (a->type == s->type && a->id == x->id &&
+			    ntfsi_name_equal_le(a->name, a->name_len, s->name, s->name_len))
 				break;
 		if (err == 0)
 			err = NTFS_ERR_CORRUPT_ATTR;
@@ -209,14 +213,16 @@ int ntfsi_stream_preload(ntfs_stream *s)
 		int err = extent_attr(s, s->n_usable, &a);
 		if (err)
 			return err;
+		/* Each extent adds up to a record: cap the sum. */
+		if (a.mapping_len > NTFS_MAX_MFT_MAPPING - used)
+			return NTFS_ERR_LIMIT;
 		if (a.mapping_len > s->mp_cap - used) {
 			uint32_t cap = s->mp_cap ? s->mp_cap : a.mapping_len;
 			uint8_t *mp;
-			while (cap - used < a.mapping_len) {
-				if (cap > UINT32_MAX / 2)
-					return NTFS_ERR_LIMIT;
+			while (cap - used < a.mapping_len)
 				cap *= 2;
-			}
+			if (cap > NTFS_MAX_MFT_MAPPING)
+				cap = NTFS_MAX_MFT_MAPPING;
 			mp = ntfsi_alloc(s->vol, cap);
 			if (mp == NULL)
 				return NTFS_ERR_NOMEM;
@@ -288,7 +294,7 @@ int ntfs_stream_read(ntfs_stream *s, uint64_t offset, void *buf, size_t len, siz
 	/* A resident value is never compressed, even when the attribute says so
 	 * (small files in compressed directories). */
 	if (s->elsewhere || (s->flags & NTFS_ATTR_FLAG_ENCRYPTED) ||
-	    (!s->resident && (s->flags & NTFS_ATTR_FLAG_COMPRESSED)))
+	    (!s->resident && (s->flags & NTFS_ATTR_FLAG_COMPRESSION_MASK)))
 		return NTFS_ERR_UNSUPPORTED;
 	if (offset >= s->size)
 		return NTFS_OK;

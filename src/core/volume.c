@@ -60,6 +60,20 @@ static int read_boot(ntfs_volume *vol)
 	return NTFS_ERR_CORRUPT_BOOT;
 }
 
+/* With the device size unknown, the device must prove the volume's: its
+ * last byte has to be readable. Work that follows the boot sector's
+ * cluster count (ntfs_volume_free_clusters) is then bounded by a real
+ * device, not by a forged count. */
+static int check_volume_end(ntfs_volume *vol)
+{
+	uint8_t last;
+
+	if (vol->cfg.volume_size != 0)
+		return NTFS_OK;
+	return ntfsi_dev_read(vol, (vol->boot.total_clusters << vol->boot.cluster_shift) - 1, &last,
+	                      1);
+}
+
 int ntfsi_mft_open(ntfs_volume *vol)
 {
 	const struct ntfsi_boot *b = &vol->boot;
@@ -152,6 +166,8 @@ int ntfs_mount(const struct ntfs_config *cfg, ntfs_volume **out)
 	vol->bounce = ntfsi_alloc(vol, vol->cfg.read_align);
 	err = vol->bounce == NULL ? NTFS_ERR_NOMEM : read_boot(vol);
 	if (!err)
+		err = check_volume_end(vol);
+	if (!err)
 		err = ntfsi_mft_open(vol);
 	if (!err)
 		err = read_volume_info(vol);
@@ -220,9 +236,9 @@ int ntfs_volume_free_clusters(ntfs_volume *vol, uint64_t *free_clusters)
 	if (s->size < need)
 		err = NTFS_ERR_CORRUPT_MFT;
 	/* Only set bits are counted. Holes and bytes past the initialized
-	 * size read as zeros, so they are skipped unread: the work follows
-	 * the bitmap's real data, not the cluster count the boot sector
-	 * claims. */
+	 * size read as zeros, so they are skipped unread. What is read is
+	 * at most need bytes, and need follows a cluster count the device
+	 * was checked to hold at mount. */
 	while (err == NTFS_OK && off < need && off < s->init_size) {
 		size_t got, i;
 		if (!s->resident) {

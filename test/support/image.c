@@ -619,7 +619,6 @@ size_t tool_ls(const char *path, const char *dir, struct lsent **out)
 	char *text = tool_must(argv, NULL), *line, *save = NULL;
 	size_t n = 0, cap = 64;
 	struct lsent *e = malloc(cap * sizeof *e);
-	bool root = strcmp(dir, "/") == 0;
 
 	assert_non_null(e);
 	for (line = strtok_r(text, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {
@@ -628,7 +627,9 @@ size_t tool_ls(const char *path, const char *dir, struct lsent **out)
 		if (end == line || *end != ' ')
 			fail_msg("ntfsls -p %s %s: cannot parse '%s'", dir, path, line);
 		end++;
-		if (strcmp(end, "..") == 0 || (!root && strcmp(end, ".") == 0))
+		/* ntfs_dir_next() gives neither, not even the root's own "."
+		 * index entry. */
+		if (strcmp(end, "..") == 0 || strcmp(end, ".") == 0)
 			continue;
 		if (n == cap) {
 			cap *= 2;

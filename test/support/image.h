@@ -86,8 +86,8 @@ const struct xattr *xattr_find(const struct xattrs *xa, uint32_t type, const cha
  * returns the new count. */
 size_t xrun_normalize(struct xrun *runs, size_t n);
 
-/* `ntfsls -a -s -i -p DIR PATH`: one (inode, name) per entry. ".." is
- * dropped, and "." too unless DIR is the root (whose index holds it). */
+/* `ntfsls -a -s -i -p DIR PATH`: one (inode, name) per entry. "." and
+ * ".." are dropped (the root's index holds a "." that the library skips). */
 struct lsent {
 	uint64_t ino;
 	char *name;
