@@ -659,6 +659,9 @@ static void exercise_dir(ntfs_file *f, unsigned flags, unsigned max_entries)
 			break;
 		FZ_CHECK(ent.name_len < sizeof ent.name && ent.name[ent.name_len] == '\0');
 		FZ_CHECK(ent.name16_len > 0);
+		/* A name given out is safe to use as a path component. */
+		FZ_CHECK(strlen(ent.name) == ent.name_len && strchr(ent.name, '/') == NULL &&
+		         strcmp(ent.name, ".") != 0 && strcmp(ent.name, "..") != 0);
 		if (lookups++ < 8)
 			FZ_CHECK_ERR(ntfs_dir_lookup(f, ent.name, ent.name_len, &found));
 	}

@@ -417,6 +417,18 @@ static void test_bad_arguments(void **state)
 		assert_int_equal(ntfs_dir_lookup(root, "..", 2, &d), NTFS_ERR_NAME);
 		assert_int_equal(ntfs_dir_lookup(root, "small.txt\0", 10, &d), NTFS_ERR_NAME);
 		assert_int_equal(ntfs_dir_lookup(root, "unicode/x", 9, &d), NTFS_ERR_NAME);
+		/* ...and the root's listing does not hold it. */
+		{
+			int r, n = 0;
+			assert_int_equal(ntfs_dir_open(root, NTFS_DIR_DOS_NAMES, &c), NTFS_OK);
+			while ((r = ntfs_dir_next(c, &d)) == 1) {
+				assert_string_not_equal(d.name, ".");
+				n++;
+			}
+			assert_int_equal(r, 0);
+			assert_true(n > 10);
+			ntfs_dir_close(c);
+		}
 		ntfs_file_close(root);
 	}
 	/* 256 UTF-16 units: longer than any NTFS name. */

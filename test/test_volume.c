@@ -387,6 +387,38 @@ static void test_truncated_device(void **state)
 	timage_close(&img);
 }
 
+/* volume_size 0: mount checks that the device holds the volume through its
+ * last whole read_align block. A volume (and device) ending mid-block, here
+ * 4 KiB past a 64 KiB boundary, mounts with 64 KiB reads that never pass
+ * the device's end. */
+static void test_volume_end_unaligned(void **state)
+{
+	struct ntfs_volume_info vi;
+	struct ntfs_config cfg;
+	struct timage img;
+	struct memdev dev;
+	struct memalloc ma;
+	ntfs_volume *vol;
+	uint64_t end;
+
+	(void)state;
+	timage_open(&img, "ntfs-c4k");
+	assert_int_equal((img.data[11] | img.data[12] << 8) * img.data[13], 4096);
+	end = (img.size / 65536 - 2) * 65536 + 4096;
+	for (int i = 0; i < 8; i++)
+		img.data[40 + i] = (uint8_t)(end / 512 >> 8 * i);
+	memdev_init(&dev, img.data, end + 512, 65536);
+	memalloc_init(&ma);
+	memdev_config(&cfg, &dev, &ma);
+	assert_int_equal(ntfs_mount(&cfg, &vol), NTFS_OK);
+	assert_int_equal(ntfs_volume_info(vol, &vi), NTFS_OK);
+	assert_int_equal(vi.total_clusters, end / 4096);
+	assert_int_equal(dev.oob_reads, 0);
+	ntfs_unmount(vol);
+	assert_int_equal(ma.bytes, 0);
+	timage_close(&img);
+}
+
 /* Not NTFS at all: an all-zero device. */
 static void test_not_ntfs(void **state)
 {
@@ -417,6 +449,7 @@ int main(void)
 	        cmocka_unit_test(test_backup_boot),
 	        cmocka_unit_test(test_read_align),
 	        cmocka_unit_test(test_truncated_device),
+	        cmocka_unit_test(test_volume_end_unaligned),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

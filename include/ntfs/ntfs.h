@@ -143,8 +143,8 @@ struct ntfs_config {
 	uint32_t read_align;
 	/** Size of the volume in bytes if known, else 0. Used to find the
 	 *  backup boot sector and to check the boot sector's size. With 0,
-	 *  mount reads the last byte of the volume the boot sector describes,
-	 *  so read must fail past the end of the device. */
+	 *  mount reads the last whole read_align block of the volume the boot
+	 *  sector describes, so read must fail past the end of the device. */
 	uint64_t volume_size;
 };
 
@@ -189,14 +189,17 @@ typedef struct ntfs_dir ntfs_dir;
  * @brief Mount a volume.
  *
  * Reads the boot sector (falling back to the backup in the volume's last
- * sector when ::ntfs_config::volume_size is set), the $MFT's record and
+ * sector when ::ntfs_config::volume_size is set, else reading the
+ * volume's last block to check the device holds it), the $MFT's record and
  * extents, $Volume and $UpCase: a constant number of reads.
  *
  * @param cfg configuration; copied, so it need not outlive the call.
  * @param[out] out the volume.
- * @return ::NTFS_OK; ::NTFS_ERR_INVALID (bad config); ::NTFS_ERR_IO;
- *   ::NTFS_ERR_NOMEM; ::NTFS_ERR_UNSUPPORTED (e.g. NTFS 1.x);
- *   ::NTFS_ERR_LIMIT; ::NTFS_ERR_CORRUPT_BOOT, ::NTFS_ERR_CORRUPT_RECORD,
+ * @return ::NTFS_OK; ::NTFS_ERR_INVALID (bad config); ::NTFS_ERR_IO (also
+ *   when the device is smaller than the volume); ::NTFS_ERR_NOMEM;
+ *   ::NTFS_ERR_UNSUPPORTED (e.g. NTFS 1.x); ::NTFS_ERR_LIMIT (the $MFT's
+ *   attribute list or mapping pairs over ::NTFS_MAX_ATTRLIST_SIZE or
+ *   ::NTFS_MAX_MFT_MAPPING); ::NTFS_ERR_CORRUPT_BOOT, ::NTFS_ERR_CORRUPT_RECORD,
  *   ::NTFS_ERR_CORRUPT_FIXUP, ::NTFS_ERR_CORRUPT_ATTR,
  *   ::NTFS_ERR_CORRUPT_ATTRLIST, ::NTFS_ERR_CORRUPT_RUNLIST,
  *   ::NTFS_ERR_CORRUPT_UPCASE, ::NTFS_ERR_CORRUPT_MFT.
@@ -504,7 +507,7 @@ struct ntfs_dirent {
 	uint8_t name16_len;                   /**< UTF-16 units in name16. */
 	uint16_t name16[NTFS_NAME_MAX_UTF16]; /**< Name as stored (host order). */
 	size_t name_len;                      /**< Bytes in name, without the NUL. */
-	char name[NTFS_NAME_MAX_UTF8];        /**< Name as UTF-8; "" if not convertible. */
+	char name[NTFS_NAME_MAX_UTF8];        /**< Name as UTF-8; "" if refused (NTFS_ERR_NAME). */
 };
 
 /** ntfs_dir_open() flag: also return DOS-namespace (8.3) entries. */

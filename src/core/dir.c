@@ -92,8 +92,8 @@ int ntfs_dir_next(ntfs_dir *d, struct ntfs_dirent *ent)
 		    !(d->flags & NTFS_DIR_DOS_NAMES))
 			continue;
 		/* The root indexes itself as "."; it is no child of its own. */
-		if (e.key[NTFSI_FN_NAME_LEN] == 1 && ntfsi_le16(e.key + NTFSI_FN_NAME) == '.' &&
-		    NTFS_REF_RECORD(e.ref) == d->recno)
+		if (d->recno == NTFS_ROOT_RECORD && NTFS_REF_RECORD(e.ref) == NTFS_ROOT_RECORD &&
+		    e.key[NTFSI_FN_NAME_LEN] == 1 && ntfsi_le16(e.key + NTFSI_FN_NAME) == '.')
 			continue;
 		r = fill_dirent(&e, ent);
 		return r == NTFS_OK ? 1 : r;
@@ -140,8 +140,10 @@ int ntfs_dir_lookup(ntfs_file *dir, const char *name, size_t name_len, struct nt
 			break;
 		/* A forged $UpCase can make a bad name collate equal to the key:
 		 * only entries ntfs_dir_next() would give out are found. */
+		/* The exact name is the key, which passed name_ok(): it fills. */
 		if (ntfsi_name_equal_le(fn, n, l->key, key_len)) {
-			found = fill_dirent(&e, ent) == NTFS_OK;
+			if (fill_dirent(&e, ent) == NTFS_OK)
+				found = true;
 			break;
 		}
 		if (!found)

@@ -28,7 +28,8 @@ int ntfsi_dev_read(ntfs_volume *vol, uint64_t offset, void *buf, size_t len)
 	uint8_t *out = buf;
 	int err;
 
-	if (offset > UINT64_MAX - len)
+	/* The widened reads, up to a block past the end, must not wrap. */
+	if (len > UINT64_MAX - align || offset > UINT64_MAX - align - len)
 		return NTFS_ERR_CORRUPT;
 	while (len > 0) {
 		uint64_t head = offset & (align - 1);

@@ -60,18 +60,21 @@ static int read_boot(ntfs_volume *vol)
 	return NTFS_ERR_CORRUPT_BOOT;
 }
 
-/* With the device size unknown, the device must prove the volume's: its
- * last byte has to be readable. Work that follows the boot sector's
- * cluster count (ntfs_volume_free_clusters) is then bounded by a real
- * device, not by a forged count. */
+/* With the device size unknown, the device must prove the volume's: the
+ * volume's last whole read_align block has to be readable (a block that
+ * ran past the volume's end could run past a device that holds it). Work
+ * that follows the boot sector's cluster count (ntfs_volume_free_clusters)
+ * is then bounded by a real device, not by a forged count. */
 static int check_volume_end(ntfs_volume *vol)
 {
+	const uint64_t align = vol->cfg.read_align;
+	const uint64_t end = vol->boot.total_clusters << vol->boot.cluster_shift;
 	uint8_t last;
 
-	if (vol->cfg.volume_size != 0)
+	/* The boot sector's read already proved the first block. */
+	if (vol->cfg.volume_size != 0 || end <= align)
 		return NTFS_OK;
-	return ntfsi_dev_read(vol, (vol->boot.total_clusters << vol->boot.cluster_shift) - 1, &last,
-	                      1);
+	return ntfsi_dev_read(vol, (end & ~(align - 1)) - 1, &last, 1);
 }
 
 int ntfsi_mft_open(ntfs_volume *vol)
