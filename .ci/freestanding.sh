@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Prove that src/core is freestanding:
 #  1. it includes nothing but <stddef.h> <stdint.h> <stdbool.h> <limits.h>,
 #     its own "..." headers and the public <ntfs/ntfs.h>;

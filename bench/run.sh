@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Benchmarks: speed and memory of our tools against ntfs-3g's and The Sleuth
 # Kit's on the same volume. Needs root (it builds the volume with mkntfs and
 # fills it through an ntfs-3g FUSE mount), valgrind, ntfs-3g and sleuthkit.

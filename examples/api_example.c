@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Print a file of an NTFS image to stdout: api_example IMAGE PATH */
 #include <stdio.h>
 #include <ntfs/ntfs.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Shared code of the command-line tools: option handling, messages,
  * mounting, time formatting.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Shared code of the command-line tools (ntfs-ls, ntfs-cat, ntfs-info):
  * option handling, messages, mounting, time formatting.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # The README's first command: install what is needed (Debian, as root),
 # build, and run the tools on the bundled sample image.
 #

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * firmware_example: how a bootloader reads one file with the freestanding
  * core alone: no C library on the NTFS side, no heap, a static arena, and a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * ntfs-cat: copy a file's unnamed $DATA stream, or a named stream, from an
  * NTFS image to standard output.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * ntfs-info: print the facts of an NTFS volume, or everything the library
  * knows about one file: its metadata, attributes, streams and runs.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * ntfs-ls: list a directory of an NTFS image, optionally recursively.
  *

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Corrupt real images at random and read them with our tools.
 
 For each iteration: copy an image, overwrite 1-30 random bytes (mostly in

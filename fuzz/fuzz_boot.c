@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Boot sector: ntfsi_boot_parse() over the input, then ntfs_mount() with
  * the input as a whole (tiny) disk, its size given so the backup boot

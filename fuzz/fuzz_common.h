@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Shared code for the libFuzzer harnesses (fuzz/fuzz_*.c): a memory device
  * with an optional patch overlay, a capped allocator that checks sizes and

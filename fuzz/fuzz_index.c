@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * One directory index: $INDEX_ROOT and up to 16 INDX blocks, walked and
  * searched through a synthetic volume.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Names: UTF-8 / UTF-16 conversion round trips, collation, and the $UpCase
  * range builder. Byte 0 chooses the mode (byte 0 % 4), the rest is:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Path lookup: the input, NUL-terminated, is a path given to
  * ntfs_path_open() on two real volumes (test/images ntfs-c512 and ntfs-c4k,

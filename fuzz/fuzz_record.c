@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * One MFT record: the input is copied into a 1 KiB and a 4 KiB record
  * buffer (truncated or padded with zeros). Each buffer is checked as is

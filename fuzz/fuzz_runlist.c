@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Runlists (mapping pairs): ntfsi_runlist_next() until the end or an error.
  *

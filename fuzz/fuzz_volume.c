@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * A whole volume: mount, walk the tree, read every stream, count free
  * clusters.

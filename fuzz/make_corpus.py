@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Cut the seed corpora in fuzz/corpus/<harness>/ from test/images/*.img.xz.
 
 Usage:

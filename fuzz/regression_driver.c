@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Replays fuzz inputs through LLVMFuzzerTestOneInput() without libFuzzer,
  * so every harness's corpus runs in the normal test suite (any compiler).

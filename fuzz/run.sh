@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Fuzz campaign: build the libFuzzer harnesses with clang and run each for a
 # while on a copy of its corpus, two at a time, then print a table.
 #

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Differential test: our CLI tools against independent NTFS readers.
 
 Usage (ctest runs this):

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Random-volume differential test: fresh mkntfs + ntfs-3g volumes.
 
 Usage (ctest runs the first form with --count 3):

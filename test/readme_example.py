@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """The README's API example must be examples/api_example.c, which the build
 compiles: fail if the two drift apart."""
 import pathlib

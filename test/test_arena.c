@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The arena allocator (arena.c): 16-byte aligned blocks carved from a
  * caller buffer, an address-ordered free list that coalesces, and blocks

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Attribute headers (attr.c). Common header: type @0, length @4,
  * non-resident @8, name length @9, name offset @10, flags @12, id @14.

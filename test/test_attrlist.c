@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Attribute list entries (attrlist.c): type @0, entry length @4, name
  * length @6, name offset @7, lowest VCN @8, file reference @16, attribute

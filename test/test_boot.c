@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Boot sector parsing (boot.c): the BPB fields as the NTFS format defines
  * them, one mangled field per test, and real Windows boot sectors.

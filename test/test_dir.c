@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Directories: every directory of every image listed and compared with
  * ntfsls (same entries, same inodes), in strictly increasing NTFS

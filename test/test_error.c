@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Error names and classes (error.c). */
 #include <setjmp.h>
 #include <stdarg.h>

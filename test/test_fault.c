@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Fault injection. A workload mounts a volume, walks every directory
  * (explicit stack, bounded depth), and for every file stats it, lists its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Update sequence fixups (fixup.c): the last two bytes of every 512-byte
  * stride hold the update sequence number; the displaced bytes live in the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Regression tests for every class of docs HARDENING.md (how NTFS readers
  * have been broken). Each test takes a committed image, finds one on-disk

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The $I30 B+tree: lookups read O(depth) blocks, not the whole directory;
  * and damaged index blocks, index roots and $I30 bitmaps give exact error

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Name conversion (name.c): UTF-16 (as NTFS stores names) to UTF-8 and
  * back. Expected bytes are the Unicode encodings of the code points.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Paths: '.', '..', repeated and trailing slashes, Unicode and 255-unit
  * components, case-insensitive components, hard links, and the errors

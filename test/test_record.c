@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * FILE record headers (record.c): magic, fixups, bytes in use and
  * allocated, first attribute offset; and every record of real Windows

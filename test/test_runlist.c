@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Mapping pairs (runlist.c). Each run: a header byte whose low nibble is
  * the size of the length field and high nibble the size of the LCN delta

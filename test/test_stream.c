@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Streams: contents against ntfscat, sizes, flags and runs against
  * ntfsinfo -v, inode numbers against ifind, stream names against istat.

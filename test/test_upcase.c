@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * $UpCase lookup and file name collation (upcase.c) over range tables
  * filled in by hand. The range builder is only reachable through a mounted

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Mount and volume facts, checked against ntfsinfo and fsstat run
  * at test time on every committed image and on the shared real-world

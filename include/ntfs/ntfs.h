@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /**
  * @file ntfs.h
  * @brief Read-only NTFS 3.x reader: the freestanding core.

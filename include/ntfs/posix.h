@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /**
  * @file posix.h
  * @brief POSIX host adapter: an image file or block device read with

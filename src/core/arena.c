@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * A small allocator over a caller buffer, for callers with no heap. The
  * free callback is told each block's size, so blocks carry no header: free

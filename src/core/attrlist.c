@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Attribute lists: when a file's attributes do not fit in its base record,
  * $ATTRIBUTE_LIST names the record (base or extension) holding each

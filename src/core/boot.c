@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The boot sector: geometry of the volume. The negative "clusters per"
  * encodings mean 2^-n (sectors per cluster: 2^-n sectors, with 0xF4 giving

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Byte-level helpers: little-endian loads assembled byte by byte (safe on
  * big-endian cores and on cores that fault on unaligned loads), the one

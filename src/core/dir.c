@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Directories: $I30 index entries as directory entries, and name lookup
  * by descending the B+tree.

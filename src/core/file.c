@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Files: a base MFT record with its attribute list, metadata, attribute
  * and stream enumeration.

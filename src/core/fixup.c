@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Update sequence fixups. NTFS writes a sequence number over the last two
  * bytes of every 512-byte stride of a multi-sector record (FILE, INDX) and

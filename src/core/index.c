@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Index B+trees ($I30 directories; written for any index collated by name).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Internal structures and the functions the core's files share. Nothing
  * here is part of the public API; every symbol is hidden (ntfsi_ prefix).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The core's only ways out: the caller's allocator and the caller's read
  * callback. Device reads are widened to read_align so that a sector device

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Names: UTF-16 as NTFS stores it, UTF-8 as callers use it. NTFS itself
  * accepts any 16-bit units, so a lone surrogate on disk is reported as

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Paths: '/'-separated UTF-8, resolved one component at a time from the
  * root. No recursion; at most NTFS_MAX_PATH_DEPTH components.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * MFT records ("FILE"): header validation and reading a record by number
  * through the $MFT's own runlist.

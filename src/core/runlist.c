@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Runlists (mapping pairs), decoded lazily: a cursor yields one run at a
  * time, so a file with a million runs costs no more memory than one with

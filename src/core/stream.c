@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Attribute values as streams: resident values, and non-resident values
  * mapped run by run through their extents. An attribute split over

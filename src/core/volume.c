@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Mount: boot sector (or its backup), the $MFT's own record and extents,
  * $Volume and $UpCase. A constant number of reads whatever the volume size.

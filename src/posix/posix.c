@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * POSIX host adapter: reads an image file or block device with pread() and
  * hands the core a malloc()-based allocator that counts its bytes.

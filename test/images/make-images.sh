@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # make-images.sh -- build the small NTFS test images used by the test suite.
 #
 # Usage: sudo test/images/make-images.sh [OUTPUT_DIR]

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Byte-array fixtures for the core unit tests (see fixture.h). */
 #include "fixture.h"
 

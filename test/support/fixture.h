@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Byte-array fixtures for the core unit tests: a valid boot sector and
  * valid FILE records built field by field from the NTFS on-disk layout, so

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Helpers for test_hardening.c: take a committed image, find the bytes of
  * one on-disk structure (an MFT record, an index block, an attribute list,
