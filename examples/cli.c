@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,16 +101,126 @@ void cli_operands(int argc, char **argv, int min, int max)
 		cli_usage_error("extra operand '%s'", argv[optind + max]);
 }
 
+/*
+ * Length of the unit of NAME at S: 1 to 4 bytes. *escape is set when the
+ * unit must be written as escapes: C0, DEL, C1 (U+0080-U+009F), the line
+ * and paragraph separators GNU ls escapes too, and any byte that does not
+ * start a well-formed UTF-8 sequence (each such byte is a unit of its own).
+ */
+static size_t name_unit(const unsigned char *s, bool *escape)
+{
+	unsigned c = s[0];
+	uint32_t cp;
+	size_t n, i;
+
+	*escape = true;
+	if (c < 0x80) {
+		*escape = c < 0x20 || c == 0x7f;
+		return 1;
+	}
+	if (c >= 0xc2 && c <= 0xdf) {
+		n = 2;
+		cp = c & 0x1fu;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		n = 3;
+		cp = c & 0x0fu;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		n = 4;
+		cp = c & 0x07u;
+	} else {
+		return 1;
+	}
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0u) != 0x80u) /* also stops at the NUL */
+			return 1;
+		cp = cp << 6 | (s[i] & 0x3fu);
+	}
+	/* Overlong forms, surrogates and code points past U+10FFFF are not UTF-8. */
+	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 1;
+	*escape = cp <= 0x9f || cp == 0x2028 || cp == 0x2029;
+	return n;
+}
+
+/* Characters with which GNU ls puts a name holding ' in "...": # and ~
+ * only as the first character. */
+static bool plain_in_double_quotes(unsigned char c, bool first)
+{
+	return c >= 0x80 || (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') ||
+	       (c >= 'a' && c <= 'z') || (c != '\0' && strchr(" %+,-./:@]_'", c) != NULL) ||
+	       (first && (c == '#' || c == '~'));
+}
+
+static void put_escape(FILE *f, unsigned char c)
+{
+	static const char letters[] = "abtnvfr"; /* \a (7) to \r (13) */
+
+	if (c >= 7 && c <= 13)
+		fprintf(f, "\\%c", letters[c - 7]);
+	else
+		fprintf(f, "\\%03o", c);
+}
+
+void cli_put_name(FILE *f, const char *name, enum cli_quote how)
+{
+	const unsigned char *s = (const unsigned char *)name;
+	bool escapes = false, squote = false, dq_ok = true, esc, in_ansi;
+	size_t i, n;
+
+	for (i = 0; s[i] != '\0'; i += n) {
+		n = name_unit(s + i, &esc);
+		escapes |= esc;
+		squote |= s[i] == '\'';
+		dq_ok &= !esc && plain_in_double_quotes(s[i], i == 0);
+	}
+	if (how == CLI_QUOTE_NEEDED && !escapes && s[0] != '\'' && s[0] != '"') {
+		fputs(name, f);
+		return;
+	}
+	/* Like GNU ls: "..." for a name whose only special character is '. */
+	if (squote && dq_ok) {
+		fprintf(f, "\"%s\"", name);
+		return;
+	}
+	/* '...' with ' as '\'' and escapes in $'...', switching as needed. */
+	putc('\'', f);
+	in_ansi = false;
+	for (i = 0; s[i] != '\0'; i += n) {
+		n = name_unit(s + i, &esc);
+		if (s[i] == '\'') {
+			fputs("'\\''", f);
+			in_ansi = false;
+		} else if (esc) {
+			if (!in_ansi)
+				fputs("'$'", f);
+			in_ansi = true;
+			for (size_t k = 0; k < n; k++)
+				put_escape(f, s[i + k]);
+		} else {
+			if (in_ansi)
+				fputs("''", f);
+			in_ansi = false;
+			fwrite(s + i, 1, n, f);
+		}
+	}
+	putc('\'', f);
+}
+
 void cli_error(const char *what, int err)
 {
-	fprintf(stderr, "%s: %s: %s\n", cli_prog, what, ntfs_strerror(err));
+	fprintf(stderr, "%s: ", cli_prog);
+	cli_put_name(stderr, what, CLI_QUOTE_NEEDED);
+	fprintf(stderr, ": %s\n", ntfs_strerror(err));
 }
 
 void cli_errorf(const char *what, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: %s: ", cli_prog, what);
+	fprintf(stderr, "%s: ", cli_prog);
+	cli_put_name(stderr, what, CLI_QUOTE_NEEDED);
+	fputs(": ", stderr);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);

@@ -8,6 +8,7 @@
 
 #include <getopt.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <ntfs/ntfs.h>
 #include <ntfs/posix.h>
@@ -59,10 +60,26 @@ _Noreturn void cli_usage_error(const char *fmt, ...) CLI_PRINTF(1, 2);
 /* Exit with status 2 unless there are between min and max operands left. */
 void cli_operands(int argc, char **argv, int min, int max);
 
-/* "PROG: WHAT: ntfs_strerror(err)" on stderr. */
+/* How cli_put_name() writes a string that came from the disk. */
+enum cli_quote {
+	CLI_QUOTE_NEEDED, /* as is, unless it would be unsafe or ambiguous */
+	CLI_QUOTE_ALWAYS  /* always quoted: a field that must stay one word */
+};
+
+/*
+ * Write NAME (UTF-8, from the disk) to F so that no control character
+ * reaches a terminal: GNU ls's shell-escape quoting (CLI_QUOTE_ALWAYS:
+ * shell-escape-always), which a shell with $'...' turns back into NAME.
+ * CLI_QUOTE_NEEDED quotes only a name that holds a C0 or C1 control, DEL,
+ * U+2028, U+2029 or a byte that is not UTF-8, or that starts with ' or ",
+ * so that no plain name looks like a quoted one.
+ */
+void cli_put_name(FILE *f, const char *name, enum cli_quote how);
+
+/* "PROG: WHAT: ntfs_strerror(err)" on stderr; WHAT as cli_put_name() writes it. */
 void cli_error(const char *what, int err);
 
-/* "PROG: WHAT: MESSAGE" on stderr. */
+/* "PROG: WHAT: MESSAGE" on stderr; WHAT as cli_put_name() writes it. */
 void cli_errorf(const char *what, const char *fmt, ...) CLI_PRINTF(2, 3);
 
 /*

@@ -109,23 +109,6 @@ static void print_flags(uint32_t value, unsigned digits, const struct flag_name 
 		putchar(')');
 }
 
-/* A name in double quotes; quotes, backslashes and control bytes escaped. */
-static void print_quoted(const char *s)
-{
-	putchar('"');
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20 || c == 0x7f)
-			printf("\\x%02x", c);
-		else
-			putchar(c);
-	}
-	putchar('"');
-}
-
 static void print_time(const char *key, uint64_t t)
 {
 	char buf[CLI_TIME_LEN];
@@ -145,7 +128,9 @@ static int volume_facts(ntfs_volume *vol, const char *image)
 		cli_error(image, err);
 		return CLI_EXIT_FAIL;
 	}
-	printf("label: %s\n", vi.label);
+	fputs("label: ", stdout);
+	cli_put_name(stdout, vi.label, CLI_QUOTE_NEEDED);
+	putchar('\n');
 	printf("serial: %016" PRIX64 "\n", vi.serial);
 	printf("version: %u.%u\n", (unsigned)vi.major_version, (unsigned)vi.minor_version);
 	printf("dirty: %s\n", vi.dirty ? "yes" : "no");
@@ -212,7 +197,7 @@ static int list_attributes(ntfs_file *file, const char *path)
 			return CLI_EXIT_FAIL;
 		}
 		printf("attribute: %s (0x%" PRIX32 ") name=", attr_type_name(ai.type), ai.type);
-		print_quoted(ai.name);
+		cli_put_name(stdout, ai.name, CLI_QUOTE_ALWAYS);
 		printf(" id=%u record=%" PRIu64 " flags=", (unsigned)ai.id, ai.record);
 		print_flags(ai.flags, 4, attr_flags);
 		if (ai.resident) {
@@ -249,7 +234,7 @@ static int list_streams(ntfs_file *file, const char *path)
 			return CLI_EXIT_FAIL;
 		}
 		fputs("stream: ", stdout);
-		print_quoted(si.name);
+		cli_put_name(stdout, si.name, CLI_QUOTE_ALWAYS);
 		printf(" %s size=%" PRIu64 " allocated=%" PRIu64 " initialized=%" PRIu64 " flags=",
 		       si.resident ? "resident" : "non-resident", si.size, si.allocated_size,
 		       si.initialized_size);
@@ -288,7 +273,7 @@ static int list_runs(ntfs_stream *stream, const struct ntfs_stream_info *si, uin
 			return CLI_EXIT_FAIL;
 		}
 		fputs("run: ", stdout);
-		print_quoted(si->name);
+		cli_put_name(stdout, si->name, CLI_QUOTE_ALWAYS);
 		if (run.lcn == NTFS_LCN_HOLE)
 			printf(" %" PRIu64 " hole %" PRIu64 "\n", run.vcn, run.length);
 		else

@@ -262,13 +262,13 @@ static void print_entry(const struct walk *w, const char *name, uint64_t record,
 		char when[CLI_TIME_LEN];
 
 		cli_format_time(st->modification_time, when);
-		printf("%c %" PRIu64 " %s %" PRIu64 " %s\n", is_dir ? 'd' : '-',
-		       is_dir ? (uint64_t)0 : st->size, when, record, name);
+		printf("%c %" PRIu64 " %s %" PRIu64 " ", is_dir ? 'd' : '-',
+		       is_dir ? (uint64_t)0 : st->size, when, record);
 	} else if (w->opt.inode) {
-		printf("%" PRIu64 " %s\n", record, name);
-	} else {
-		puts(name);
+		printf("%" PRIu64 " ", record);
 	}
+	cli_put_name(stdout, name, CLI_QUOTE_NEEDED);
+	putchar('\n');
 }
 
 static void visit(struct walk *w, const struct ntfs_dirent *ent)

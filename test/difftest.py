@@ -17,7 +17,9 @@ from a reference reader.  If a reference tool is missing the test FAILS
 
 Images
 ------
-* test/images/*.img.xz  -- our own bare volumes (mkntfs + ntfs-3g).  Each is
+* test/images/*.img.xz  -- our own bare volumes (mkntfs + ntfs-3g), except
+  those with a JSON manifest (ntfs-names: names with newlines and ESC
+  sequences, which ntfsls and fls print raw; test/cli_names.py checks it).  Each is
   decompressed into WORK/difftest/own/ (cached: redone only if the .xz is
   newer than the decompressed file).
 * SHARED (optional, skipped with a message if absent) -- real-world images
@@ -319,6 +321,12 @@ def prepare_own(images_dir, work):
     os.makedirs(dst_dir, exist_ok=True)
     for fn in sorted(os.listdir(images_dir)):
         if not fn.endswith(".img.xz"):
+            continue
+        if os.path.exists(os.path.join(images_dir, fn[:-7] + ".json")):
+            # ntfs-names: ntfsls and fls print its names raw, a newline
+            # included, so no line of theirs can be compared;
+            # test/cli_names.py checks it against what was written.
+            log("note: %s left to cli_names.py (names no listing can hold)" % fn)
             continue
         src = os.path.join(images_dir, fn)
         im = Image(fn[:-3], "own", src)

@@ -402,6 +402,71 @@ def frag(g, rel, chunk, margin):
     g.record('file', rel, data[:size])
     print(free, size)
 
+# Names that would drive a terminal if printed raw (ESC sequences, C1
+# controls, newlines), and names that only look quoted. The manifest is
+# JSON (ASCII, \u escapes): a tab-separated line cannot hold these names.
+HOSTILE = [
+    'plain.txt',
+    'with space.txt',
+    "it's.txt",
+    "'leading-quote.txt",
+    '"leading-dquote.txt',
+    '$HOME.txt',
+    'osc-title-\x1b]0;pwned\x07.txt',
+    '\x1b[2J\x1b[Hclear-screen.txt',
+    'new\nline.txt',
+    'tab\there.txt',
+    'cr\roverwrite.txt',
+    'bell\x07.txt',
+    'del\x7f.txt',
+    'c1-csi-\u009b31m-red.txt',
+    'c1-nel-\u0085.txt',
+    'line-sep-\u2028.txt',
+    "quote-and-esc-'\x1b.txt",
+    '\x01' * 120 + '.txt',
+]
+
+def names(g, manifest, label):
+    import json
+    out = {'label': label, 'entries': []}
+    def rec(kind, rel, data=None, stream=None):
+        path = g.p(rel)
+        e = {'kind': kind, 'path': rel, 'inode': os.stat(path).st_ino}
+        if stream is not None:
+            e['stream'] = stream
+        if data is not None:
+            e['size'] = len(data)
+            e['sha256'] = hashlib.sha256(data).hexdigest()
+        out['entries'].append(e)
+    for i, n in enumerate(HOSTILE):
+        data = ('file %d\n' % i).encode()
+        with open(g.p(n), 'wb') as f:
+            f.write(data)
+        rec('file', n, data)
+    d = 'dir-\x1b[31m-red\nnext'
+    sub = d + '/sub\x1b]2;title\x07'
+    os.makedirs(g.p(sub))
+    rec('dir', d)
+    rec('dir', sub)
+    for rel in (d + '/inner\x07file.txt', d + '/normal.txt', sub + '/deep.txt'):
+        data = rel.encode('utf-8', 'surrogateescape')[-8:] + b'\n'
+        with open(g.p(rel), 'wb') as f:
+            f.write(data)
+        rec('file', rel, data)
+    host = 'streams.txt'
+    with open(g.p(host), 'wb') as f:
+        f.write(b'unnamed data\n')
+    rec('file', host, b'unnamed data\n')
+    for sname in ('note', 'evil\x1b[2J', 'nl\nstream'):
+        data = ('stream %s\n' % sname).encode()
+        with open(g.p(host) + ':' + sname, 'wb') as f:
+            f.write(data)
+        rec('stream', host, data, sname)
+    g.mf.close()
+    with open(manifest, 'w', encoding='ascii') as f:
+        json.dump(out, f, indent=1, ensure_ascii=True)
+        f.write('\n')
+
 def main():
     cmd, root, manifest = sys.argv[1:4]
     g = Gen(root, manifest)
@@ -411,6 +476,9 @@ def main():
         c4k_extra(g)
     elif cmd == 'wide':
         wide(g)
+    elif cmd == 'names':
+        names(g, manifest, sys.argv[4])
+        return
     elif cmd == 'fill':
         fill(g, sys.argv[4], int(sys.argv[5]), sys.argv[6])
     elif cmd == 'empties':
@@ -656,6 +724,39 @@ mftlist_image() {
     finish "$img" "$name"
 }
 
+# names_image: ntfs-names, names and a label that hold control characters.
+# Its manifest is ntfs-names.json (kind, path, stream, inode, size, sha256),
+# and difftest leaves it out: ntfsls and fls print such names raw.
+names_image() {
+    local name=ntfs-names img=$WORK/ntfs-names.img
+    local label=$'NAMES\e]0;pwned\a'
+    log "$name: mkntfs 4M -c 4096 -s 512 with a label holding ESC and BEL"
+    mkimg "$img" 4M 4096 512 "$label"
+    mnt "$img"
+    gen names "$MNT" "$OUT/$name.json" "$label"
+    umnt
+    ntfsfix -n "$img" >"$WORK/ntfsfix.log" 2>&1 && grep -q 'processed successfully' "$WORK/ntfsfix.log" ||
+        { cat -v "$WORK/ntfsfix.log" >&2; die "ntfsfix -n unhappy with $name"; }
+    # Every entry's bytes as ntfscat reads them, against what was written.
+    python3 - "$img" "$OUT/$name.json" <<'PYEOF' || die "$name: content check failed"
+import hashlib, json, subprocess, sys
+img, manifest = sys.argv[1:3]
+n = 0
+for e in json.load(open(manifest))['entries']:
+    if e['kind'] == 'dir':
+        continue
+    cmd = ['ntfscat', '-i', str(e['inode'])]
+    if 'stream' in e:
+        cmd += ['-a', '0x80', '-n', e['stream']]
+    got = hashlib.sha256(subprocess.run(cmd + [img], check=True, capture_output=True).stdout).hexdigest()
+    if got != e['sha256']:
+        sys.exit('%r: ntfscat content mismatch' % e['path'])
+    n += 1
+print('[make-images] ntfs-names: %d streams match ntfscat' % n, file=sys.stderr)
+PYEOF
+    finish "$img" "$name"
+}
+
 want() { [[ -z ${IMAGES:-} || " $IMAGES " == *" $1 "* ]]; }
 
 start=$SECONDS
@@ -666,4 +767,5 @@ want ntfs-c2m && common_image ntfs-c2m 64M 2097152 512 NTFS_C2M 0 wide
 want ntfs-s4k && common_image ntfs-s4k 10M 4096 4096 NTFS_S4K 1
 want ntfs-frag && frag_image
 want ntfs-mftlist && mftlist_image
+want ntfs-names && names_image
 log "done in $((SECONDS - start)) s; images in $OUT"

@@ -409,9 +409,13 @@ size_t timage_list(char (*names)[128], size_t max)
 	while ((e = readdir(d)) != NULL && n < max) {
 		size_t len = strlen(e->d_name);
 		if (len > 7 && len - 7 < 128 && strcmp(e->d_name + len - 7, ".img.xz") == 0) {
+			char json[TIMAGE_PATH_MAX];
+
 			memcpy(names[n], e->d_name, len - 7);
 			names[n][len - 7] = '\0';
-			n++;
+			fmt(json, sizeof json, "%s/%s.json", images_dir(), names[n]);
+			if (access(json, F_OK) != 0)
+				n++;
 		}
 	}
 	closedir(d);

@@ -41,7 +41,9 @@ void timage_close(struct timage *img);
 /* True if test/images/NAME.img.xz exists. */
 bool timage_exists(const char *name);
 /* Names of every committed image (without ".img.xz"), sorted; returns the
- * count (at most @max). */
+ * count (at most @max). Images with a JSON manifest (ntfs-names) are left
+ * out: their names hold newlines, which ntfsls's lines cannot, and
+ * test/cli_names.py checks them. */
 size_t timage_list(char (*names)[128], size_t max);
 
 /* Run @argv (NULL-terminated; argv[0] looked up in PATH) and capture its
