@@ -46,7 +46,7 @@ fi
 
 command -v clang >/dev/null || { echo "fuzz: clang not installed"; exit 1; }
 cmake -S . -B "$build" -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-	-DNTFS_BUILD_FUZZERS=ON -DNTFS_BUILD_TESTS=OFF -DNTFS_BUILD_EXAMPLES=OFF \
+	-DNTFS_BUILD_FUZZERS=ON -DNTFS_BUILD_TESTS=OFF -DNTFS_BUILD_TOOLS=OFF -DNTFS_BUILD_EXAMPLES=OFF \
 	-DNTFS_INSTALL=OFF >/dev/null
 cmake --build "$build" -j"$par" --target $(printf 'fuzz_%s ' "${harnesses[@]}") >/dev/null
 
