@@ -1037,6 +1037,10 @@ def main(argv=None):
     ap.add_argument("--check", metavar="IMG",
                     help="only compare an existing raw image")
     args = ap.parse_args(argv)
+    # mkntfs lives in /usr/sbin, which a user's PATH often lacks.
+    for d in ("/usr/sbin", "/sbin"):
+        if d not in os.environ.get("PATH", "").split(":"):
+            os.environ["PATH"] = os.environ.get("PATH", "") + ":" + d
 
     missing = [t for t in difftest.REF_TOOLS if shutil.which(t) is None]
     missing += [t for t in difftest.OUR_TOOLS
