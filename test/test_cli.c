@@ -213,8 +213,7 @@ static const char *const hostile[] = {
         "'\x01",
         "a\x01''\x02b",
         "c1 \xc2\x85 nel",
-        "c1 \xc2\x9b"
-        "31m csi",
+        "c1 \xc2\x9b\063\061m csi",
         "ls \xe2\x80\xa8 ps \xe2\x80\xa9",
         "bidi \xe2\x80\xae ok",
         "utf8 \xc3\xa9 \xe4\xb8\xad \xf0\x9f\x98\x80",
