@@ -9,7 +9,9 @@
 #  3. all its objects, linked into one relocatable object, leave NO symbol
 #     undefined (no memcpy, memset, __aeabi_*, __udivdi3 ...);
 #     and every global symbol it defines starts with ntfs_;
-#  4. its .text for Cortex-M4 at -Os fits in NTFS_CORE_TEXT_LIMIT bytes.
+#  4. its objects call each other one way only (.ci/layers.py: no cycle, and
+#     every internal name says its file);
+#  5. its .text for Cortex-M4 at -Os fits in NTFS_CORE_TEXT_LIMIT bytes.
 #
 # Usage: bash .ci/freestanding.sh   (from anywhere; works on the repo root)
 set -euo pipefail
@@ -107,6 +109,11 @@ command -v arm-none-eabi-gcc >/dev/null || fail "arm-none-eabi-gcc not installed
 command -v riscv64-unknown-elf-gcc >/dev/null || fail "riscv64-unknown-elf-gcc not installed (gcc-riscv64-unknown-elf)"
 
 build cortex-m4 arm-none-eabi-gcc -mcpu=cortex-m4 -mthumb
+# One-way layers: no call cycle between the core's objects.
+layer_objs=()
+for f in "${srcs[@]}"; do layer_objs+=("$out/cortex-m4/$(basename "${f%.c}").o"); done
+NM=arm-none-eabi-nm python3 .ci/layers.py "${layer_objs[@]}" ||
+	fail "the core's objects call each other in a cycle, or a name does not say its file"
 build rv64imac riscv64-unknown-elf-gcc -march=rv64imac -mabi=lp64
 # Big-endian, 64-bit (s390x): compile-only proof here; .ci/run also runs the
 # unit tests on it under qemu-user when possible.

@@ -2,7 +2,7 @@
 /*
  * Attribute lists and their resolution.
  *
- * First ntfsi_alist_next() walks the whole input as a list. Then the input
+ * First ntfsi_attrlist_next() walks the whole input as a list. Then the input
  * becomes a file of a synthetic volume (fz_syn_*):
  *
  *   byte 0   flags: bit 0 records are 4 KiB (else 1 KiB); bit 1 records are
@@ -40,12 +40,12 @@ static bool move_list_out(struct fz_syn *s, uint8_t *rec)
 
 	memcpy(copy, rec, rsize);
 	/* The walk reads the clean copy: valid fixups are irrelevant here. */
-	if (ntfsi_le32(copy + NTFSI_REC_BYTES_IN_USE) > rsize)
+	if (ntfsi_le32(copy + OD_REC_BYTES_IN_USE) > rsize)
 		return false;
-	fz_record_init(rec, rsize, ntfsi_le16(copy + NTFSI_REC_SEQUENCE),
-	               ntfsi_le16(copy + NTFSI_REC_FLAGS), ntfsi_le64(copy + NTFSI_REC_BASE_REF));
+	fz_record_init(rec, rsize, ntfsi_le16(copy + OD_REC_SEQUENCE),
+	               ntfsi_le16(copy + OD_REC_FLAGS), ntfsi_le64(copy + OD_REC_BASE_REF));
 	memcpy(rec + 4, copy + 4, 4);
-	while (ntfsi_attr_next_in_record(copy, &off, &a) == 1) {
+	while (ntfsi_attr_next(copy, &off, &a) == 1) {
 		char name[NTFS_NAME_MAX_UTF16 + 1];
 		uint32_t i;
 		for (i = 0; i < a.name_len; i++) {
@@ -81,7 +81,7 @@ static bool move_list_out(struct fz_syn *s, uint8_t *rec)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fz_syn s;
-	struct ntfsi_alist_entry e;
+	struct ntfsi_attrlist_entry e;
 	ntfs_volume *vol;
 	ntfs_file *f;
 	uint32_t off = 0, rsize, nrec, k;
@@ -91,7 +91,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* The input itself as a list. */
 	for (i = 0; i < size / 8 + 1; i++) {
 		uint32_t prev = off;
-		err = ntfsi_alist_next(data, (uint32_t)size, &off, &e);
+		err = ntfsi_attrlist_next(data, (uint32_t)size, &off, &e);
 		FZ_CHECK(err == 1 || err == 0 || err == NTFS_ERR_CORRUPT_ATTRLIST);
 		if (err != 1)
 			break;
@@ -123,7 +123,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct ntfsi_attr a;
 		off = 0;
 		for (i = 0; f->alist != NULL && i < 1024; i++) {
-			err = ntfsi_alist_next(f->alist, f->alist_len, &off, &e);
+			err = ntfsi_attrlist_next(f->alist, f->alist_len, &off, &e);
 			FZ_CHECK(err == 1 || err == 0 || err == NTFS_ERR_CORRUPT_ATTRLIST);
 			if (err != 1)
 				break;

@@ -23,8 +23,7 @@ _Noreturn void fz_fail(const char *file, int line, const char *what)
 
 bool fz_err_known(int err)
 {
-	return (err <= NTFS_ERR_IO && err >= NTFS_ERR_STALE) ||
-	       (err <= NTFS_ERR_CORRUPT && err >= NTFS_ERR_CORRUPT_MFT);
+	return (err <= NTFS_ERR_IO && err >= NTFS_ERR_STALE) || ntfs_error_is_corrupt(err);
 }
 
 /* ---- capped allocator: live blocks in an open-addressing table ------------- */
@@ -280,27 +279,27 @@ void fz_record_init(uint8_t *rec, uint32_t size, uint16_t seq, uint16_t flags, u
 	memcpy(rec, "FILE", 4);
 	st16(rec + 4, FZ_USA_OFF);
 	st16(rec + 6, (uint16_t)count);
-	st16(rec + NTFSI_REC_SEQUENCE, seq);
-	st16(rec + NTFSI_REC_LINKS, 1);
-	st16(rec + NTFSI_REC_ATTRS_OFFSET, (uint16_t)first);
-	st16(rec + NTFSI_REC_FLAGS, flags);
-	st32(rec + NTFSI_REC_BYTES_IN_USE, first + 8u);
-	st32(rec + NTFSI_REC_BYTES_ALLOC, size);
-	st64(rec + NTFSI_REC_BASE_REF, base_ref);
+	st16(rec + OD_REC_SEQUENCE, seq);
+	st16(rec + OD_REC_LINKS, 1);
+	st16(rec + OD_REC_ATTRS_OFFSET, (uint16_t)first);
+	st16(rec + OD_REC_FLAGS, flags);
+	st32(rec + OD_REC_BYTES_IN_USE, first + 8u);
+	st32(rec + OD_REC_BYTES_ALLOC, size);
+	st64(rec + OD_REC_BASE_REF, base_ref);
 	st16(rec + FZ_USA_OFF, 1); /* update sequence number */
-	st32(rec + first, NTFSI_AT_END);
+	st32(rec + first, OD_AT_END);
 }
 
 /* Room for an attribute of @len bytes: its offset, or 0. */
 static uint32_t attr_room(uint8_t *rec, uint32_t size, uint32_t len)
 {
-	uint32_t used = ntfsi_le32(rec + NTFSI_REC_BYTES_IN_USE), off = used - 8u;
+	uint32_t used = ntfsi_le32(rec + OD_REC_BYTES_IN_USE), off = used - 8u;
 
 	if (len > size || off + len + 8u > size)
 		return 0;
-	st32(rec + off + len, NTFSI_AT_END);
+	st32(rec + off + len, OD_AT_END);
 	st32(rec + off + len + 4, 0);
-	st32(rec + NTFSI_REC_BYTES_IN_USE, off + len + 8u);
+	st32(rec + OD_REC_BYTES_IN_USE, off + len + 8u);
 	return off;
 }
 
@@ -441,7 +440,7 @@ void fz_syn_init(struct fz_syn *s, uint32_t cluster_size, uint32_t record_size,
 	s->record_size = record_size;
 	s->index_block_size = index_block_size;
 	rec0 = fz_syn_record(s, 0);
-	fz_record_init(rec0, record_size, 1, NTFSI_REC_FLAG_IN_USE, 0);
+	fz_record_init(rec0, record_size, 1, OD_REC_FLAG_IN_USE, 0);
 	FZ_CHECK(fz_record_add_resident(rec0, record_size, NTFS_AT_STANDARD_INFORMATION, NULL, 0,
 	                                si, sizeof si));
 	mp_len = fz_runlist_one(mp, FZ_SYN_MFT_OFF / cluster_size, clusters);
@@ -466,11 +465,11 @@ static int syn_upcase(ntfs_volume *vol)
 	};
 	const uint32_t n = sizeof r / sizeof r[0];
 
-	vol->upcase = ntfsi_alloc(vol, n * sizeof r[0]);
-	if (vol->upcase == NULL)
+	vol->upcase.ranges = ntfsi_io_alloc(vol, n * sizeof r[0]);
+	if (vol->upcase.ranges == NULL)
 		return NTFS_ERR_NOMEM;
-	memcpy(vol->upcase, r, sizeof r);
-	vol->upcase_count = vol->upcase_cap = n;
+	memcpy(vol->upcase.ranges, r, sizeof r);
+	vol->upcase.count = vol->upcase.cap = n;
 	return NTFS_OK;
 }
 
@@ -494,7 +493,7 @@ int fz_syn_mount(struct fz_syn *s, uint32_t read_align, ntfs_volume **out)
 		return NTFS_ERR_NOMEM;
 	memset(vol, 0, sizeof *vol);
 	vol->cfg = cfg;
-	vol->bounce = ntfsi_alloc(vol, read_align);
+	vol->bounce = ntfsi_io_alloc(vol, read_align);
 	if (vol->bounce == NULL) {
 		ntfs_unmount(vol);
 		return NTFS_ERR_NOMEM;
@@ -513,7 +512,7 @@ int fz_syn_mount(struct fz_syn *s, uint32_t read_align, ntfs_volume **out)
 	b->serial = UINT64_C(0x1234567890ABCDEF);
 	vol->major = 3;
 	vol->minor = 1;
-	err = ntfsi_mft_open(vol);
+	err = ntfsi_volume_load_mft(vol);
 	if (!err)
 		err = syn_upcase(vol);
 	if (err) {
@@ -532,7 +531,7 @@ void fz_syn_free(struct fz_syn *s)
 
 int fz_file_from_bytes(ntfs_volume *vol, uint64_t recno, const uint8_t *rec, ntfs_file **out)
 {
-	uint8_t *copy = ntfsi_alloc(vol, vol->boot.record_size);
+	uint8_t *copy = ntfsi_io_alloc(vol, vol->boot.record_size);
 
 	if (copy == NULL)
 		return NTFS_ERR_NOMEM;

@@ -14,7 +14,8 @@
 
 #include <ntfs/ntfs.h>
 
-#include "internal.h"
+#include "core.h"
+#include "ondisk.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -122,7 +123,7 @@ uint32_t fz_runlist_one(uint8_t *out, uint64_t lcn, uint64_t clusters);
  * Apply update sequence fixups to a clean multi-sector record or INDX
  * block: use the USA offset stored at byte 4 if it is usable, else
  * FZ_USA_OFF; set the count; take the sequence number stored in the USA (1
- * if 0); move every stride's last two bytes into the USA. ntfsi_fixup()
+ * if 0); move every stride's last two bytes into the USA. ntfsi_fixup_apply()
  * undoes it exactly.
  */
 void fz_protect(uint8_t *buf, uint32_t size);

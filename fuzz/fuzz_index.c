@@ -16,7 +16,10 @@
  *
  * Record 16 becomes a directory with $INDEX_ROOT, $INDEX_ALLOCATION and
  * $BITMAP named $I30; it is listed (with and without DOS names), entries
- * looked up again, and seeks done directly with ntfsi_index_seek().
+ * looked up again, and seeks done directly with ntfsi_index_seek(); every
+ * position ntfsi_index_tell() gives must resume to the entry that followed
+ * it, and the input's last 8 bytes, as a forged position, must resume
+ * cleanly or be refused.
  */
 #include "fuzz_common.h"
 
@@ -28,20 +31,28 @@
 static const uint32_t geo_cluster[4] = {512, 4096, 4096, 65536};
 static const uint32_t geo_block[4] = {4096, 4096, 1024, 4096};
 
-static void seeks(ntfs_file *f)
+#define RESUMES 24u
+
+static void seeks(ntfs_file *f, uint64_t forged)
 {
 	static const uint16_t names[4][3] = {
 	        {'a', 0, 0}, {'M', 'M', 0}, {0xFFFF, 0, 0}, {'.', 0, 0}};
+	static uint8_t keys[RESUMES + 1][NTFSI_INDEX_KEY_MAX];
+	uint16_t key_len[RESUMES + 1];
+	uint64_t cookies[RESUMES];
+	uint8_t key[NTFSI_FILENAME_MAX];
 	struct ntfsi_index idx;
 	struct ntfsi_index_entry e;
-	int err = ntfsi_index_open(f, &idx);
-	unsigned i, k;
+	int err = ntfsi_index_open(f, &ntfsi_index_i30, &idx);
+	unsigned i, k, n;
 
 	FZ_CHECK_ERR(err);
 	if (err)
 		return;
 	for (i = 0; i < 4; i++) {
-		err = ntfsi_index_seek(&idx, names[i], names[i][1] ? 2 : 1);
+		uint8_t len = names[i][1] ? 2 : 1;
+		ntfsi_filename_key(key, names[i], len);
+		err = ntfsi_index_seek(&idx, key, NTFSI_FILENAME_HEADER + 2u * len);
 		FZ_CHECK_ERR(err);
 		for (k = 0; err == NTFS_OK && k < 4; k++) {
 			int r = ntfsi_index_next(&idx, &e);
@@ -50,6 +61,35 @@ static void seeks(ntfs_file *f)
 				break;
 		}
 	}
+	/* Every position tell() gives leads back to the entry that followed it. */
+	ntfsi_index_rewind(&idx);
+	for (n = 0; n < RESUMES + 1; n++) {
+		int r = ntfsi_index_next(&idx, &e);
+		FZ_CHECK_ERR(r);
+		if (r != 1)
+			break;
+		memcpy(keys[n], e.key, e.key_len);
+		key_len[n] = e.key_len;
+		if (n < RESUMES && ntfsi_index_tell(&idx, &cookies[n]) != NTFS_OK)
+			break;
+	}
+	for (i = 0; i + 1 < n && i < RESUMES; i++) {
+		int r;
+		err = ntfsi_index_resume(&idx, cookies[i]);
+		FZ_CHECK_ERR(err);
+		if (err)
+			continue;
+		r = ntfsi_index_next(&idx, &e);
+		FZ_CHECK_ERR(r);
+		if (r == 1)
+			FZ_CHECK(e.key_len == key_len[i + 1] &&
+			         memcmp(e.key, keys[i + 1], e.key_len) == 0);
+	}
+	/* A cookie from nowhere is refused or leads to an entry: never more. */
+	err = ntfsi_index_resume(&idx, forged);
+	FZ_CHECK_ERR(err);
+	if (err == NTFS_OK)
+		FZ_CHECK_ERR(ntfsi_index_next(&idx, &e));
 	ntfsi_index_close(&idx);
 }
 
@@ -63,6 +103,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const uint8_t *root, *blocks;
 	size_t rest;
 	uint8_t *rec, bitmap[8] = {0}, mp[24];
+	uint64_t forged = 0;
 	int err;
 
 	if (size < 5 || size > 5 + 65536 + MAX_BLOCKS * 4096)
@@ -97,13 +138,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fz_protect(b, bsize);
 	}
 	rec = fz_syn_record(&s, DIR_REC);
-	fz_record_init(rec, rsize, 1, NTFSI_REC_FLAG_IN_USE | NTFSI_REC_FLAG_DIRECTORY, 0);
+	fz_record_init(rec, rsize, 1, OD_REC_FLAG_IN_USE | OD_REC_FLAG_DIRECTORY, 0);
 	FZ_CHECK(fz_record_add_resident(rec, rsize, NTFS_AT_STANDARD_INFORMATION, NULL, 0, si,
 	                                sizeof si));
 	FZ_CHECK(fz_record_add_resident(rec, rsize, NTFS_AT_INDEX_ROOT, "$I30", 1, root, root_len));
 	if (!(data[0] & 4) && root_len >= 12) {
 		/* The block size field of the root value just written. */
-		uint32_t used = ntfsi_le32(rec + NTFSI_REC_BYTES_IN_USE);
+		uint32_t used = ntfsi_le32(rec + OD_REC_BYTES_IN_USE);
 		uint8_t *v = rec + used - 8 - ((root_len + 7) & ~7u);
 		v[8] = (uint8_t)bsize;
 		v[9] = (uint8_t)(bsize >> 8);
@@ -125,7 +166,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	err = ntfs_file_open(vol, DIR_REC, &f);
 	FZ_CHECK(err == NTFS_OK);
 	fz_exercise_file(f, 4096);
-	seeks(f);
+	/* The input's last 8 bytes double as a forged position. */
+	for (k = 0; k < 8 && k < size; k++)
+		forged = forged << 8 | data[size - 1 - k];
+	seeks(f, forged);
 	ntfs_file_close(f);
 	ntfs_unmount(vol);
 	fz_alloc_expect(&s.alloc, 0, 0);

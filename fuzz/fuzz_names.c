@@ -8,15 +8,17 @@
  *   1  UTF-16LE units: converted to UTF-8 (roomy and tight); if valid,
  *      back to UTF-16, which must give the same units
  *   2  byte 1: length of name A in units; then A's and B's UTF-16LE units:
- *      ntfsi_collate_name() through a hand-filled upcase table, checked
- *      against a reference collation and for antisymmetry
- *   3  (char, upper) pairs of 16-bit little-endian units laid over an
- *      identity table with a-z upcased: the table becomes the $UpCase of a
- *      synthetic volume, ntfsi_upcase_load() compresses it into ranges, and
- *      ntfsi_upcase() must give back the table for all 65536 units
+ *      ntfsi_collate_names() through a hand-filled upcase table, with and
+ *      without the case tie-break, checked against a reference collation
+ *      and for antisymmetry
+ *   3  byte 1: the chunk size (2 to 512 bytes); then (char, upper) pairs of
+ *      16-bit little-endian units laid over an identity table with a-z
+ *      upcased: the table is fed to the range builder in those chunks, and
+ *      ntfsi_upcase_map() must give back the table for all 65536 units
  */
 #include "fuzz_common.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -91,7 +93,7 @@ static uint16_t ref_upcase(uint16_t c)
 	return c;
 }
 
-static int ref_collate(const uint16_t *a, size_t alen, const uint16_t *b, size_t blen)
+static int ref_collate(const uint16_t *a, size_t alen, const uint16_t *b, size_t blen, bool exact)
 {
 	size_t i;
 	for (i = 0; i < alen && i < blen; i++) {
@@ -99,7 +101,12 @@ static int ref_collate(const uint16_t *a, size_t alen, const uint16_t *b, size_t
 		if (x != y)
 			return x < y ? -1 : 1;
 	}
-	return alen < blen ? -1 : alen > blen;
+	if (alen != blen || !exact)
+		return alen < blen ? -1 : alen > blen;
+	for (i = 0; i < alen; i++)
+		if (a[i] != b[i])
+			return a[i] < b[i] ? -1 : 1;
+	return 0;
 }
 
 static int sign(int v)
@@ -131,12 +138,13 @@ static void collate_mode(const uint8_t *p, size_t n)
 	for (i = 0; i < units; i++)
 		u[i] = ntfsi_le16(le + 2 * i);
 	for (i = 0; i < units; i++)
-		FZ_CHECK(ntfsi_upcase(syn_vol, u[i]) == ref_upcase(u[i]));
-	{
-		int ab = ntfsi_collate_name(syn_vol, le, alen, u + alen, blen);
-		int ba = ntfsi_collate_name(syn_vol, le + 2 * alen, blen, u, alen);
-		int aa = ntfsi_collate_name(syn_vol, le, alen, u, alen);
-		FZ_CHECK(sign(ab) == ref_collate(u, alen, u + alen, blen));
+		FZ_CHECK(ntfsi_upcase_map(&syn_vol->upcase, u[i]) == ref_upcase(u[i]));
+	for (int exact = 0; exact < 2; exact++) {
+		const struct ntfsi_upcase *up = &syn_vol->upcase;
+		int ab = ntfsi_collate_names(up, le, alen, le + 2 * alen, blen, exact);
+		int ba = ntfsi_collate_names(up, le + 2 * alen, blen, le, alen, exact);
+		int aa = ntfsi_collate_names(up, le, alen, le, alen, exact);
+		FZ_CHECK(sign(ab) == ref_collate(u, alen, u + alen, blen, exact));
 		FZ_CHECK(sign(ab) == -sign(ba));
 		FZ_CHECK(aa == 0);
 	}
@@ -146,45 +154,39 @@ static void collate_mode(const uint8_t *p, size_t n)
 
 static void upcase_mode(const uint8_t *p, size_t n)
 {
-	const uint32_t table_off = FZ_SYN_DATA_OFF, csize = 4096;
-	static const uint8_t si[48];
-	uint8_t *table, *rec, mp[24];
+	static uint8_t table[NTFSI_UPCASE_BYTES];
+	struct ntfsi_upcase_builder b = {0, false, {0, 0, 0, 0}};
+	size_t piece = n > 0 ? 2u * (1u + p[0]) : 512, off, i;
 	struct fz_syn s;
 	ntfs_volume *vol;
-	uint32_t c, mp_len;
-	size_t i;
-	int err;
+	uint32_t c;
+	int err = NTFS_OK;
 
-	fz_syn_init(&s, csize, 1024, 4096);
-	table = s.disk + table_off;
 	for (c = 0; c < 65536; c++) {
 		uint16_t u = (uint16_t)(c >= 'a' && c <= 'z' ? c - 32 : c);
 		table[2 * c] = (uint8_t)u;
 		table[2 * c + 1] = (uint8_t)(u >> 8);
 	}
-	for (i = 0; i + 4 <= n; i += 4) {
+	for (i = 1; i + 4 <= n; i += 4) {
 		c = ntfsi_le16(p + i);
 		table[2 * c] = p[i + 2];
 		table[2 * c + 1] = p[i + 3];
 	}
-	rec = fz_syn_record(&s, NTFSI_REC_UPCASE);
-	fz_record_init(rec, 1024, 1, NTFSI_REC_FLAG_IN_USE, 0);
-	FZ_CHECK(fz_record_add_resident(rec, 1024, NTFS_AT_STANDARD_INFORMATION, NULL, 0, si,
-	                                sizeof si));
-	mp_len = fz_runlist_one(mp, table_off / csize, 131072 / csize);
-	FZ_CHECK(fz_record_add_nonresident(rec, 1024, NTFS_AT_DATA, NULL, 1, 0, 0,
-	                                   131072 / csize - 1, 131072, 131072, 131072, mp, mp_len));
+	fz_syn_init(&s, 4096, 1024, 4096);
 	FZ_CHECK(fz_syn_mount(&s, 512, &vol) == NTFS_OK);
-	/* Replace the hand-filled table with the one on the disk. */
-	ntfsi_free(vol, vol->upcase, vol->upcase_cap * sizeof *vol->upcase);
-	vol->upcase = NULL;
-	vol->upcase_count = vol->upcase_cap = 0;
-	err = ntfsi_upcase_load(vol);
+	/* Replace the hand-filled ranges with the ones built from the table. */
+	ntfsi_upcase_free(vol);
+	for (off = 0; err == NTFS_OK && off < sizeof table; off += piece)
+		err = ntfsi_upcase_feed(vol, &b, table + off,
+		                        sizeof table - off < piece ? sizeof table - off : piece);
+	if (err == NTFS_OK)
+		err = ntfsi_upcase_finish(vol, &b);
 	FZ_CHECK(err == NTFS_OK || err == NTFS_ERR_LIMIT || err == NTFS_ERR_NOMEM);
 	if (err == NTFS_OK) {
-		FZ_CHECK(vol->upcase_count <= NTFS_MAX_UPCASE_RANGES);
+		FZ_CHECK(vol->upcase.count <= NTFS_MAX_UPCASE_RANGES);
 		for (c = 0; c < 65536; c++)
-			FZ_CHECK(ntfsi_upcase(vol, (uint16_t)c) == ntfsi_le16(table + 2 * c));
+			FZ_CHECK(ntfsi_upcase_map(&vol->upcase, (uint16_t)c) ==
+			         ntfsi_le16(table + 2 * c));
 	}
 	ntfs_unmount(vol);
 	fz_alloc_expect(&s.alloc, 0, 0);

@@ -5,7 +5,7 @@
  * (ntfsi_record_check: fixups, header), and once more after the harness
  * applied valid fixups to it (fz_protect), so the fuzzer need not get the
  * update sequence right to reach the attributes. A record that passes is
- * walked (ntfsi_attr_next_in_record), every $STANDARD_INFORMATION,
+ * walked (ntfsi_attr_next), every $STANDARD_INFORMATION,
  * $FILE_NAME and $VOLUME_NAME value validated and converted, every runlist
  * decoded; then it is opened as a file of a synthetic volume
  * (ntfsi_file_from_record) and stat'ed, its attributes and streams listed
@@ -31,10 +31,10 @@ static void check_value(const struct ntfsi_attr *a, const uint8_t *rec, uint32_t
 		(void)f;
 	}
 	if (a->type == NTFS_AT_FILE_NAME && ntfsi_filename_check(a->value, a->value_len) == 0) {
-		uint8_t n = a->value[NTFSI_FN_NAME_LEN];
-		FZ_CHECK(NTFSI_FN_NAME + 2u * n <= a->value_len);
+		uint8_t n = a->value[OD_FN_NAME_LEN];
+		FZ_CHECK(OD_FN_NAME + 2u * n <= a->value_len);
 		for (i = 0; i < n; i++)
-			units[i] = ntfsi_le16(a->value + NTFSI_FN_NAME + 2 * i);
+			units[i] = ntfsi_le16(a->value + OD_FN_NAME + 2 * i);
 		/* 255 units always fit NTFS_NAME_MAX_UTF8 bytes. */
 		FZ_CHECK(ntfs_utf16_to_utf8(units, n, utf8, sizeof utf8, NULL) != NTFS_ERR_LIMIT);
 	}
@@ -72,7 +72,7 @@ static void check_runlist(const struct ntfsi_attr *a)
 
 static void walk(const uint8_t *rec, uint32_t size)
 {
-	uint32_t used = ntfsi_le32(rec + NTFSI_REC_BYTES_IN_USE), off = 0, prev;
+	uint32_t used = ntfsi_le32(rec + OD_REC_BYTES_IN_USE), off = 0, prev;
 	struct ntfsi_attr a;
 	unsigned i;
 	int r = 1;
@@ -80,7 +80,7 @@ static void walk(const uint8_t *rec, uint32_t size)
 	FZ_CHECK(used <= size);
 	for (i = 0; i < size / 16 + 1; i++) {
 		prev = off;
-		r = ntfsi_attr_next_in_record(rec, &off, &a);
+		r = ntfsi_attr_next(rec, &off, &a);
 		if (r != 1)
 			break;
 		FZ_CHECK(off > prev && off <= used && a.length >= 16);

@@ -12,7 +12,8 @@
 
 #include <cmocka.h>
 
-#include "internal.h"
+#include "core.h"
+#include "ondisk.h"
 
 static _Alignas(16) unsigned char mem[4096];
 

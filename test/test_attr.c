@@ -16,7 +16,8 @@
 #include <cmocka.h>
 
 #include "fixture.h"
-#include "internal.h"
+#include "core.h"
+#include "ondisk.h"
 
 static uint8_t rec[1024];
 
@@ -25,7 +26,7 @@ static const uint8_t mp10[] = {0x11, 0x0A, 0x20, 0x00}; /* 10 clusters at LCN 0x
 
 static uint32_t used(void)
 {
-	return fx_ld32(rec + NTFSI_REC_BYTES_IN_USE);
+	return fx_ld32(rec + OD_REC_BYTES_IN_USE);
 }
 
 static struct fx_nonres nonres(void)
@@ -73,7 +74,7 @@ static int walk(void)
 	uint32_t off = 0;
 	int err;
 	unsigned n = 0;
-	while ((err = ntfsi_attr_next_in_record(rec, &off, &a)) == 1)
+	while ((err = ntfsi_attr_next(rec, &off, &a)) == 1)
 		assert_true(++n < 100);
 	return err;
 }
@@ -89,7 +90,7 @@ static void valid_walk(void **state)
 	assert_int_equal(ntfsi_record_check(rec, sizeof rec), NTFS_OK);
 
 	/* Resident: 24-byte header, value at 24, 48 bytes: length 72. */
-	assert_int_equal(ntfsi_attr_next_in_record(rec, &off, &a), 1);
+	assert_int_equal(ntfsi_attr_next(rec, &off, &a), 1);
 	assert_int_equal(res_off, fx_rec_first_attr(sizeof rec));
 	assert_int_equal(off, res_off + 72);
 	assert_int_equal(a.type, NTFS_AT_STANDARD_INFORMATION);
@@ -104,7 +105,7 @@ static void valid_walk(void **state)
 	assert_int_equal(a.value[7], 8);
 
 	/* Non-resident: 64-byte header, 8-byte name, mapping pairs at 72. */
-	assert_int_equal(ntfsi_attr_next_in_record(rec, &off, &a), 1);
+	assert_int_equal(ntfsi_attr_next(rec, &off, &a), 1);
 	h = rec + nr_off;
 	assert_int_equal(nr_off, res_off + 72);
 	assert_int_equal(a.type, NTFS_AT_DATA);
@@ -125,7 +126,7 @@ static void valid_walk(void **state)
 	assert_int_equal(off, nr_off + a.length);
 
 	/* End marker. */
-	assert_int_equal(ntfsi_attr_next_in_record(rec, &off, &a), 0);
+	assert_int_equal(ntfsi_attr_next(rec, &off, &a), 0);
 	assert_int_equal(fx_ld32(rec + off), 0xFFFFFFFFu);
 }
 
@@ -138,7 +139,7 @@ static void named_resident(void **state)
 
 	fx_record(rec, sizeof rec);
 	at = fx_add_resident(rec, NTFS_AT_INDEX_ROOT, i30, 4, "abcdefghij", 10);
-	assert_int_equal(ntfsi_attr_next_in_record(rec, &off, &a), 1);
+	assert_int_equal(ntfsi_attr_next(rec, &off, &a), 1);
 	assert_int_equal(a.type, NTFS_AT_INDEX_ROOT);
 	assert_int_equal(a.name_len, 4);
 	assert_ptr_equal(a.name, rec + at + 24);
@@ -147,7 +148,7 @@ static void named_resident(void **state)
 	assert_ptr_equal(a.value, rec + at + 32);
 	assert_memory_equal(a.value, "abcdefghij", 10);
 	assert_int_equal(a.length, 48);
-	assert_int_equal(ntfsi_attr_next_in_record(rec, &off, &a), 0);
+	assert_int_equal(ntfsi_attr_next(rec, &off, &a), 0);
 }
 
 static void compressed_and_empty(void **state)
@@ -172,14 +173,14 @@ static void compressed_and_empty(void **state)
 	nr.mp_len = 1;
 	fx_add_nonresident(rec, &nr);
 
-	assert_int_equal(ntfsi_attr_next_in_record(rec, &off, &a), 1);
+	assert_int_equal(ntfsi_attr_next(rec, &off, &a), 1);
 	assert_int_equal(a.flags, NTFS_ATTR_FLAG_COMPRESSED);
 	assert_int_equal(a.compression_unit, 4);
 	assert_ptr_equal(a.mapping, rec + fx_rec_first_attr(sizeof rec) + 72 + 8);
-	assert_int_equal(ntfsi_attr_next_in_record(rec, &off, &a), 1);
+	assert_int_equal(ntfsi_attr_next(rec, &off, &a), 1);
 	assert_true(a.highest_vcn == UINT64_MAX);
 	assert_true(a.data_size == 0);
-	assert_int_equal(ntfsi_attr_next_in_record(rec, &off, &a), 0);
+	assert_int_equal(ntfsi_attr_next(rec, &off, &a), 0);
 }
 
 /* CORE BUG (see report): Windows writes sparse, uncompressed attributes
@@ -198,7 +199,7 @@ static void sparse_with_compression_unit(void **state)
 	nr.highest_vcn = 15;
 	nr.alloc = 65536;
 	fx_add_nonresident(rec, &nr);
-	assert_int_equal(ntfsi_attr_next_in_record(rec, &off, &a), 1);
+	assert_int_equal(ntfsi_attr_next(rec, &off, &a), 1);
 	assert_int_equal(a.compression_unit, 4);
 }
 
@@ -233,7 +234,7 @@ static void missing_end_marker(void **state)
 
 	/* bytes in use stops where the marker would be. */
 	build(&nr_off);
-	fx_st32(rec + NTFSI_REC_BYTES_IN_USE, used() - 8);
+	fx_st32(rec + OD_REC_BYTES_IN_USE, used() - 8);
 	assert_int_equal(walk(), NTFS_ERR_CORRUPT_ATTR);
 	/* Marker replaced by a zero header. */
 	build(&nr_off);
@@ -241,14 +242,14 @@ static void missing_end_marker(void **state)
 	assert_int_equal(walk(), NTFS_ERR_CORRUPT_ATTR);
 	/* Only 2 bytes in use where the marker would be. */
 	build(&nr_off);
-	fx_st32(rec + NTFSI_REC_BYTES_IN_USE, used() - 6);
+	fx_st32(rec + OD_REC_BYTES_IN_USE, used() - 6);
 	assert_int_equal(walk(), NTFS_ERR_CORRUPT_ATTR);
 	/* Iterating from an offset past the used area. */
 	{
 		struct ntfsi_attr a;
 		uint32_t off = 1020;
 		build(&nr_off);
-		assert_int_equal(ntfsi_attr_next_in_record(rec, &off, &a), NTFS_ERR_CORRUPT_ATTR);
+		assert_int_equal(ntfsi_attr_next(rec, &off, &a), NTFS_ERR_CORRUPT_ATTR);
 	}
 }
 
@@ -283,7 +284,7 @@ static void resident_value_outside(void **state)
 	fx_st32(rec + off + 16, 0);
 	fx_st32(rec + off + 20, 0);
 	fx_st32(rec + off + 24, 0xFFFFFFFFu);
-	fx_st32(rec + NTFSI_REC_BYTES_IN_USE, off + 32);
+	fx_st32(rec + OD_REC_BYTES_IN_USE, off + 32);
 	assert_int_equal(parse_at(off), NTFS_ERR_CORRUPT_ATTR);
 }
 
@@ -383,7 +384,7 @@ static void mapping_pairs_offset(void **state)
 	build(&nr_off);
 	fx_st32(rec + nr_off + 4, 56);
 	fx_st32(rec + nr_off + 56, 0xFFFFFFFFu);
-	fx_st32(rec + NTFSI_REC_BYTES_IN_USE, nr_off + 56 + 8);
+	fx_st32(rec + OD_REC_BYTES_IN_USE, nr_off + 56 + 8);
 	assert_int_equal(parse_at(nr_off), NTFS_ERR_CORRUPT_ATTR);
 }
 

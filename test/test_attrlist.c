@@ -13,7 +13,8 @@
 #include <cmocka.h>
 
 #include "fixture.h"
-#include "internal.h"
+#include "core.h"
+#include "ondisk.h"
 
 static uint8_t list[256];
 static uint32_t list_len;
@@ -53,24 +54,24 @@ static void build(void)
 
 static int first_error(void)
 {
-	struct ntfsi_alist_entry e;
+	struct ntfsi_attrlist_entry e;
 	uint32_t off = 0;
 	int err;
 	unsigned n = 0;
-	while ((err = ntfsi_alist_next(list, list_len, &off, &e)) == 1)
+	while ((err = ntfsi_attrlist_next(list, list_len, &off, &e)) == 1)
 		assert_true(++n < 100);
 	return err;
 }
 
 static void valid_list(void **state)
 {
-	struct ntfsi_alist_entry e;
+	struct ntfsi_attrlist_entry e;
 	uint32_t off = 0;
 	(void)state;
 
 	build();
 	assert_int_equal(list_len, 96);
-	assert_int_equal(ntfsi_alist_next(list, list_len, &off, &e), 1);
+	assert_int_equal(ntfsi_attrlist_next(list, list_len, &off, &e), 1);
 	assert_int_equal(off, 32);
 	assert_int_equal(e.type, NTFS_AT_STANDARD_INFORMATION);
 	assert_int_equal(e.length, 32);
@@ -79,7 +80,7 @@ static void valid_list(void **state)
 	assert_true(e.ref == (5 | (uint64_t)5 << 48));
 	assert_int_equal(e.id, 0);
 
-	assert_int_equal(ntfsi_alist_next(list, list_len, &off, &e), 1);
+	assert_int_equal(ntfsi_attrlist_next(list, list_len, &off, &e), 1);
 	assert_int_equal(off, 64);
 	assert_int_equal(e.type, NTFS_AT_DATA);
 	assert_int_equal(e.name_len, 2);
@@ -87,18 +88,18 @@ static void valid_list(void **state)
 	assert_true(ntfsi_name_equal_le(e.name, e.name_len, ab, 2));
 	assert_int_equal(e.id, 3);
 
-	assert_int_equal(ntfsi_alist_next(list, list_len, &off, &e), 1);
+	assert_int_equal(ntfsi_attrlist_next(list, list_len, &off, &e), 1);
 	assert_int_equal(off, 96);
 	assert_true(e.lowest_vcn == 100);
 	assert_true(e.ref == ref77);
 	assert_true(NTFS_REF_RECORD(e.ref) == 77);
 	assert_int_equal(NTFS_REF_SEQUENCE(e.ref), 3);
 
-	assert_int_equal(ntfsi_alist_next(list, list_len, &off, &e), 0);
+	assert_int_equal(ntfsi_attrlist_next(list, list_len, &off, &e), 0);
 	assert_int_equal(off, 96);
 	/* An empty list has no entries. */
 	off = 0;
-	assert_int_equal(ntfsi_alist_next(list, 0, &off, &e), 0);
+	assert_int_equal(ntfsi_attrlist_next(list, 0, &off, &e), 0);
 }
 
 static void bad_length(void **state)
@@ -128,7 +129,7 @@ static void unaligned_last_entry(void **state)
 
 static void past_end(void **state)
 {
-	struct ntfsi_alist_entry e;
+	struct ntfsi_attrlist_entry e;
 	uint32_t off;
 	(void)state;
 
@@ -151,9 +152,9 @@ static void past_end(void **state)
 	/* A cursor beyond the end. */
 	build();
 	off = 100;
-	assert_int_equal(ntfsi_alist_next(list, list_len, &off, &e), NTFS_ERR_CORRUPT_ATTRLIST);
+	assert_int_equal(ntfsi_attrlist_next(list, list_len, &off, &e), NTFS_ERR_CORRUPT_ATTRLIST);
 	off = UINT32_MAX;
-	assert_int_equal(ntfsi_alist_next(list, list_len, &off, &e), NTFS_ERR_CORRUPT_ATTRLIST);
+	assert_int_equal(ntfsi_attrlist_next(list, list_len, &off, &e), NTFS_ERR_CORRUPT_ATTRLIST);
 }
 
 static void name_outside(void **state)

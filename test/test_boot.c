@@ -13,7 +13,8 @@
 #include <cmocka.h>
 
 #include "fixture.h"
-#include "internal.h"
+#include "core.h"
+#include "ondisk.h"
 
 static int parse(const uint8_t *bs, struct ntfsi_boot *b)
 {

@@ -8,7 +8,8 @@
 
 #include <cmocka.h>
 
-#include "internal.h"
+#include "core.h"
+#include "ondisk.h"
 
 static const int all[] = {
         NTFS_OK,
@@ -53,7 +54,9 @@ static void distinct_names(void **state)
 
 static void unknown_codes(void **state)
 {
-	static const int odd[] = {1, 42, -11, -31, -42, -1000, INT32_MIN, INT32_MAX};
+	static const int odd[] = {1, 42, -11, -31, -64, -1000, INT32_MIN, INT32_MAX};
+	/* Reserved for corrupt codes to come: unknown now, but corrupt. */
+	static const int reserved[] = {-42, -50, NTFS_ERR_CORRUPT_LOWEST};
 	const char *unknown = ntfs_strerror(-1000);
 	(void)state;
 
@@ -61,6 +64,11 @@ static void unknown_codes(void **state)
 		assert_non_null(ntfs_strerror(odd[i]));
 		assert_string_equal(ntfs_strerror(odd[i]), unknown);
 		assert_false(ntfs_error_is_corrupt(odd[i]));
+	}
+	assert_int_equal(NTFS_ERR_CORRUPT_LOWEST, -63);
+	for (size_t i = 0; i < sizeof reserved / sizeof reserved[0]; i++) {
+		assert_string_equal(ntfs_strerror(reserved[i]), unknown);
+		assert_true(ntfs_error_is_corrupt(reserved[i]));
 	}
 }
 

@@ -13,7 +13,8 @@
 #include <cmocka.h>
 
 #include "fixture.h"
-#include "internal.h"
+#include "core.h"
+#include "ondisk.h"
 
 static uint8_t rec[4096], orig[4096];
 
@@ -33,7 +34,7 @@ static void restore(size_t size)
 		assert_int_equal(rec[i * 512 - 2], FX_REC_USN & 0xFF);
 		assert_int_equal(rec[i * 512 - 1], FX_REC_USN >> 8);
 	}
-	assert_int_equal(ntfsi_fixup(rec, size), NTFS_OK);
+	assert_int_equal(ntfsi_fixup_apply(rec, size), NTFS_OK);
 	/* ...and afterwards holds its own bytes again; nothing else moved. */
 	for (size_t i = 1; i <= size / 512; i++) {
 		assert_int_equal(rec[i * 512 - 2], 0xA0 + i);
@@ -67,10 +68,10 @@ static void bad_size(void **state)
 {
 	(void)state;
 	make(1024);
-	assert_int_equal(ntfsi_fixup(rec, 0), NTFS_ERR_CORRUPT_FIXUP);
-	assert_int_equal(ntfsi_fixup(rec, 511), NTFS_ERR_CORRUPT_FIXUP);
-	assert_int_equal(ntfsi_fixup(rec, 1000), NTFS_ERR_CORRUPT_FIXUP);
-	assert_int_equal(ntfsi_fixup(rec, 1025), NTFS_ERR_CORRUPT_FIXUP);
+	assert_int_equal(ntfsi_fixup_apply(rec, 0), NTFS_ERR_CORRUPT_FIXUP);
+	assert_int_equal(ntfsi_fixup_apply(rec, 511), NTFS_ERR_CORRUPT_FIXUP);
+	assert_int_equal(ntfsi_fixup_apply(rec, 1000), NTFS_ERR_CORRUPT_FIXUP);
+	assert_int_equal(ntfsi_fixup_apply(rec, 1025), NTFS_ERR_CORRUPT_FIXUP);
 }
 
 static void usa_offset_odd(void **state)
@@ -79,7 +80,7 @@ static void usa_offset_odd(void **state)
 	make(1024);
 	fx_st16(rec + 4, FX_REC_USA_OFF + 1);
 	fx_st16(rec + FX_REC_USA_OFF + 1, FX_REC_USN);
-	assert_int_equal(ntfsi_fixup(rec, 1024), NTFS_ERR_CORRUPT_FIXUP);
+	assert_int_equal(ntfsi_fixup_apply(rec, 1024), NTFS_ERR_CORRUPT_FIXUP);
 }
 
 static void usa_outside_first_stride(void **state)
@@ -93,7 +94,7 @@ static void usa_outside_first_stride(void **state)
 		/* Keep the sequence number consistent so only the offset is wrong. */
 		if (bad[i] <= 1022)
 			fx_st16(rec + bad[i], FX_REC_USN);
-		assert_int_equal(ntfsi_fixup(rec, 1024), NTFS_ERR_CORRUPT_FIXUP);
+		assert_int_equal(ntfsi_fixup_apply(rec, 1024), NTFS_ERR_CORRUPT_FIXUP);
 	}
 }
 
@@ -112,7 +113,7 @@ static void usa_at_end_of_first_stride(void **state)
 	rec[1023] = 0x44;
 	fx_protect(rec, 1024);
 	assert_int_equal(fx_ld16(rec + 510), 0x4242);
-	assert_int_equal(ntfsi_fixup(rec, 1024), NTFS_OK);
+	assert_int_equal(ntfsi_fixup_apply(rec, 1024), NTFS_OK);
 	assert_int_equal(rec[510], 0x11);
 	assert_int_equal(rec[511], 0x22);
 	assert_int_equal(rec[1022], 0x33);
@@ -128,12 +129,12 @@ static void usa_count_wrong(void **state)
 	for (size_t i = 0; i < sizeof bad1k / sizeof bad1k[0]; i++) {
 		make(1024);
 		fx_st16(rec + 6, bad1k[i]);
-		assert_int_equal(ntfsi_fixup(rec, 1024), NTFS_ERR_CORRUPT_FIXUP);
+		assert_int_equal(ntfsi_fixup_apply(rec, 1024), NTFS_ERR_CORRUPT_FIXUP);
 	}
 	for (size_t i = 0; i < sizeof bad4k / sizeof bad4k[0]; i++) {
 		make(4096);
 		fx_st16(rec + 6, bad4k[i]);
-		assert_int_equal(ntfsi_fixup(rec, 4096), NTFS_ERR_CORRUPT_FIXUP);
+		assert_int_equal(ntfsi_fixup_apply(rec, 4096), NTFS_ERR_CORRUPT_FIXUP);
 	}
 }
 
@@ -146,13 +147,14 @@ static void sequence_mismatch(void **state)
 			for (int b = 0; b < 2; b++) {
 				make(size);
 				rec[s * 512 - 2 + b] ^= 0x01;
-				assert_int_equal(ntfsi_fixup(rec, size), NTFS_ERR_CORRUPT_FIXUP);
+				assert_int_equal(ntfsi_fixup_apply(rec, size),
+				                 NTFS_ERR_CORRUPT_FIXUP);
 			}
 		}
 		/* The number in the array itself changed. */
 		make(size);
 		rec[FX_REC_USA_OFF] ^= 0x80;
-		assert_int_equal(ntfsi_fixup(rec, size), NTFS_ERR_CORRUPT_FIXUP);
+		assert_int_equal(ntfsi_fixup_apply(rec, size), NTFS_ERR_CORRUPT_FIXUP);
 	}
 }
 

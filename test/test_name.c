@@ -11,7 +11,8 @@
 
 #include <cmocka.h>
 
-#include "internal.h"
+#include "core.h"
+#include "ondisk.h"
 
 #define GUARD 0x5A
 

@@ -14,7 +14,8 @@
 #include <cmocka.h>
 
 #include "fixture.h"
-#include "internal.h"
+#include "core.h"
+#include "ondisk.h"
 
 static uint8_t rec[4096];
 
@@ -78,25 +79,25 @@ static void bytes_in_use(void **state)
 	(void)state;
 	/* More than allocated (and than the record). */
 	make(1024);
-	fx_st32(rec + NTFSI_REC_BYTES_IN_USE, 1032);
+	fx_st32(rec + OD_REC_BYTES_IN_USE, 1032);
 	assert_int_equal(ntfsi_record_check(rec, 1024), NTFS_ERR_CORRUPT_RECORD);
 	make(1024);
-	fx_st32(rec + NTFSI_REC_BYTES_IN_USE, 0xFFFFFFF8u);
+	fx_st32(rec + OD_REC_BYTES_IN_USE, 0xFFFFFFF8u);
 	assert_int_equal(ntfsi_record_check(rec, 1024), NTFS_ERR_CORRUPT_RECORD);
 	/* Exactly the record: fine. */
 	make(1024);
-	fx_st32(rec + NTFSI_REC_BYTES_IN_USE, 1024);
+	fx_st32(rec + OD_REC_BYTES_IN_USE, 1024);
 	assert_int_equal(ntfsi_record_check(rec, 1024), NTFS_OK);
 	/* Smaller than the first attribute plus its end marker. */
 	make(1024);
-	fx_st32(rec + NTFSI_REC_BYTES_IN_USE, fx_rec_first_attr(1024));
+	fx_st32(rec + OD_REC_BYTES_IN_USE, fx_rec_first_attr(1024));
 	assert_int_equal(ntfsi_record_check(rec, 1024), NTFS_ERR_CORRUPT_RECORD);
 	make(1024);
-	fx_st32(rec + NTFSI_REC_BYTES_IN_USE, 0);
+	fx_st32(rec + OD_REC_BYTES_IN_USE, 0);
 	assert_int_equal(ntfsi_record_check(rec, 1024), NTFS_ERR_CORRUPT_RECORD);
 	/* Attributes are 8-aligned, so bytes in use is too. */
 	make(1024);
-	fx_st32(rec + NTFSI_REC_BYTES_IN_USE, fx_ld32(rec + NTFSI_REC_BYTES_IN_USE) + 4);
+	fx_st32(rec + OD_REC_BYTES_IN_USE, fx_ld32(rec + OD_REC_BYTES_IN_USE) + 4);
 	assert_int_equal(ntfsi_record_check(rec, 1024), NTFS_ERR_CORRUPT_RECORD);
 }
 
@@ -106,11 +107,11 @@ static void bytes_allocated(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		make(1024);
-		fx_st32(rec + NTFSI_REC_BYTES_ALLOC, bad[i]);
+		fx_st32(rec + OD_REC_BYTES_ALLOC, bad[i]);
 		assert_int_equal(ntfsi_record_check(rec, 1024), NTFS_ERR_CORRUPT_RECORD);
 	}
 	make(4096);
-	fx_st32(rec + NTFSI_REC_BYTES_ALLOC, 1024);
+	fx_st32(rec + OD_REC_BYTES_ALLOC, 1024);
 	assert_int_equal(ntfsi_record_check(rec, 4096), NTFS_ERR_CORRUPT_RECORD);
 }
 
@@ -122,41 +123,41 @@ static void first_attr_offset(void **state)
 	/* Not 8-aligned. */
 	for (uint32_t d = 1; d < 8; d++) {
 		make(1024);
-		fx_st16(rec + NTFSI_REC_ATTRS_OFFSET, (uint16_t)(fx_rec_first_attr(1024) + d));
+		fx_st16(rec + OD_REC_ATTRS_OFFSET, (uint16_t)(fx_rec_first_attr(1024) + d));
 		assert_int_equal(ntfsi_record_check(rec, 1024), NTFS_ERR_CORRUPT_RECORD);
 	}
 	/* At or past bytes in use. */
 	make(1024);
-	used = fx_ld32(rec + NTFSI_REC_BYTES_IN_USE);
-	fx_st16(rec + NTFSI_REC_ATTRS_OFFSET, (uint16_t)used);
+	used = fx_ld32(rec + OD_REC_BYTES_IN_USE);
+	fx_st16(rec + OD_REC_ATTRS_OFFSET, (uint16_t)used);
 	assert_int_equal(ntfsi_record_check(rec, 1024), NTFS_ERR_CORRUPT_RECORD);
 	make(1024);
-	fx_st16(rec + NTFSI_REC_ATTRS_OFFSET, (uint16_t)(used + 8));
+	fx_st16(rec + OD_REC_ATTRS_OFFSET, (uint16_t)(used + 8));
 	assert_int_equal(ntfsi_record_check(rec, 1024), NTFS_ERR_CORRUPT_RECORD);
 	make(1024);
-	fx_st16(rec + NTFSI_REC_ATTRS_OFFSET, 0xFFF8);
+	fx_st16(rec + OD_REC_ATTRS_OFFSET, 0xFFF8);
 	assert_int_equal(ntfsi_record_check(rec, 1024), NTFS_ERR_CORRUPT_RECORD);
 	/* Last 8 bytes of the used area: room for the end marker. */
 	make(1024);
-	fx_st16(rec + NTFSI_REC_ATTRS_OFFSET, (uint16_t)(used - 8));
+	fx_st16(rec + OD_REC_ATTRS_OFFSET, (uint16_t)(used - 8));
 	assert_int_equal(ntfsi_record_check(rec, 1024), NTFS_OK);
 	/* Inside the header. */
 	make(1024);
-	fx_st16(rec + NTFSI_REC_ATTRS_OFFSET, 0);
+	fx_st16(rec + OD_REC_ATTRS_OFFSET, 0);
 	assert_int_equal(ntfsi_record_check(rec, 1024), NTFS_ERR_CORRUPT_RECORD);
 	make(1024);
-	fx_st16(rec + NTFSI_REC_ATTRS_OFFSET, 0x28);
+	fx_st16(rec + OD_REC_ATTRS_OFFSET, 0x28);
 	assert_int_equal(ntfsi_record_check(rec, 1024), NTFS_ERR_CORRUPT_RECORD);
 	/* Inside the update sequence array (0x30..0x36 for 1 KiB,
 	 * 0x30..0x42 for 4 KiB). */
 	make(1024);
-	fx_st16(rec + NTFSI_REC_ATTRS_OFFSET, 0x30);
+	fx_st16(rec + OD_REC_ATTRS_OFFSET, 0x30);
 	assert_int_equal(ntfsi_record_check(rec, 1024), NTFS_ERR_CORRUPT_RECORD);
 	make(4096);
-	fx_st16(rec + NTFSI_REC_ATTRS_OFFSET, 0x40);
+	fx_st16(rec + OD_REC_ATTRS_OFFSET, 0x40);
 	assert_int_equal(ntfsi_record_check(rec, 4096), NTFS_ERR_CORRUPT_RECORD);
 	make(4096);
-	fx_st16(rec + NTFSI_REC_ATTRS_OFFSET, 0x38);
+	fx_st16(rec + OD_REC_ATTRS_OFFSET, 0x38);
 	assert_int_equal(ntfsi_record_check(rec, 4096), NTFS_ERR_CORRUPT_RECORD);
 }
 
@@ -171,7 +172,7 @@ static unsigned walk(const uint8_t *r, size_t size)
 	unsigned n = 0;
 	int err;
 
-	while ((err = ntfsi_attr_next_in_record(r, &off, &a)) == 1) {
+	while ((err = ntfsi_attr_next(r, &off, &a)) == 1) {
 		const uint8_t *h = r + mine;
 		assert_true(mine + 16 <= used);
 		assert_int_equal(a.type, fx_ld32(h));
@@ -260,7 +261,7 @@ static void real_file(const char *name, size_t rsize, unsigned min_in_use)
 			if (err != NTFS_OK)
 				print_error("%s: record %zu: %s\n", name, i, ntfs_strerror(err));
 			assert_int_equal(err, NTFS_OK);
-			if (fx_ld16(r + NTFSI_REC_FLAGS) & NTFSI_REC_FLAG_IN_USE)
+			if (fx_ld16(r + OD_REC_FLAGS) & OD_REC_FLAG_IN_USE)
 				in_use++;
 			assert_true(walk(r, rsize) > 0);
 		} else {

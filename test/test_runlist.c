@@ -14,7 +14,8 @@
 
 #include <cmocka.h>
 
-#include "internal.h"
+#include "core.h"
+#include "ondisk.h"
 
 struct want {
 	uint64_t vcn, lcn, length;

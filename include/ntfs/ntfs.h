@@ -85,6 +85,11 @@ enum ntfs_error {
 	NTFS_ERR_CORRUPT_MFT = -41,      /**< The $MFT or a system file is inconsistent. */
 };
 
+/** The lowest corrupt code: every code from ::NTFS_ERR_CORRUPT down to this
+ *  one means "the disk is inconsistent", including codes later versions
+ *  add, so ntfs_error_is_corrupt() and callers need not know the newest. */
+#define NTFS_ERR_CORRUPT_LOWEST (-63)
+
 /**
  * @brief Describe an error code.
  * @param err any value returned by this library.
@@ -95,7 +100,8 @@ NTFS_API const char *ntfs_strerror(int err);
 /**
  * @brief Tell whether an error code means "the disk is inconsistent".
  * @param err any value returned by this library.
- * @return true for ::NTFS_ERR_CORRUPT and every more specific corrupt code.
+ * @return true for ::NTFS_ERR_CORRUPT and every more specific corrupt code
+ *   (the range down to ::NTFS_ERR_CORRUPT_LOWEST).
  */
 NTFS_API bool ntfs_error_is_corrupt(int err);
 
@@ -545,6 +551,40 @@ NTFS_API int ntfs_dir_next(ntfs_dir *cursor, struct ntfs_dirent *ent);
 
 /** @brief Close a directory cursor. NULL is accepted. */
 NTFS_API void ntfs_dir_close(ntfs_dir *cursor);
+
+/**
+ * @brief The cursor's position: after the last entry ntfs_dir_next()
+ * returned (entries it skipped or refused with ::NTFS_ERR_NAME count).
+ *
+ * The cookie is a nonzero 64-bit value, 0 meaning "the start"; it stays
+ * valid for as long as the volume is mounted (the volume cannot change),
+ * also in other cursors over the same directory, which suits readdir
+ * offsets. Resuming costs one walk down the B+tree, not a re-listing.
+ *
+ * @return ::NTFS_OK; ::NTFS_ERR_LIMIT (an index block too far into its
+ *   allocation to name in 64 bits; not seen on any real volume).
+ */
+NTFS_API int ntfs_dir_tell(const ntfs_dir *cursor, uint64_t *cookie);
+
+/**
+ * @brief Move the cursor to a position ntfs_dir_tell() gave (0: the start):
+ * the next ntfs_dir_next() returns the entry after the one it names.
+ * @return ::NTFS_OK; ::NTFS_ERR_INVALID (@p cookie names no entry of this
+ *   directory); and the errors of ntfs_dir_next().
+ */
+NTFS_API int ntfs_dir_seek(ntfs_dir *cursor, uint64_t cookie);
+
+/**
+ * @brief ntfs_dir_lookup() through an open cursor, which saves opening the
+ * directory's index for each name (a FUSE lookup, say).
+ *
+ * The cursor's position afterwards is unspecified: ntfs_dir_seek() sets it
+ * again.
+ *
+ * @return as ntfs_dir_lookup().
+ */
+NTFS_API int ntfs_dir_find(ntfs_dir *cursor, const char *name, size_t name_len,
+                           struct ntfs_dirent *ent);
 
 /**
  * @brief Look a name up in a directory by descending its B+tree.

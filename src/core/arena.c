@@ -5,7 +5,7 @@
  * blocks form an address-ordered list and merge with their neighbours, and
  * a block freed at the top gives its space back to the bump pointer.
  */
-#include "internal.h"
+#include "ntfs/ntfs.h"
 
 #define ARENA_ALIGN 16u
 

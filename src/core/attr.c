@@ -2,7 +2,9 @@
 /*
  * Attribute headers inside an MFT record: validation and iteration.
  */
-#include "internal.h"
+#include "attr.h"
+
+#include "record.h"
 
 #define AH_TYPE 0
 #define AH_LENGTH 4
@@ -22,17 +24,6 @@
 #define AH_NR_DATA 48
 #define AH_NR_INIT 56
 #define AH_NR_SIZE 64
-
-bool ntfsi_name_equal_le(const uint8_t *le, size_t le_len, const uint16_t *name, size_t len)
-{
-	size_t i;
-	if (le_len != len)
-		return false;
-	for (i = 0; i < len; i++)
-		if (ntfsi_le16(le + 2 * i) != name[i])
-			return false;
-	return true;
-}
 
 int ntfsi_attr_parse(const uint8_t *rec, uint32_t used, uint32_t off, struct ntfsi_attr *a)
 {
@@ -115,20 +106,21 @@ int ntfsi_attr_parse(const uint8_t *rec, uint32_t used, uint32_t off, struct ntf
 	return NTFS_OK;
 }
 
-int ntfsi_attr_next_in_record(const uint8_t *rec, uint32_t *off, struct ntfsi_attr *attr)
+int ntfsi_attr_next(const uint8_t *rec, uint32_t *off, struct ntfsi_attr *attr)
 {
-	uint32_t used = ntfsi_le32(rec + NTFSI_REC_BYTES_IN_USE);
+	struct ntfsi_record r;
 	int err;
 
 	/* used <= record size was checked by ntfsi_record_check(). */
+	ntfsi_record_view(rec, &r);
 	if (*off == 0)
-		*off = ntfsi_le16(rec + NTFSI_REC_ATTRS_OFFSET);
+		*off = r.first_attr;
 	/* A record must end with the 0xFFFFFFFF marker inside bytes in use. */
-	if (!ntfsi_range_ok(used, *off, 4))
+	if (!ntfsi_range_ok(r.used, *off, 4))
 		return NTFS_ERR_CORRUPT_ATTR;
-	if (ntfsi_le32(rec + *off) == NTFSI_AT_END)
+	if (ntfsi_le32(rec + *off) == NTFSI_ATTR_END)
 		return 0;
-	err = ntfsi_attr_parse(rec, used, *off, attr);
+	err = ntfsi_attr_parse(rec, r.used, *off, attr);
 	if (err)
 		return err;
 	*off += attr->length; /* length >= 16: progress is guaranteed */

@@ -3,8 +3,15 @@
  * Attribute lists: when a file's attributes do not fit in its base record,
  * $ATTRIBUTE_LIST names the record (base or extension) holding each
  * attribute, and each extent of a non-resident attribute split by VCN.
+ * The list itself lives in the base record, resident or mapped by one
+ * extent there, so loading it never needs another record.
  */
-#include "internal.h"
+#include "attrlist.h"
+
+#include "io.h"
+#include "name.h"
+#include "runlist.h"
+#include "volume.h"
 
 #define AL_TYPE 0
 #define AL_LENGTH 4
@@ -15,7 +22,8 @@
 #define AL_ID 24
 #define AL_MIN 26
 
-int ntfsi_alist_next(const uint8_t *list, uint32_t len, uint32_t *off, struct ntfsi_alist_entry *e)
+int ntfsi_attrlist_next(const uint8_t *list, uint32_t len, uint32_t *off,
+                        struct ntfsi_attrlist_entry *e)
 {
 	const uint8_t *p;
 	uint8_t name_off;
@@ -44,104 +52,142 @@ int ntfsi_alist_next(const uint8_t *list, uint32_t len, uint32_t *off, struct nt
 	return 1;
 }
 
-int ntfsi_alist_load(ntfs_file *file)
+/* A non-resident list: one extent, in the base record. */
+static int read_list(ntfs_volume *vol, const struct ntfsi_attr *a, uint8_t *buf, uint32_t len)
 {
-	ntfs_volume *vol = file->vol;
-	struct ntfsi_attr a;
-	uint32_t off = 0;
+	struct ntfsi_extent x;
+	struct ntfsi_runmap m;
 	int err;
 
-	while ((err = ntfsi_attr_next_in_record(file->rec, &off, &a)) == 1)
+	if (a->flags & (NTFS_ATTR_FLAG_COMPRESSION_MASK | NTFS_ATTR_FLAG_ENCRYPTED))
+		return NTFS_ERR_UNSUPPORTED;
+	ntfsi_zero(&x, sizeof x);
+	ntfsi_zero(&m, sizeof m);
+	err = ntfsi_runlist_extent(&x, a, NULL, vol->boot.cluster_shift);
+	if (err)
+		return err;
+	x.mp_len = a->mapping_len;
+	m.extents = &x;
+	m.n = 1;
+	m.mp = a->mapping;
+	m.clusters = vol->boot.total_clusters;
+	m.cur_extent = UINT32_MAX;
+	return ntfsi_runlist_read(vol, &m, a->init_size, 0, buf, len);
+}
+
+int ntfsi_attrlist_load(ntfs_volume *vol, const uint8_t *rec, uint8_t **list, uint32_t *len)
+{
+	struct ntfsi_attr a;
+	uint32_t off = 0;
+	uint64_t size;
+	int err;
+
+	*list = NULL;
+	*len = 0;
+	while ((err = ntfsi_attr_next(rec, &off, &a)) == 1)
 		if (a.type == NTFS_AT_ATTRIBUTE_LIST)
 			break;
 	if (err <= 0)
 		return err;
-	/* The list is opened below as the unnamed one: a named first list
-	 * would size one attribute and read another. */
+	err = NTFS_OK;
+	/* A named first list would size one attribute and read another. */
 	if (a.name_len != 0)
 		return NTFS_ERR_CORRUPT_ATTRLIST;
 	if (a.resident) {
-		if (a.value_len == 0)
-			return NTFS_ERR_CORRUPT_ATTRLIST;
-		file->alist = ntfsi_alloc(vol, a.value_len);
-		if (file->alist == NULL)
-			return NTFS_ERR_NOMEM;
-		ntfsi_copy(file->alist, a.value, a.value_len);
-		file->alist_len = a.value_len;
+		size = a.value_len;
 	} else {
-		ntfs_stream *s;
-		size_t got;
-		/* Cap what the disk may make us allocate. */
-		if (a.lowest_vcn != 0 || a.data_size == 0)
+		if (a.lowest_vcn != 0)
 			return NTFS_ERR_CORRUPT_ATTRLIST;
-		if (a.data_size > NTFS_MAX_ATTRLIST_SIZE)
-			return NTFS_ERR_LIMIT;
-		err = ntfsi_stream_open(file, NTFS_AT_ATTRIBUTE_LIST, NULL, 0, &s);
-		if (err)
-			return err;
-		file->alist = ntfsi_alloc(vol, (size_t)a.data_size);
-		if (file->alist == NULL) {
-			ntfs_stream_close(s);
+		size = a.data_size;
+	}
+	/* Cap what the disk may make us allocate. */
+	if (size == 0)
+		return NTFS_ERR_CORRUPT_ATTRLIST;
+	if (size > NTFS_MAX_ATTRLIST_SIZE)
+		return NTFS_ERR_LIMIT;
+	*list = ntfsi_io_alloc(vol, (size_t)size);
+	if (*list == NULL)
+		return NTFS_ERR_NOMEM;
+	*len = (uint32_t)size;
+	if (a.resident)
+		ntfsi_copy(*list, a.value, a.value_len);
+	else
+		err = read_list(vol, &a, *list, *len);
+	if (err) {
+		ntfsi_io_free(vol, *list, *len);
+		*list = NULL;
+		*len = 0;
+	}
+	return err;
+}
+
+int ntfsi_attrlist_extents(ntfs_volume *vol, const uint8_t *list, uint32_t list_len, uint32_t type,
+                           const uint16_t *name, size_t name_len, uint16_t id,
+                           struct ntfsi_extent **extents, uint32_t *n)
+{
+	struct ntfsi_attrlist_entry e;
+	struct ntfsi_extent *x = NULL;
+	uint32_t off, at, k = 0, cap = 0;
+	int err = NTFS_OK;
+
+	if (list == NULL) {
+		/* No list: the one extent in the base record. */
+		x = ntfsi_io_alloc(vol, sizeof *x);
+		if (x == NULL)
 			return NTFS_ERR_NOMEM;
+		ntfsi_zero(x, sizeof *x);
+		x->alist_off = NTFSI_NO_ALIST;
+		x->id = id;
+		k = 1;
+	}
+	/* Entries are sorted by type, name and VCN: count, then fill. */
+	for (int pass = list == NULL ? 2 : 0; pass < 2 && err == NTFS_OK; pass++) {
+		uint64_t prev = 0;
+		off = 0;
+		k = 0;
+		while (at = off, (err = ntfsi_attrlist_next(list, list_len, &off, &e)) == 1) {
+			if (e.type != type ||
+			    !ntfsi_name_equal_le(e.name, e.name_len, name, name_len))
+				continue;
+			if (k == NTFS_MAX_EXTENTS) {
+				err = NTFS_ERR_LIMIT;
+				break;
+			}
+			if ((k == 0 && e.lowest_vcn != 0) || (k > 0 && e.lowest_vcn <= prev)) {
+				err = NTFS_ERR_CORRUPT_ATTRLIST;
+				break;
+			}
+			prev = e.lowest_vcn;
+			if (pass == 1) {
+				x[k].lowest_vcn = e.lowest_vcn;
+				x[k].alist_off = at;
+				x[k].id = e.id;
+			}
+			k++;
 		}
-		file->alist_len = (uint32_t)a.data_size;
-		err = ntfs_stream_read(s, 0, file->alist, file->alist_len, &got);
-		ntfs_stream_close(s);
-		if (err == NTFS_OK && got != file->alist_len)
-			err = NTFS_ERR_CORRUPT_ATTRLIST;
-		if (err)
-			return err;
+		if (err == NTFS_OK && pass == 0) {
+			x = ntfsi_io_alloc(vol, k * sizeof *x);
+			cap = k;
+			if (x == NULL)
+				err = NTFS_ERR_NOMEM;
+		}
 	}
-	return NTFS_OK;
-}
-
-/* Load extension record @recno of @file into file->ext and check that it
- * really extends this file. */
-static int load_extension(ntfs_file *file, uint64_t ref)
-{
-	ntfs_volume *vol = file->vol;
-	uint64_t recno = NTFS_REF_RECORD(ref), base;
-	uint16_t flags;
-	int err;
-
-	if (file->ext_recno == recno)
-		return NTFS_OK;
-	if (file->ext == NULL) {
-		file->ext = ntfsi_alloc(vol, vol->boot.record_size);
-		if (file->ext == NULL)
-			return NTFS_ERR_NOMEM;
-	}
-	file->ext_recno = UINT64_MAX;
-	err = ntfsi_record_read(vol, recno, file->ext);
-	if (err == NTFS_ERR_NOT_FOUND)
-		return NTFS_ERR_CORRUPT_ATTRLIST;
-	if (err)
+	if (err) {
+		ntfsi_io_free(vol, x, cap * sizeof *x);
 		return err;
-	flags = ntfsi_le16(file->ext + NTFSI_REC_FLAGS);
-	base = ntfsi_le64(file->ext + NTFSI_REC_BASE_REF);
-	if (!(flags & NTFSI_REC_FLAG_IN_USE) || NTFS_REF_RECORD(base) != file->recno ||
-	    NTFS_REF_SEQUENCE(base) != file->seq)
-		return NTFS_ERR_CORRUPT_ATTRLIST;
-	if (NTFS_REF_SEQUENCE(ref) != 0 &&
-	    NTFS_REF_SEQUENCE(ref) != ntfsi_le16(file->ext + NTFSI_REC_SEQUENCE))
-		return NTFS_ERR_CORRUPT_ATTRLIST;
-	file->ext_recno = recno;
+	}
+	*extents = x;
+	*n = k;
 	return NTFS_OK;
 }
 
-int ntfsi_file_entry_attr(ntfs_file *file, const struct ntfsi_alist_entry *e, struct ntfsi_attr *a)
+int ntfsi_attrlist_find(const uint8_t *rec, const struct ntfsi_attrlist_entry *e,
+                        struct ntfsi_attr *a)
 {
-	const uint8_t *rec = file->rec;
 	uint32_t off = 0;
 	int err;
 
-	if (NTFS_REF_RECORD(e->ref) != file->recno) {
-		err = load_extension(file, e->ref);
-		if (err)
-			return err;
-		rec = file->ext;
-	}
-	while ((err = ntfsi_attr_next_in_record(rec, &off, a)) == 1) {
+	while ((err = ntfsi_attr_next(rec, &off, a)) == 1) {
 		if (a->type != e->type || a->id != e->id)
 			continue;
 		if (a->lowest_vcn != e->lowest_vcn || a->name_len != e->name_len)
@@ -154,61 +200,13 @@ int ntfsi_file_entry_attr(ntfs_file *file, const struct ntfsi_alist_entry *e, st
 	return err < 0 ? err : NTFS_ERR_CORRUPT_ATTRLIST;
 }
 
-int ntfsi_file_find_attr(ntfs_file *file, uint32_t type, const uint16_t *name, size_t name_len,
-                         struct ntfsi_attr *a)
+int ntfsi_attrlist_check_extension(const struct ntfsi_record *ext, uint64_t ref,
+                                   uint64_t base_recno, uint16_t base_seq)
 {
-	uint32_t off = 0;
-	int err;
-
-	if (file->alist != NULL && type != NTFS_AT_ATTRIBUTE_LIST) {
-		struct ntfsi_alist_entry e;
-		while ((err = ntfsi_alist_next(file->alist, file->alist_len, &off, &e)) == 1) {
-			if (e.type == type && e.lowest_vcn == 0 &&
-			    ntfsi_name_equal_le(e.name, e.name_len, name, name_len))
-				return ntfsi_file_entry_attr(file, &e, a);
-		}
-		return err < 0 ? err : NTFS_ERR_NOT_FOUND;
-	}
-	while ((err = ntfsi_attr_next_in_record(file->rec, &off, a)) == 1) {
-		if (a->type == type && a->lowest_vcn == 0 &&
-		    ntfsi_name_equal_le(a->name, a->name_len, name, name_len))
-			return NTFS_OK;
-	}
-	return err < 0 ? err : NTFS_ERR_NOT_FOUND;
-}
-
-int ntfsi_file_attr_next(ntfs_file *file, uint32_t *cursor, struct ntfsi_attr *a, uint64_t *recno)
-{
-	uint32_t off;
-	int err;
-
-	*recno = file->recno;
-	if (file->alist == NULL) {
-		/* The cursor is the next attribute's offset in the base record. */
-		off = *cursor;
-		err = ntfsi_attr_next_in_record(file->rec, &off, a);
-		if (err == 1)
-			*cursor = off;
-		return err;
-	}
-	if (*cursor == 0) {
-		/* First the $ATTRIBUTE_LIST itself, then the list's entries: the
-		 * cursor is then 1 + the next entry's offset in the list. */
-		err = ntfsi_file_find_attr(file, NTFS_AT_ATTRIBUTE_LIST, NULL, 0, a);
-		if (err)
-			return err;
-		*cursor = 1;
-		return 1;
-	}
-	{
-		struct ntfsi_alist_entry e;
-		off = *cursor - 1;
-		err = ntfsi_alist_next(file->alist, file->alist_len, &off, &e);
-		if (err <= 0)
-			return err;
-		*cursor = off + 1;
-		*recno = NTFS_REF_RECORD(e.ref);
-		err = ntfsi_file_entry_attr(file, &e, a);
-		return err ? err : 1;
-	}
+	if (!(ext->flags & NTFSI_RECORD_IN_USE) || NTFS_REF_RECORD(ext->base_ref) != base_recno ||
+	    NTFS_REF_SEQUENCE(ext->base_ref) != base_seq)
+		return NTFS_ERR_CORRUPT_ATTRLIST;
+	if (NTFS_REF_SEQUENCE(ref) != 0 && NTFS_REF_SEQUENCE(ref) != ext->seq)
+		return NTFS_ERR_CORRUPT_ATTRLIST;
+	return NTFS_OK;
 }

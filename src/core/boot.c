@@ -4,7 +4,9 @@
  * encodings mean 2^-n (sectors per cluster: 2^-n sectors, with 0xF4 giving
  * 4096 sectors; record and index block sizes: 2^-n bytes).
  */
-#include "internal.h"
+#include "boot.h"
+
+#include "ntfs/ntfs.h"
 
 #define BS_OEM 3
 #define BS_BYTES_PER_SECTOR 11

@@ -64,4 +64,19 @@ static inline uint64_t ntfsi_min64(uint64_t a, uint64_t b)
 	return a < b ? a : b;
 }
 
+/*
+ * An internal invariant: something no disk can make false, only a bug of
+ * ours. Checked where tests and fuzzers build the core (NTFS_ASSERTS),
+ * compiled out in release builds. Never a substitute for checking the disk.
+ */
+#ifdef NTFS_ASSERTS
+#if defined(__GNUC__) || defined(__clang__)
+#define NTFSI_ASSERT(x) ((x) ? (void)0 : __builtin_trap())
+#else
+#define NTFSI_ASSERT(x) ((x) ? (void)0 : (void)(*(volatile int *)0 = 0))
+#endif
+#else
+#define NTFSI_ASSERT(x) ((void)0)
+#endif
+
 #endif /* NTFS_BYTES_H */

@@ -1,11 +1,17 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Directories: $I30 index entries as directory entries, and name lookup
- * by descending the B+tree.
+ * Directories: $I30 index entries as directory entries, name lookup by
+ * descending the B+tree, and positions a listing can be resumed from.
  */
-#include "internal.h"
+#include "ntfs/ntfs.h"
 
-#define FN_FLAG_DIRECTORY 0x10000000u /* "has an $I30 index" in $FILE_NAME */
+#include "collate.h"
+#include "file.h"
+#include "filename.h"
+#include "index.h"
+#include "io.h"
+#include "name.h"
+#include "volume.h"
 
 struct ntfs_dir {
 	struct ntfsi_index idx;
@@ -13,16 +19,31 @@ struct ntfs_dir {
 	unsigned flags;
 };
 
+/* A name being looked up: host-order units and the $FILE_NAME search key.
+ * On the heap: path walks in firmware run on small stacks. */
+struct lookup_key {
+	uint16_t name[NTFS_NAME_MAX_UTF16];
+	size_t len;
+	uint8_t key[NTFSI_FILENAME_MAX];
+};
+
+/* An index that is not there means the file is not a directory. */
+static int open_i30(ntfs_file *dir, struct ntfsi_index *idx)
+{
+	int err = ntfsi_index_open(dir, &ntfsi_index_i30, idx);
+	return err == NTFS_ERR_NOT_FOUND ? NTFS_ERR_NOT_DIR : err;
+}
+
 int ntfs_dir_open(ntfs_file *dir, unsigned flags, ntfs_dir **out)
 {
-	ntfs_dir *d = ntfsi_alloc(dir->vol, sizeof *d);
+	ntfs_dir *d = ntfsi_io_alloc(dir->vol, sizeof *d);
 	int err;
 
 	if (d == NULL)
 		return NTFS_ERR_NOMEM;
-	err = ntfsi_index_open(dir, &d->idx);
+	err = open_i30(dir, &d->idx);
 	if (err) {
-		ntfsi_free(dir->vol, d, sizeof *d);
+		ntfsi_io_free(dir->vol, d, sizeof *d);
 		return err;
 	}
 	d->recno = dir->recno;
@@ -39,7 +60,7 @@ void ntfs_dir_close(ntfs_dir *d)
 		return;
 	vol = d->idx.vol;
 	ntfsi_index_close(&d->idx);
-	ntfsi_free(vol, d, sizeof *d);
+	ntfsi_io_free(vol, d, sizeof *d);
 }
 
 /* A name a file can have on a POSIX host: no NUL or '/', not "." or "..".
@@ -57,30 +78,31 @@ static bool name_ok(const uint16_t *name, size_t n)
  * valid UTF-16 or not a name_ok() one (everything else is filled in). */
 static int fill_dirent(const struct ntfsi_index_entry *e, struct ntfs_dirent *ent)
 {
-	const uint8_t *fn = e->key;
-	uint32_t flags = ntfsi_le32(fn + NTFSI_FN_FLAGS);
-	uint8_t i, n = fn[NTFSI_FN_NAME_LEN];
+	struct ntfsi_filename fn;
+	uint8_t i;
 
+	ntfsi_filename_view(e->key, &fn);
 	ent->ref = e->ref;
-	ent->parent_ref = ntfsi_le64(fn + NTFSI_FN_PARENT);
-	ent->creation_time = ntfsi_le64(fn + NTFSI_FN_CTIME);
-	ent->modification_time = ntfsi_le64(fn + NTFSI_FN_MTIME);
-	ent->mft_change_time = ntfsi_le64(fn + NTFSI_FN_MFTTIME);
-	ent->access_time = ntfsi_le64(fn + NTFSI_FN_ATIME);
-	ent->allocated_size = ntfsi_le64(fn + NTFSI_FN_ALLOC);
-	ent->size = ntfsi_le64(fn + NTFSI_FN_SIZE);
-	ent->attributes = flags;
-	ent->name_space = fn[NTFSI_FN_NAMESPACE];
-	ent->is_dir = (flags & FN_FLAG_DIRECTORY) != 0;
-	ent->name16_len = n;
-	for (i = 0; i < n; i++)
-		ent->name16[i] = ntfsi_le16(fn + NTFSI_FN_NAME + 2 * i);
+	ent->parent_ref = fn.parent_ref;
+	ent->creation_time = fn.creation_time;
+	ent->modification_time = fn.modification_time;
+	ent->mft_change_time = fn.mft_change_time;
+	ent->access_time = fn.access_time;
+	ent->allocated_size = fn.allocated_size;
+	ent->size = fn.size;
+	ent->attributes = fn.flags;
+	ent->name_space = fn.name_space;
+	ent->is_dir = (fn.flags & NTFSI_FILENAME_FLAG_DIRECTORY) != 0;
+	ent->name16_len = fn.name_len;
+	for (i = 0; i < fn.name_len; i++)
+		ent->name16[i] = ntfsi_le16(fn.name + 2 * i);
 	ent->name_len = 0;
 	ent->name[0] = '\0';
-	if (!name_ok(ent->name16, n))
+	if (!name_ok(ent->name16, fn.name_len))
 		return NTFS_ERR_NAME;
 	/* 255 units need at most NTFS_NAME_MAX_UTF8 bytes: LIMIT cannot occur. */
-	return ntfs_utf16_to_utf8(ent->name16, n, ent->name, sizeof ent->name, &ent->name_len);
+	return ntfs_utf16_to_utf8(ent->name16, fn.name_len, ent->name, sizeof ent->name,
+	                          &ent->name_len);
 }
 
 int ntfs_dir_next(ntfs_dir *d, struct ntfs_dirent *ent)
@@ -89,12 +111,14 @@ int ntfs_dir_next(ntfs_dir *d, struct ntfs_dirent *ent)
 	int r;
 
 	while ((r = ntfsi_index_next(&d->idx, &e)) == 1) {
-		if (e.key[NTFSI_FN_NAMESPACE] == NTFS_NAMESPACE_DOS &&
-		    !(d->flags & NTFS_DIR_DOS_NAMES))
+		struct ntfsi_filename fn;
+
+		ntfsi_filename_view(e.key, &fn);
+		if (fn.name_space == NTFS_NAMESPACE_DOS && !(d->flags & NTFS_DIR_DOS_NAMES))
 			continue;
 		/* The root indexes itself as "."; it is no child of its own. */
 		if (d->recno == NTFS_ROOT_RECORD && NTFS_REF_RECORD(e.ref) == NTFS_ROOT_RECORD &&
-		    e.key[NTFSI_FN_NAME_LEN] == 1 && ntfsi_le16(e.key + NTFSI_FN_NAME) == '.')
+		    fn.name_len == 1 && ntfsi_le16(fn.name) == '.')
 			continue;
 		r = fill_dirent(&e, ent);
 		return r == NTFS_OK ? 1 : r;
@@ -102,59 +126,99 @@ int ntfs_dir_next(ntfs_dir *d, struct ntfs_dirent *ent)
 	return r;
 }
 
-int ntfs_dir_lookup(ntfs_file *dir, const char *name, size_t name_len, struct ntfs_dirent *ent)
+int ntfs_dir_tell(const ntfs_dir *d, uint64_t *cookie)
 {
-	/* The cursor and key live on the heap: path walks in firmware run on
-	 * small stacks. */
-	struct lookup {
-		struct ntfsi_index idx;
-		uint16_t key[NTFS_NAME_MAX_UTF16];
-	} * l;
+	return ntfsi_index_tell(&d->idx, cookie);
+}
+
+int ntfs_dir_seek(ntfs_dir *d, uint64_t cookie)
+{
+	return ntfsi_index_resume(&d->idx, cookie);
+}
+
+/* Turn the caller's name into a search key: NTFS_ERR_NAME if it is not
+ * UTF-8 or no file may have it; NTFS_ERR_NOT_FOUND for "". */
+static int make_key(struct lookup_key *k, const char *name, size_t name_len)
+{
+	if (ntfs_utf8_to_utf16(name, name_len, k->name, NTFS_NAME_MAX_UTF16, &k->len) != NTFS_OK)
+		return NTFS_ERR_NAME;
+	if (k->len == 0)
+		return NTFS_ERR_NOT_FOUND;
+	if (!name_ok(k->name, k->len))
+		return NTFS_ERR_NAME;
+	ntfsi_filename_key(k->key, k->name, (uint8_t)k->len);
+	return NTFS_OK;
+}
+
+/* Find key @k in open index @idx. */
+static int find(struct ntfsi_index *idx, const struct lookup_key *k, struct ntfs_dirent *ent)
+{
+	const uint32_t key_len = NTFSI_FILENAME_HEADER + 2u * (uint32_t)k->len;
 	struct ntfsi_index_entry e;
-	size_t key_len;
 	bool found = false;
 	int err, r = 0;
 
-	l = ntfsi_alloc(dir->vol, sizeof *l);
-	if (l == NULL)
-		return NTFS_ERR_NOMEM;
-	err = ntfs_utf8_to_utf16(name, name_len, l->key, NTFS_NAME_MAX_UTF16, &key_len);
-	if (err) {
-		ntfsi_free(dir->vol, l, sizeof *l);
-		return NTFS_ERR_NAME;
-	}
-	if (key_len != 0 && !name_ok(l->key, key_len)) {
-		ntfsi_free(dir->vol, l, sizeof *l);
-		return NTFS_ERR_NAME;
-	}
-	err = key_len == 0 ? NTFS_ERR_NOT_FOUND : ntfsi_index_open(dir, &l->idx);
-	if (err) {
-		ntfsi_free(dir->vol, l, sizeof *l);
-		return err;
-	}
-	err = ntfsi_index_seek(&l->idx, l->key, key_len);
+	err = ntfsi_index_seek(idx, k->key, key_len);
 	/* Names equal but for case are adjacent: prefer the exact one. */
-	while (err == NTFS_OK && (r = ntfsi_index_next(&l->idx, &e)) == 1) {
-		const uint8_t *fn = e.key + NTFSI_FN_NAME;
-		uint8_t n = e.key[NTFSI_FN_NAME_LEN];
-		if (ntfsi_collate_name(dir->vol, fn, n, l->key, key_len) != 0)
+	while (err == NTFS_OK && (r = ntfsi_index_next(idx, &e)) == 1) {
+		if (ntfsi_collate(&idx->vol->upcase, NTFSI_COLLATION_FILE_NAME, false, e.key,
+		                  e.key_len, k->key, key_len) != 0)
 			break;
 		/* A forged $UpCase can make a bad name collate equal to the key:
-		 * only entries ntfs_dir_next() would give out are found. */
-		/* The exact name is the key, which passed name_ok(): it fills. */
-		if (ntfsi_name_equal_le(fn, n, l->key, key_len)) {
-			if (fill_dirent(&e, ent) == NTFS_OK)
-				found = true;
-			break;
+		 * only entries ntfs_dir_next() would give out are found. The
+		 * exact name is the key, which passed name_ok(): it fills. */
+		{
+			uint8_t n;
+			const uint8_t *fn = ntfsi_filename_name(e.key, &n);
+			if (ntfsi_name_equal_le(fn, n, k->name, k->len)) {
+				if (fill_dirent(&e, ent) == NTFS_OK)
+					found = true;
+				break;
+			}
 		}
 		if (!found)
 			found = fill_dirent(&e, ent) == NTFS_OK;
 	}
 	if (err == NTFS_OK && r < 0)
 		err = r;
-	ntfsi_index_close(&l->idx);
-	ntfsi_free(dir->vol, l, sizeof *l);
 	if (err)
 		return err;
 	return found ? NTFS_OK : NTFS_ERR_NOT_FOUND;
+}
+
+int ntfs_dir_lookup(ntfs_file *dir, const char *name, size_t name_len, struct ntfs_dirent *ent)
+{
+	struct lookup {
+		struct ntfsi_index idx;
+		struct lookup_key k;
+	} * l;
+	int err;
+
+	l = ntfsi_io_alloc(dir->vol, sizeof *l);
+	if (l == NULL)
+		return NTFS_ERR_NOMEM;
+	err = make_key(&l->k, name, name_len);
+	if (err == NTFS_OK) {
+		err = open_i30(dir, &l->idx);
+		if (err == NTFS_OK) {
+			err = find(&l->idx, &l->k, ent);
+			ntfsi_index_close(&l->idx);
+		}
+	}
+	ntfsi_io_free(dir->vol, l, sizeof *l);
+	return err;
+}
+
+int ntfs_dir_find(ntfs_dir *d, const char *name, size_t name_len, struct ntfs_dirent *ent)
+{
+	struct lookup_key *k = ntfsi_io_alloc(d->idx.vol, sizeof *k);
+	int err;
+
+	if (k == NULL)
+		return NTFS_ERR_NOMEM;
+	err = make_key(k, name, name_len);
+	if (err == NTFS_OK)
+		err = find(&d->idx, k, ent);
+	ntfsi_io_free(d->idx.vol, k, sizeof *k);
+	return err;
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Error codes and their names. */
-#include "internal.h"
+#include "ntfs/ntfs.h"
 
 const char *ntfs_strerror(int err)
 {
@@ -54,5 +54,5 @@ const char *ntfs_strerror(int err)
 
 bool ntfs_error_is_corrupt(int err)
 {
-	return err <= NTFS_ERR_CORRUPT && err >= NTFS_ERR_CORRUPT_MFT;
+	return err <= NTFS_ERR_CORRUPT && err >= NTFS_ERR_CORRUPT_LOWEST;
 }

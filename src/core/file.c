@@ -3,7 +3,12 @@
  * Files: a base MFT record with its attribute list, metadata, attribute
  * and stream enumeration.
  */
-#include "internal.h"
+#include "file.h"
+
+#include "io.h"
+#include "mft.h"
+#include "name.h"
+#include "volume.h"
 
 #define SI_CTIME 0
 #define SI_MTIME 8
@@ -12,27 +17,22 @@
 #define SI_FLAGS 32
 #define SI_MIN_SIZE 48
 
-#define REPARSE_TAG_DEDUP 0x80000013u
-#define REPARSE_TAG_WOF 0x80000017u
-
 int ntfsi_file_from_record(ntfs_volume *vol, uint64_t recno, uint8_t *rec, ntfs_file **out)
 {
-	ntfs_file *f = ntfsi_alloc(vol, sizeof *f);
+	ntfs_file *f = ntfsi_io_alloc(vol, sizeof *f);
 	int err;
 
 	if (f == NULL) {
-		ntfsi_free(vol, rec, vol->boot.record_size);
+		ntfsi_io_free(vol, rec, vol->boot.record_size);
 		return NTFS_ERR_NOMEM;
 	}
 	ntfsi_zero(f, sizeof *f);
 	f->vol = vol;
 	f->recno = recno;
 	f->rec = rec;
-	f->seq = ntfsi_le16(rec + NTFSI_REC_SEQUENCE);
-	f->links = ntfsi_le16(rec + NTFSI_REC_LINKS);
-	f->rec_flags = ntfsi_le16(rec + NTFSI_REC_FLAGS);
+	ntfsi_record_view(rec, &f->hdr);
 	f->ext_recno = UINT64_MAX;
-	err = ntfsi_alist_load(f);
+	err = ntfsi_attrlist_load(vol, rec, &f->alist, &f->alist_len);
 	if (err) {
 		ntfs_file_close(f);
 		return err;
@@ -45,21 +45,30 @@ int ntfs_file_open(ntfs_volume *vol, uint64_t ref, ntfs_file **out)
 {
 	uint64_t recno = NTFS_REF_RECORD(ref);
 	uint16_t seq = NTFS_REF_SEQUENCE(ref);
-	uint8_t *rec = ntfsi_alloc(vol, vol->boot.record_size);
+	uint8_t *rec = ntfsi_io_alloc(vol, vol->boot.record_size);
+	struct ntfsi_record r;
 	int err;
 
 	if (rec == NULL)
 		return NTFS_ERR_NOMEM;
-	err = ntfsi_record_read(vol, recno, rec);
-	if (err == NTFS_OK && (!(ntfsi_le16(rec + NTFSI_REC_FLAGS) & NTFSI_REC_FLAG_IN_USE) ||
-	                       (seq != 0 && seq != ntfsi_le16(rec + NTFSI_REC_SEQUENCE)) ||
-	                       ntfsi_le64(rec + NTFSI_REC_BASE_REF) != 0))
-		err = NTFS_ERR_STALE;
+	err = ntfsi_mft_read(vol, recno, rec);
+	if (err == NTFS_OK) {
+		ntfsi_record_view(rec, &r);
+		if (!(r.flags & NTFSI_RECORD_IN_USE) || (seq != 0 && seq != r.seq) ||
+		    r.base_ref != 0)
+			err = NTFS_ERR_STALE;
+	}
 	if (err) {
-		ntfsi_free(vol, rec, vol->boot.record_size);
+		ntfsi_io_free(vol, rec, vol->boot.record_size);
 		return err;
 	}
 	return ntfsi_file_from_record(vol, recno, rec, out);
+}
+
+int ntfsi_file_open_system(ntfs_volume *vol, uint64_t recno, ntfs_file **out)
+{
+	int err = ntfs_file_open(vol, recno, out);
+	return err == NTFS_ERR_STALE || err == NTFS_ERR_NOT_FOUND ? NTFS_ERR_CORRUPT_MFT : err;
 }
 
 void ntfs_file_close(ntfs_file *f)
@@ -69,10 +78,138 @@ void ntfs_file_close(ntfs_file *f)
 	if (f == NULL)
 		return;
 	vol = f->vol;
-	ntfsi_free(vol, f->rec, vol->boot.record_size);
-	ntfsi_free(vol, f->ext, vol->boot.record_size);
-	ntfsi_free(vol, f->alist, f->alist_len);
-	ntfsi_free(vol, f, sizeof *f);
+	ntfsi_io_free(vol, f->rec, vol->boot.record_size);
+	ntfsi_io_free(vol, f->ext, vol->boot.record_size);
+	ntfsi_io_free(vol, f->alist, f->alist_len);
+	ntfsi_io_free(vol, f, sizeof *f);
+}
+
+/* Read extension record @ref into file->ext and check it extends this file. */
+static int load_extension(ntfs_file *file, uint64_t ref)
+{
+	ntfs_volume *vol = file->vol;
+	uint64_t recno = NTFS_REF_RECORD(ref);
+	struct ntfsi_record r;
+	int err;
+
+	if (file->ext_recno == recno)
+		return NTFS_OK;
+	if (file->ext == NULL) {
+		file->ext = ntfsi_io_alloc(vol, vol->boot.record_size);
+		if (file->ext == NULL)
+			return NTFS_ERR_NOMEM;
+	}
+	file->ext_recno = UINT64_MAX;
+	err = ntfsi_mft_read(vol, recno, file->ext);
+	if (err == NTFS_ERR_NOT_FOUND)
+		return NTFS_ERR_CORRUPT_ATTRLIST;
+	if (err)
+		return err;
+	ntfsi_record_view(file->ext, &r);
+	err = ntfsi_attrlist_check_extension(&r, ref, file->recno, file->hdr.seq);
+	if (err)
+		return err;
+	file->ext_recno = recno;
+	return NTFS_OK;
+}
+
+int ntfsi_file_entry_attr(ntfs_file *file, const struct ntfsi_attrlist_entry *e,
+                          struct ntfsi_attr *a)
+{
+	int err;
+
+	if (NTFS_REF_RECORD(e->ref) == file->recno)
+		return ntfsi_attrlist_find(file->rec, e, a);
+	err = load_extension(file, e->ref);
+	return err ? err : ntfsi_attrlist_find(file->ext, e, a);
+}
+
+int ntfsi_file_extent_attr(ntfs_file *file, const struct ntfsi_extent *x, uint32_t type,
+                           const uint16_t *name, size_t name_len, struct ntfsi_attr *a)
+{
+	struct ntfsi_attrlist_entry e;
+	uint32_t off = 0;
+	int err;
+
+	if (x->alist_off != NTFSI_NO_ALIST) {
+		off = x->alist_off;
+		err = ntfsi_attrlist_next(file->alist, file->alist_len, &off, &e);
+		NTFSI_ASSERT(err != 0); /* alist_off is an entry's offset */
+		return err < 0 ? err : ntfsi_file_entry_attr(file, &e, a);
+	}
+	/* Ids should be unique in a record; the name is compared too so that
+	 * duplicates cannot pair one attribute's sizes with another's runs. */
+	while ((err = ntfsi_attr_next(file->rec, &off, a)) == 1)
+		if (a->type == type && a->id == x->id &&
+		    ntfsi_name_equal_le(a->name, a->name_len, name, name_len))
+			return NTFS_OK;
+	return err < 0 ? err : NTFS_ERR_CORRUPT_ATTR;
+}
+
+int ntfsi_file_find_attr(ntfs_file *file, uint32_t type, const uint16_t *name, size_t name_len,
+                         struct ntfsi_attr *a)
+{
+	uint32_t off = 0;
+	int err;
+
+	if (file->alist != NULL && type != NTFS_AT_ATTRIBUTE_LIST) {
+		struct ntfsi_attrlist_entry e;
+		while ((err = ntfsi_attrlist_next(file->alist, file->alist_len, &off, &e)) == 1) {
+			if (e.type == type && e.lowest_vcn == 0 &&
+			    ntfsi_name_equal_le(e.name, e.name_len, name, name_len))
+				return ntfsi_file_entry_attr(file, &e, a);
+		}
+		return err < 0 ? err : NTFS_ERR_NOT_FOUND;
+	}
+	while ((err = ntfsi_attr_next(file->rec, &off, a)) == 1) {
+		if (a->type == type && a->lowest_vcn == 0 &&
+		    ntfsi_name_equal_le(a->name, a->name_len, name, name_len))
+			return NTFS_OK;
+	}
+	return err < 0 ? err : NTFS_ERR_NOT_FOUND;
+}
+
+int ntfsi_file_need_attr(ntfs_file *file, uint32_t type, const uint16_t *name, size_t name_len,
+                         int corrupt, struct ntfsi_attr *a)
+{
+	int err = ntfsi_file_find_attr(file, type, name, name_len, a);
+	return err == NTFS_ERR_NOT_FOUND ? corrupt : err;
+}
+
+int ntfsi_file_attr_next(ntfs_file *file, uint32_t *cursor, struct ntfsi_attr *a, uint64_t *recno)
+{
+	uint32_t off;
+	int err;
+
+	*recno = file->recno;
+	if (file->alist == NULL) {
+		/* The cursor is the next attribute's offset in the base record. */
+		off = *cursor;
+		err = ntfsi_attr_next(file->rec, &off, a);
+		if (err == 1)
+			*cursor = off;
+		return err;
+	}
+	if (*cursor == 0) {
+		/* First the $ATTRIBUTE_LIST itself, then the list's entries: the
+		 * cursor is then 1 + the next entry's offset in the list. */
+		err = ntfsi_file_find_attr(file, NTFS_AT_ATTRIBUTE_LIST, NULL, 0, a);
+		if (err)
+			return err;
+		*cursor = 1;
+		return 1;
+	}
+	{
+		struct ntfsi_attrlist_entry e;
+		off = *cursor - 1;
+		err = ntfsi_attrlist_next(file->alist, file->alist_len, &off, &e);
+		if (err <= 0)
+			return err;
+		*cursor = off + 1;
+		*recno = NTFS_REF_RECORD(e.ref);
+		err = ntfsi_file_entry_attr(file, &e, a);
+		return err ? err : 1;
+	}
 }
 
 int ntfs_file_stat(ntfs_file *f, struct ntfs_stat *st)
@@ -81,14 +218,15 @@ int ntfs_file_stat(ntfs_file *f, struct ntfs_stat *st)
 	int err;
 
 	ntfsi_zero(st, sizeof *st);
-	st->ref = f->recno | (uint64_t)f->seq << 48;
-	st->link_count = f->links;
-	st->is_dir = (f->rec_flags & NTFSI_REC_FLAG_DIRECTORY) != 0;
-	err = ntfsi_file_find_attr(f, NTFS_AT_STANDARD_INFORMATION, NULL, 0, &a);
+	st->ref = f->recno | (uint64_t)f->hdr.seq << 48;
+	st->link_count = f->hdr.links;
+	st->is_dir = (f->hdr.flags & NTFSI_RECORD_DIRECTORY) != 0;
+	err = ntfsi_file_need_attr(f, NTFS_AT_STANDARD_INFORMATION, NULL, 0, NTFS_ERR_CORRUPT_ATTR,
+	                           &a);
 	if (err == NTFS_OK && (!a.resident || a.value_len < SI_MIN_SIZE))
 		err = NTFS_ERR_CORRUPT_ATTR;
 	if (err)
-		return err == NTFS_ERR_NOT_FOUND ? NTFS_ERR_CORRUPT_ATTR : err;
+		return err;
 	st->creation_time = ntfsi_le64(a.value + SI_CTIME);
 	st->modification_time = ntfsi_le64(a.value + SI_MTIME);
 	st->mft_change_time = ntfsi_le64(a.value + SI_MFTTIME);
@@ -159,65 +297,4 @@ int ntfs_stream_next(ntfs_file *f, uint32_t *cursor, struct ntfs_stream_info *in
 		return r == NTFS_OK ? 1 : r;
 	}
 	return r;
-}
-
-int ntfs_attr_open(ntfs_file *f, uint32_t type, const uint16_t *name, size_t name_len,
-                   ntfs_stream **out)
-{
-	return ntfsi_stream_open(f, type, name, name_len, out);
-}
-
-/*
- * Windows' WOF ("compact OS") and deduplication keep a file's data outside
- * its unnamed $DATA, which then holds only a sparse placeholder of the right
- * size: reading it would return zeros, so such a stream reads as
- * unsupported.
- */
-static int data_elsewhere(ntfs_file *f, bool *elsewhere)
-{
-	struct ntfsi_attr a;
-	int err = ntfsi_file_find_attr(f, NTFS_AT_REPARSE_POINT, NULL, 0, &a);
-
-	*elsewhere = false;
-	if (err == NTFS_ERR_NOT_FOUND)
-		return NTFS_OK;
-	if (err)
-		return err;
-	if (!a.resident || a.value_len < 4)
-		return NTFS_OK; /* a reparse point's body is not ours to judge here */
-	switch (ntfsi_le32(a.value)) {
-	case REPARSE_TAG_WOF:
-	case REPARSE_TAG_DEDUP:
-		*elsewhere = true;
-		break;
-	}
-	return NTFS_OK;
-}
-
-int ntfs_stream_open(ntfs_file *f, const char *name, ntfs_stream **out)
-{
-	uint16_t name16[NTFS_NAME_MAX_UTF16];
-	size_t len = 0, n = 0;
-	int err;
-
-	if (name != NULL) {
-		while (name[n] != '\0')
-			n++;
-		err = ntfs_utf8_to_utf16(name, n, name16, NTFS_NAME_MAX_UTF16, &len);
-		if (err == NTFS_ERR_LIMIT)
-			return NTFS_ERR_NOT_FOUND;
-		if (err)
-			return err;
-	}
-	err = ntfsi_stream_open(f, NTFS_AT_DATA, name16, len, out);
-	if (err == NTFS_ERR_NOT_FOUND && len == 0 && (f->rec_flags & NTFSI_REC_FLAG_DIRECTORY))
-		return NTFS_ERR_IS_DIR;
-	if (err == NTFS_OK && len == 0) {
-		err = data_elsewhere(f, &(*out)->elsewhere);
-		if (err) {
-			ntfs_stream_close(*out);
-			*out = NULL;
-		}
-	}
-	return err;
 }

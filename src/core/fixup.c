@@ -5,12 +5,14 @@
  * keeps the displaced bytes in the update sequence array; a stride whose
  * last two bytes do not hold the sequence number was torn by a crash.
  */
-#include "internal.h"
+#include "fixup.h"
+
+#include "ntfs/ntfs.h"
 
 #define USA_OFFSET 4
 #define USA_COUNT 6
 
-int ntfsi_fixup(uint8_t *buf, size_t size)
+int ntfsi_fixup_apply(uint8_t *buf, size_t size)
 {
 	uint32_t usa_off, usa_count, i;
 	uint16_t seq;

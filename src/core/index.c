@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Index B+trees ($I30 directories; written for any index collated by name).
+ * Index B+trees: directories ($I30) and the view indexes of $Secure,
+ * $ObjId, $Reparse and $Quota are one structure with different keys.
  *
  * The root node lives in $INDEX_ROOT, the other nodes in fixed-size blocks
  * of $INDEX_ALLOCATION whose use is recorded in $BITMAP. An entry with a
@@ -13,7 +14,15 @@
  * order (a seek: inside the bounds of the subtree it enters), so a subnode
  * pointer aimed at the wrong block is caught rather than listed.
  */
-#include "internal.h"
+#include "index.h"
+
+#include "collate.h"
+#include "file.h"
+#include "filename.h"
+#include "fixup.h"
+#include "io.h"
+#include "stream.h"
+#include "volume.h"
 
 #define IR_TYPE 0
 #define IR_COLLATION 4
@@ -26,23 +35,29 @@
 #define INDX_VCN 16
 #define INDX_NODE 24
 #define IE_REF 0
+#define IE_DATA_OFF 0 /* view indexes: the data part instead of a reference */
+#define IE_DATA_LEN 2
 #define IE_LENGTH 8
 #define IE_KEY_LEN 10
 #define IE_FLAGS 12
 #define IE_KEY 16
 
-#define COLLATION_FILE_NAME 1u
 #define NO_POS UINT32_MAX
 
-static const uint16_t i30[4] = {'$', 'I', '3', '0'};
+/* A position: the entry's offset in its node (8-aligned, below 64 KiB) in
+ * the low 13 bits, the node (0 the root, else its VCN + 1) above. */
+#define COOKIE_POS_BITS 13u
+#define COOKIE_NODE_MAX (UINT64_MAX >> COOKIE_POS_BITS)
+#define NO_COOKIE UINT64_MAX
 
-int ntfsi_filename_check(const uint8_t *fn, size_t len)
-{
-	if (len < NTFSI_FN_NAME || fn[NTFSI_FN_NAME_LEN] == 0 || fn[NTFSI_FN_NAMESPACE] > 3 ||
-	    !ntfsi_range_ok(len, NTFSI_FN_NAME, 2u * fn[NTFSI_FN_NAME_LEN]))
-		return NTFS_ERR_CORRUPT_ATTR;
-	return NTFS_OK;
-}
+const struct ntfsi_index_kind ntfsi_index_i30 = {{'$', 'I', '3', '0'},
+                                                 4,
+                                                 NTFS_AT_FILE_NAME,
+                                                 NTFSI_COLLATION_FILE_NAME,
+                                                 NTFSI_FILENAME_HEADER,
+                                                 NTFSI_FILENAME_MAX,
+                                                 true};
+_Static_assert(NTFSI_FILENAME_MAX == NTFSI_INDEX_KEY_MAX, "$I30 has the largest keys");
 
 /* Check a node header; @avail bytes follow it in the buffer. Returns the
  * number of bytes of entries (index length), or 0 if invalid. */
@@ -58,23 +73,26 @@ static uint32_t node_check(const uint8_t *node, uint32_t avail)
 	return used;
 }
 
-int ntfsi_index_open(ntfs_file *file, struct ntfsi_index *idx)
+int ntfsi_index_open(ntfs_file *file, const struct ntfsi_index_kind *kind, struct ntfsi_index *idx)
 {
 	ntfs_volume *vol = file->vol;
+	const uint16_t *name = kind->name;
+	const uint8_t nlen = kind->name_len;
 	struct ntfsi_attr a;
 	uint32_t bsize;
 	int err;
 
 	ntfsi_zero(idx, sizeof *idx);
+	idx->kind = kind;
 	idx->file = file;
 	idx->vol = vol;
-	err = ntfsi_file_find_attr(file, NTFS_AT_INDEX_ROOT, i30, 4, &a);
+	err = ntfsi_file_find_attr(file, NTFS_AT_INDEX_ROOT, name, nlen, &a);
 	if (err)
-		return err == NTFS_ERR_NOT_FOUND ? NTFS_ERR_NOT_DIR : err;
+		return err;
 	if (!a.resident || a.value_len < IR_NODE + NH_SIZE + IE_KEY)
 		return NTFS_ERR_CORRUPT_INDEX;
-	if (ntfsi_le32(a.value + IR_TYPE) != NTFS_AT_FILE_NAME ||
-	    ntfsi_le32(a.value + IR_COLLATION) != COLLATION_FILE_NAME)
+	if (ntfsi_le32(a.value + IR_TYPE) != kind->type ||
+	    ntfsi_le32(a.value + IR_COLLATION) != kind->collation)
 		return NTFS_ERR_CORRUPT_INDEX;
 	if (node_check(a.value + IR_NODE, a.value_len - IR_NODE) == 0)
 		return NTFS_ERR_CORRUPT_INDEX;
@@ -85,29 +103,28 @@ int ntfsi_index_open(ntfs_file *file, struct ntfsi_index *idx)
 	/* Subnode VCNs count clusters when a block spans at least a cluster,
 	 * else 512-byte units. */
 	idx->vcn_shift = bsize >= vol->boot.cluster_size ? vol->boot.cluster_shift : 9;
-	idx->root = ntfsi_alloc(vol, a.value_len);
+	idx->root = ntfsi_io_alloc(vol, a.value_len);
 	if (idx->root == NULL)
 		return NTFS_ERR_NOMEM;
 	idx->root_len = a.value_len;
 	ntfsi_copy(idx->root, a.value, a.value_len);
 
-	err = ntfsi_stream_open(file, NTFS_AT_INDEX_ALLOCATION, i30, 4, &idx->alloc);
+	err = ntfsi_stream_open(file, NTFS_AT_INDEX_ALLOCATION, name, nlen, &idx->alloc);
 	if (err == NTFS_ERR_NOT_FOUND) {
 		idx->alloc = NULL;
 		err = NTFS_OK;
 	} else if (err == NTFS_OK) {
-		idx->blocks = idx->alloc->size >> vol->boot.index_block_shift;
-		if (idx->alloc->resident)
+		idx->blocks = ntfs_stream_size(idx->alloc) >> vol->boot.index_block_shift;
+		if (ntfsi_stream_resident(idx->alloc))
 			err = NTFS_ERR_CORRUPT_INDEX;
 		if (!err)
-			err = ntfsi_stream_open(file, NTFS_AT_BITMAP, i30, 4, &idx->bitmap);
-		if (err == NTFS_ERR_NOT_FOUND)
-			err = NTFS_ERR_CORRUPT_INDEX;
+			err = ntfsi_stream_need(file, NTFS_AT_BITMAP, name, nlen,
+			                        NTFS_ERR_CORRUPT_INDEX, &idx->bitmap);
 		/* The bitmap must describe every block of the allocation. */
-		if (!err && idx->bitmap->size < (idx->blocks + 7) / 8)
+		if (!err && ntfs_stream_size(idx->bitmap) < (idx->blocks + 7) / 8)
 			err = NTFS_ERR_CORRUPT_INDEX;
 		if (!err) {
-			idx->block = ntfsi_alloc(vol, bsize);
+			idx->block = ntfsi_io_alloc(vol, bsize);
 			if (idx->block == NULL)
 				err = NTFS_ERR_NOMEM;
 		}
@@ -122,8 +139,8 @@ int ntfsi_index_open(ntfs_file *file, struct ntfsi_index *idx)
 
 void ntfsi_index_close(struct ntfsi_index *idx)
 {
-	ntfsi_free(idx->vol, idx->root, idx->root_len);
-	ntfsi_free(idx->vol, idx->block, idx->block_size);
+	ntfsi_io_free(idx->vol, idx->root, idx->root_len);
+	ntfsi_io_free(idx->vol, idx->block, idx->block_size);
 	ntfs_stream_close(idx->alloc);
 	ntfs_stream_close(idx->bitmap);
 	idx->root = idx->block = NULL;
@@ -141,6 +158,7 @@ void ntfsi_index_rewind(struct ntfsi_index *idx)
 	idx->bitmap_win_off = UINT64_MAX;
 	idx->bitmap_win_len = 0;
 	idx->err = NTFS_OK;
+	idx->last = 0;
 	idx->have_prev = false;
 }
 
@@ -189,7 +207,7 @@ static int load_block(struct ntfsi_index *idx, uint64_t vcn)
 	if (idx->block[0] != 'I' || idx->block[1] != 'N' || idx->block[2] != 'D' ||
 	    idx->block[3] != 'X')
 		return NTFS_ERR_CORRUPT_INDEX;
-	err = ntfsi_fixup(idx->block, idx->block_size);
+	err = ntfsi_fixup_apply(idx->block, idx->block_size);
 	if (err)
 		return err;
 	if (ntfsi_le64(idx->block + INDX_VCN) != vcn ||
@@ -208,6 +226,8 @@ static int level_node(struct ntfsi_index *idx, struct ntfsi_index_level *lv, con
 	if (lv->vcn == NTFSI_INDEX_ROOT) {
 		*node = idx->root + IR_NODE;
 	} else {
+		if (idx->alloc == NULL)
+			return NTFS_ERR_CORRUPT_INDEX;
 		err = load_block(idx, lv->vcn);
 		if (err)
 			return err;
@@ -219,7 +239,22 @@ static int level_node(struct ntfsi_index *idx, struct ntfsi_index_level *lv, con
 	return NTFS_OK;
 }
 
-static int entry_at(const uint8_t *node, uint32_t used, uint32_t pos, struct ntfsi_index_entry *e)
+/* Validate the key (and a view index's data) of a non-end entry. */
+static bool key_ok(const struct ntfsi_index_kind *k, const struct ntfsi_index_entry *e,
+                   const uint8_t *p, uint32_t room)
+{
+	if (e->key_len < k->key_min || e->key_len > k->key_max)
+		return false;
+	if (k->type == NTFS_AT_FILE_NAME)
+		return ntfsi_filename_check(e->key, e->key_len) == NTFS_OK;
+	/* A view index's data follows the key, inside the entry. */
+	return e->data_len == 0 ||
+	       (ntfsi_le16(p + IE_DATA_OFF) >= IE_KEY + e->key_len &&
+	        ntfsi_range_ok(IE_KEY + room, ntfsi_le16(p + IE_DATA_OFF), e->data_len));
+}
+
+static int entry_at(const struct ntfsi_index *idx, const uint8_t *node, uint32_t used, uint32_t pos,
+                    struct ntfsi_index_entry *e)
 {
 	const uint8_t *p;
 	uint32_t room;
@@ -227,7 +262,6 @@ static int entry_at(const uint8_t *node, uint32_t used, uint32_t pos, struct ntf
 	if (!ntfsi_range_ok(used, pos, IE_KEY))
 		return NTFS_ERR_CORRUPT_INDEX;
 	p = node + pos;
-	e->p = p;
 	e->ref = ntfsi_le64(p + IE_REF);
 	e->length = ntfsi_le16(p + IE_LENGTH);
 	e->key_len = ntfsi_le16(p + IE_KEY_LEN);
@@ -235,7 +269,7 @@ static int entry_at(const uint8_t *node, uint32_t used, uint32_t pos, struct ntf
 	if (e->length < IE_KEY || (e->length & 7) != 0 || !ntfsi_range_ok(used, pos, e->length))
 		return NTFS_ERR_CORRUPT_INDEX;
 	room = e->length - IE_KEY;
-	if (e->flags & NTFSI_IE_HAS_SUB) {
+	if (e->flags & NTFSI_INDEX_ENTRY_HAS_SUB) {
 		if (room < 8)
 			return NTFS_ERR_CORRUPT_INDEX;
 		room -= 8;
@@ -244,8 +278,16 @@ static int entry_at(const uint8_t *node, uint32_t used, uint32_t pos, struct ntf
 	if (e->key_len > room)
 		return NTFS_ERR_CORRUPT_INDEX;
 	e->key = p + IE_KEY;
-	if (!(e->flags & NTFSI_IE_END) && ntfsi_filename_check(e->key, e->key_len) != NTFS_OK)
+	e->data = NULL;
+	e->data_len = 0;
+	if (e->flags & NTFSI_INDEX_ENTRY_END)
+		return NTFS_OK;
+	if (idx->kind->type == 0)
+		e->data_len = ntfsi_le16(p + IE_DATA_LEN);
+	if (!key_ok(idx->kind, e, p, room))
 		return NTFS_ERR_CORRUPT_INDEX;
+	if (e->data_len != 0)
+		e->data = p + ntfsi_le16(p + IE_DATA_OFF);
 	return NTFS_OK;
 }
 
@@ -272,19 +314,33 @@ static int descend(struct ntfsi_index *idx, const struct ntfsi_index_entry *e)
 	return NTFS_OK;
 }
 
+/* Order of two keys of this index, case ties broken. */
+static int order(const struct ntfsi_index *idx, const uint8_t *a, uint32_t alen, const uint8_t *b,
+                 uint32_t blen)
+{
+	return ntfsi_collate(&idx->vol->upcase, idx->kind->collation, idx->kind->exact, a, alen, b,
+	                     blen);
+}
+
 /* Check that @e sorts after the previous entry, and make it the previous. */
 static int remember(struct ntfsi_index *idx, const struct ntfsi_index_entry *e)
 {
-	const uint8_t *name = e->key + NTFSI_FN_NAME;
-	uint8_t i, n = e->key[NTFSI_FN_NAME_LEN];
-
-	if (idx->have_prev && ntfsi_collate_full(idx->vol, name, n, idx->prev, idx->prev_len) <= 0)
+	if (idx->have_prev && order(idx, e->key, e->key_len, idx->prev, idx->prev_len) <= 0)
 		return NTFS_ERR_CORRUPT_INDEX;
-	for (i = 0; i < n; i++)
-		idx->prev[i] = ntfsi_le16(name + 2 * i);
-	idx->prev_len = n;
+	NTFSI_ASSERT(e->key_len <= sizeof idx->prev);
+	ntfsi_copy(idx->prev, e->key, e->key_len);
+	idx->prev_len = e->key_len;
 	idx->have_prev = true;
-	return 1;
+	return NTFS_OK;
+}
+
+static uint64_t cookie_of(const struct ntfsi_index_level *lv)
+{
+	uint64_t node = lv->vcn == NTFSI_INDEX_ROOT ? 0 : lv->vcn + 1;
+
+	if (lv->vcn != NTFSI_INDEX_ROOT && node > COOKIE_NODE_MAX)
+		return NO_COOKIE;
+	return node << COOKIE_POS_BITS | lv->pos >> 3;
 }
 
 static int index_step(struct ntfsi_index *idx, struct ntfsi_index_entry *e)
@@ -300,22 +356,26 @@ static int index_step(struct ntfsi_index *idx, struct ntfsi_index_entry *e)
 		lv = &idx->stack[idx->depth - 1];
 		err = level_node(idx, lv, &node, &used);
 		if (!err)
-			err = entry_at(node, used, lv->pos, e);
+			err = entry_at(idx, node, used, lv->pos, e);
 		if (err)
 			return err;
-		if ((e->flags & NTFSI_IE_HAS_SUB) && !lv->descended) {
+		if ((e->flags & NTFSI_INDEX_ENTRY_HAS_SUB) && !lv->descended) {
 			err = descend(idx, e);
 			if (err)
 				return err;
 			continue;
 		}
-		if (e->flags & NTFSI_IE_END) {
+		if (e->flags & NTFSI_INDEX_ENTRY_END) {
 			idx->depth--;
 			continue;
 		}
+		err = remember(idx, e);
+		if (err)
+			return err;
+		idx->last = cookie_of(lv);
 		lv->pos += e->length;
 		lv->descended = false;
-		return remember(idx, e);
+		return 1;
 	}
 }
 
@@ -331,13 +391,19 @@ int ntfsi_index_next(struct ntfsi_index *idx, struct ntfsi_index_entry *e)
 	return r;
 }
 
-int ntfsi_index_seek(struct ntfsi_index *idx, const uint16_t *name, size_t len)
+/*
+ * Descend from the root towards @key. A seek stops at the first entry not
+ * less than the key, through the collation without the case tie-break,
+ * leaving it next. A resume (@resume) stops at the entry equal to the key
+ * through the full order and returns 1 with the walk on it. The keys of the
+ * subtree being entered must lie strictly between lo (the entry before the
+ * one descended through: the index's prev) and hi (that entry).
+ */
+static int walk_to(struct ntfsi_index *idx, const uint8_t *key, uint32_t key_len, bool resume)
 {
-	/* The keys of the subtree being entered lie strictly between lo (the
-	 * entry before the one descended through) and hi (that entry). They
-	 * live in the index's prev buffer and in hi_key. */
-	uint16_t hi_key[NTFS_NAME_MAX_UTF16];
-	uint8_t hi_len = 0;
+	const bool exact = resume && idx->kind->exact;
+	uint8_t hi[NTFSI_INDEX_KEY_MAX];
+	uint16_t hi_len = 0;
 	bool has_hi = false;
 
 	ntfsi_index_rewind(idx);
@@ -346,33 +412,35 @@ int ntfsi_index_seek(struct ntfsi_index *idx, const uint16_t *name, size_t len)
 		struct ntfsi_index_entry e;
 		const uint8_t *node;
 		uint32_t used;
-		int err = level_node(idx, lv, &node, &used);
+		int c, err = level_node(idx, lv, &node, &used);
 
 		/* Entries are at least IE_KEY bytes, so this scan ends. */
-		while (err == NTFS_OK && (err = entry_at(node, used, lv->pos, &e)) == NTFS_OK) {
-			const uint8_t *k;
-			uint8_t n;
-			if (e.flags & NTFSI_IE_END)
+		while (err == NTFS_OK &&
+		       (err = entry_at(idx, node, used, lv->pos, &e)) == NTFS_OK) {
+			if (e.flags & NTFSI_INDEX_ENTRY_END)
 				break;
-			k = e.key + NTFSI_FN_NAME;
-			n = e.key[NTFSI_FN_NAME_LEN];
 			if ((idx->have_prev &&
-			     ntfsi_collate_full(idx->vol, k, n, idx->prev, idx->prev_len) <= 0) ||
-			    (has_hi && ntfsi_collate_full(idx->vol, k, n, hi_key, hi_len) >= 0)) {
+			     order(idx, e.key, e.key_len, idx->prev, idx->prev_len) <= 0) ||
+			    (has_hi && order(idx, e.key, e.key_len, hi, hi_len) >= 0)) {
 				err = NTFS_ERR_CORRUPT_INDEX;
 				break;
 			}
-			if (ntfsi_collate_name(idx->vol, k, n, name, len) >= 0) {
-				for (uint8_t i = 0; i < n; i++)
-					hi_key[i] = ntfsi_le16(k + 2 * i);
-				hi_len = n;
+			c = ntfsi_collate(&idx->vol->upcase, idx->kind->collation, exact, e.key,
+			                  e.key_len, key, key_len);
+			if (resume && c == 0) {
+				lv->descended = true; /* its subtree holds the keys before it */
+				return 1;
+			}
+			if (c > 0 || (c == 0 && !resume)) {
+				ntfsi_copy(hi, e.key, e.key_len);
+				hi_len = e.key_len;
 				has_hi = true;
 				break;
 			}
-			err = remember(idx, &e) == 1 ? NTFS_OK : NTFS_ERR_CORRUPT_INDEX;
+			err = remember(idx, &e);
 			lv->pos += e.length;
 		}
-		if (err == NTFS_OK && (e.flags & NTFSI_IE_HAS_SUB))
+		if (err == NTFS_OK && (e.flags & NTFSI_INDEX_ENTRY_HAS_SUB))
 			err = descend(idx, &e);
 		else if (err == NTFS_OK)
 			break;
@@ -383,5 +451,72 @@ int ntfsi_index_seek(struct ntfsi_index *idx, const uint16_t *name, size_t len)
 	}
 	/* The walk goes on from the lower bound: no entry before it counts. */
 	idx->have_prev = false;
+	return 0;
+}
+
+int ntfsi_index_seek(struct ntfsi_index *idx, const uint8_t *key, uint32_t key_len)
+{
+	int r = walk_to(idx, key, key_len, false);
+	return r < 0 ? r : NTFS_OK;
+}
+
+int ntfsi_index_tell(const struct ntfsi_index *idx, uint64_t *cookie)
+{
+	if (idx->last == NO_COOKIE)
+		return NTFS_ERR_LIMIT;
+	*cookie = idx->last;
 	return NTFS_OK;
+}
+
+int ntfsi_index_resume(struct ntfsi_index *idx, uint64_t cookie)
+{
+	struct ntfsi_index_level at;
+	struct ntfsi_index_entry e;
+	uint8_t key[NTFSI_INDEX_KEY_MAX];
+	const uint8_t *node;
+	uint32_t used;
+	uint16_t key_len;
+	int err;
+
+	ntfsi_index_rewind(idx);
+	if (cookie == 0)
+		return NTFS_OK;
+	if (cookie == NO_COOKIE)
+		return NTFS_ERR_INVALID;
+	/* The entry the cookie names, read where it says it is. */
+	at.vcn =
+	        cookie >> COOKIE_POS_BITS == 0 ? NTFSI_INDEX_ROOT : (cookie >> COOKIE_POS_BITS) - 1;
+	at.pos = (uint32_t)(cookie & ((1u << COOKIE_POS_BITS) - 1)) << 3;
+	at.descended = false;
+	err = level_node(idx, &at, &node, &used);
+	if (!err)
+		err = entry_at(idx, node, used, at.pos, &e);
+	if (!err && (e.flags & NTFSI_INDEX_ENTRY_END))
+		err = NTFS_ERR_INVALID;
+	if (err)
+		return err == NTFS_ERR_CORRUPT_INDEX ? NTFS_ERR_INVALID : err;
+	key_len = e.key_len;
+	ntfsi_copy(key, e.key, key_len);
+	/* The walk from the root must arrive at that same place. */
+	err = walk_to(idx, key, key_len, true);
+	if (err < 0)
+		return err;
+	if (err == 1) {
+		struct ntfsi_index_level *lv = &idx->stack[idx->depth - 1];
+		if (cookie_of(lv) == cookie) {
+			err = level_node(idx, lv, &node, &used);
+			if (!err)
+				err = entry_at(idx, node, used, lv->pos, &e);
+			if (!err)
+				err = remember(idx, &e);
+			if (err)
+				return idx->err = err;
+			idx->last = cookie;
+			lv->pos += e.length;
+			lv->descended = false;
+			return NTFS_OK;
+		}
+	}
+	ntfsi_index_rewind(idx);
+	return NTFS_ERR_INVALID;
 }

@@ -5,14 +5,16 @@
  * can serve them without a bounce buffer of its own; aligned middles go
  * straight into the caller's buffer.
  */
-#include "internal.h"
+#include "io.h"
 
-void *ntfsi_alloc(ntfs_volume *vol, size_t size)
+#include "volume.h"
+
+void *ntfsi_io_alloc(ntfs_volume *vol, size_t size)
 {
 	return vol->cfg.alloc(vol->cfg.alloc_ctx, size);
 }
 
-void ntfsi_free(ntfs_volume *vol, void *ptr, size_t size)
+void ntfsi_io_free(ntfs_volume *vol, void *ptr, size_t size)
 {
 	if (ptr != NULL)
 		vol->cfg.free(vol->cfg.alloc_ctx, ptr, size);
@@ -23,7 +25,7 @@ static int dev_read_aligned(ntfs_volume *vol, uint64_t offset, void *buf, size_t
 	return vol->cfg.read(vol->cfg.read_ctx, offset, buf, len) == 0 ? NTFS_OK : NTFS_ERR_IO;
 }
 
-int ntfsi_dev_read(ntfs_volume *vol, uint64_t offset, void *buf, size_t len)
+int ntfsi_io_read(ntfs_volume *vol, uint64_t offset, void *buf, size_t len)
 {
 	const uint64_t align = vol->cfg.read_align;
 	uint8_t *out = buf;

@@ -4,7 +4,7 @@
  * accepts any 16-bit units, so a lone surrogate on disk is reported as
  * NTFS_ERR_NAME rather than silently replaced.
  */
-#include "internal.h"
+#include "name.h"
 
 int ntfs_utf16_to_utf8(const uint16_t *src, size_t src_len, char *dst, size_t dst_size,
                        size_t *out_len)
@@ -115,4 +115,16 @@ int ntfs_utf8_to_utf16(const char *src, size_t src_len, uint16_t *dst, size_t ds
 	if (out_len != NULL)
 		*out_len = o;
 	return NTFS_OK;
+}
+
+bool ntfsi_name_equal_le(const uint8_t *le, size_t le_len, const uint16_t *name, size_t len)
+{
+	size_t i;
+
+	if (le_len != len)
+		return false;
+	for (i = 0; i < len; i++)
+		if (ntfsi_le16(le + 2 * i) != name[i])
+			return false;
+	return true;
 }

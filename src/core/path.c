@@ -3,19 +3,24 @@
  * Paths: '/'-separated UTF-8, resolved one component at a time from the
  * root. No recursion; at most NTFS_MAX_PATH_DEPTH components.
  */
-#include "internal.h"
+#include "ntfs/ntfs.h"
+
+#include "file.h"
+#include "filename.h"
 
 /* The parent directory named by the file's first $FILE_NAME. */
 static int parent_ref(ntfs_file *f, uint64_t *ref)
 {
+	struct ntfsi_filename fn;
 	struct ntfsi_attr a;
-	int err = ntfsi_file_find_attr(f, NTFS_AT_FILE_NAME, NULL, 0, &a);
+	int err = ntfsi_file_need_attr(f, NTFS_AT_FILE_NAME, NULL, 0, NTFS_ERR_CORRUPT_ATTR, &a);
 
 	if (err == NTFS_OK && (!a.resident || ntfsi_filename_check(a.value, a.value_len)))
 		err = NTFS_ERR_CORRUPT_ATTR;
 	if (err)
-		return err == NTFS_ERR_NOT_FOUND ? NTFS_ERR_CORRUPT_ATTR : err;
-	*ref = ntfsi_le64(a.value + NTFSI_FN_PARENT);
+		return err;
+	ntfsi_filename_view(a.value, &fn);
+	*ref = fn.parent_ref;
 	return NTFS_OK;
 }
 
@@ -47,7 +52,7 @@ int ntfs_path_open(ntfs_volume *vol, const char *path, ntfs_file **out)
 			break;
 		}
 		/* Even "." and ".." need a directory to be in. */
-		if (!(cur->rec_flags & NTFSI_REC_FLAG_DIRECTORY)) {
+		if (!(cur->hdr.flags & NTFSI_RECORD_DIRECTORY)) {
 			err = NTFS_ERR_NOT_DIR;
 			break;
 		}

@@ -4,8 +4,13 @@
  * time, so a file with a million runs costs no more memory than one with
  * one. Each pair is a header byte (low nibble: bytes of length, high
  * nibble: bytes of signed LCN delta, 0 for a sparse run), then the fields.
+ * An attribute too big for one record is split into extents by VCN, each
+ * with its own mapping pairs.
  */
-#include "internal.h"
+#include "runlist.h"
+
+#include "io.h"
+#include "volume.h"
 
 void ntfsi_runlist_init(struct ntfsi_runlist *rl, const uint8_t *p, uint32_t len,
                         uint64_t lowest_vcn, uint64_t end_vcn, uint64_t total_clusters)
@@ -67,4 +72,101 @@ int ntfsi_runlist_next(struct ntfsi_runlist *rl, struct ntfs_run *run)
 	rl->vcn += length;
 	rl->pos += 1 + len_bytes + off_bytes;
 	return 1;
+}
+
+int ntfsi_runlist_extent(struct ntfsi_extent *x, const struct ntfsi_attr *a,
+                         const struct ntfsi_extent *next, uint8_t cluster_shift)
+{
+	uint64_t end;
+
+	if (a->resident || a->lowest_vcn != x->lowest_vcn)
+		return NTFS_ERR_CORRUPT_ATTRLIST;
+	end = a->highest_vcn + 1; /* an empty attribute's highest VCN is -1 */
+	/* Keep every byte offset computed from a VCN inside 63 bits. */
+	if (end > (UINT64_MAX >> (cluster_shift + 1)))
+		return NTFS_ERR_CORRUPT_ATTR;
+	if (next != NULL && end != next->lowest_vcn)
+		return NTFS_ERR_CORRUPT_ATTRLIST;
+	x->end_vcn = end;
+	return NTFS_OK;
+}
+
+int ntfsi_runlist_map(struct ntfsi_runmap *m, uint64_t vcn, struct ntfs_run *run)
+{
+	uint32_t lo = 0, hi = m->n;
+	int err;
+
+	if (m->last.length != 0 && vcn >= m->last.vcn && vcn - m->last.vcn < m->last.length) {
+		ntfsi_copy(run, &m->last, sizeof *run);
+		return 1;
+	}
+	if (hi == 0)
+		return 0;
+	/* The last extent starting at or before vcn. */
+	while (hi - lo > 1) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (m->extents[mid].lowest_vcn <= vcn)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	if (lo != m->cur_extent || vcn < m->cur.vcn) {
+		const struct ntfsi_extent *x = &m->extents[lo];
+		if (lo != m->cur_extent && m->load != NULL) {
+			m->cur_extent = UINT32_MAX;
+			err = m->load(m->load_ctx, lo);
+			if (err)
+				return err;
+		}
+		ntfsi_runlist_init(&m->cur, m->mp + x->mp_off, x->mp_len, x->lowest_vcn, x->end_vcn,
+		                   m->clusters);
+		m->cur_extent = lo;
+	}
+	for (;;) {
+		err = ntfsi_runlist_next(&m->cur, run);
+		if (err <= 0) {
+			m->cur_extent = UINT32_MAX;
+			return err;
+		}
+		if (vcn < run->vcn + run->length) {
+			ntfsi_copy(&m->last, run, sizeof *run);
+			return 1;
+		}
+	}
+}
+
+int ntfsi_runlist_read(ntfs_volume *vol, struct ntfsi_runmap *m, uint64_t init, uint64_t offset,
+                       uint8_t *buf, size_t len)
+{
+	const uint8_t cshift = vol->boot.cluster_shift;
+	uint64_t done = 0;
+
+	while (done < len) {
+		uint64_t pos = offset + done, n, run_end;
+		struct ntfs_run run;
+		int err;
+
+		if (pos >= init) {
+			/* Past the initialized size the value reads as zeros. */
+			ntfsi_zero(buf + done, (size_t)(len - done));
+			break;
+		}
+		err = ntfsi_runlist_map(m, pos >> cshift, &run);
+		if (err < 0)
+			return err;
+		if (err == 0)
+			return NTFS_ERR_CORRUPT_RUNLIST;
+		run_end = (run.vcn + run.length) << cshift;
+		n = ntfsi_min64(ntfsi_min64(len - done, run_end - pos), init - pos);
+		if (run.lcn == NTFS_LCN_HOLE) {
+			ntfsi_zero(buf + done, (size_t)n);
+		} else {
+			err = ntfsi_io_read(vol, (run.lcn << cshift) + (pos - (run.vcn << cshift)),
+			                    buf + done, (size_t)n);
+			if (err)
+				return err;
+		}
+		done += n;
+	}
+	return NTFS_OK;
 }

@@ -3,19 +3,18 @@
  * Mount: boot sector (or its backup), the $MFT's own record and extents,
  * $Volume and $UpCase. A constant number of reads whatever the volume size.
  */
-#include "internal.h"
+#include "volume.h"
+
+#include "file.h"
+#include "io.h"
+#include "record.h"
+#include "stream.h"
 
 #define VI_MAJOR 8
 #define VI_MINOR 9
 #define VI_FLAGS 10
 #define VI_MIN_SIZE 12
 #define LABEL_MAX_UNITS 128u
-
-int ntfsi_open_system(ntfs_volume *vol, uint64_t recno, ntfs_file **out)
-{
-	int err = ntfs_file_open(vol, recno, out);
-	return err == NTFS_ERR_STALE || err == NTFS_ERR_NOT_FOUND ? NTFS_ERR_CORRUPT_MFT : err;
-}
 
 static bool config_ok(const struct ntfs_config *cfg)
 {
@@ -37,7 +36,7 @@ static bool fits_device(const ntfs_volume *vol)
 static int read_boot(ntfs_volume *vol)
 {
 	uint8_t sector[512];
-	int err = ntfsi_dev_read(vol, 0, sector, sizeof sector);
+	int err = ntfsi_io_read(vol, 0, sector, sizeof sector);
 
 	if (err)
 		return err;
@@ -51,7 +50,7 @@ static int read_boot(ntfs_volume *vol)
 	for (uint32_t ss = 512; ss <= 4096; ss *= 2) {
 		if (vol->cfg.volume_size < 2u * ss)
 			break;
-		err = ntfsi_dev_read(vol, vol->cfg.volume_size - ss, sector, sizeof sector);
+		err = ntfsi_io_read(vol, vol->cfg.volume_size - ss, sector, sizeof sector);
 		if (err)
 			return err;
 		if (ntfsi_boot_parse(sector, sizeof sector, &vol->boot) == NTFS_OK &&
@@ -75,51 +74,67 @@ static int check_volume_end(ntfs_volume *vol)
 	/* The boot sector's read already proved the first block. */
 	if (vol->cfg.volume_size != 0 || end <= align)
 		return NTFS_OK;
-	return ntfsi_dev_read(vol, (end & ~(align - 1)) - 1, &last, 1);
+	return ntfsi_io_read(vol, (end & ~(align - 1)) - 1, &last, 1);
 }
 
-int ntfsi_mft_open(ntfs_volume *vol)
+int ntfsi_volume_load_mft(ntfs_volume *vol)
 {
 	const struct ntfsi_boot *b = &vol->boot;
-	uint8_t *rec = ntfsi_alloc(vol, b->record_size);
-	ntfs_stream *s;
+	uint8_t *rec = ntfsi_io_alloc(vol, b->record_size);
+	struct ntfsi_extent *x;
+	struct ntfsi_record r;
+	struct ntfsi_attr a;
+	ntfs_file *f;
+	uint32_t n;
 	int err;
 
 	if (rec == NULL)
 		return NTFS_ERR_NOMEM;
-	/* Record 0 starts the $MFT's first run, so it is found without it. */
-	err = ntfsi_dev_read(vol, b->mft_lcn << b->cluster_shift, rec, b->record_size);
+	err = ntfsi_io_read(vol, b->mft_lcn << b->cluster_shift, rec, b->record_size);
 	if (!err)
 		err = ntfsi_record_check(rec, b->record_size);
-	if (!err && !(ntfsi_le16(rec + NTFSI_REC_FLAGS) & NTFSI_REC_FLAG_IN_USE))
-		err = NTFS_ERR_CORRUPT_MFT;
+	if (!err) {
+		ntfsi_record_view(rec, &r);
+		if (!(r.flags & NTFSI_RECORD_IN_USE))
+			err = NTFS_ERR_CORRUPT_MFT;
+	}
 	if (err) {
-		ntfsi_free(vol, rec, b->record_size);
+		ntfsi_io_free(vol, rec, b->record_size);
 		return err;
 	}
-	err = ntfsi_file_from_record(vol, NTFSI_REC_MFT, rec, &vol->mft_file);
+	err = ntfsi_file_from_record(vol, NTFSI_RECORD_MFT, rec, &f);
 	if (err)
 		return err;
-	err = ntfsi_stream_open(vol->mft_file, NTFS_AT_DATA, NULL, 0, &s);
-	if (err)
-		return err == NTFS_ERR_NOT_FOUND ? NTFS_ERR_CORRUPT_MFT : err;
-	vol->mft = s;
-	if (s->resident || s->init_size < 16u * b->record_size)
-		return NTFS_ERR_CORRUPT_MFT;
-	vol->mft_records = s->init_size >> b->record_shift;
-	return ntfsi_stream_preload(s);
+	err = ntfsi_file_need_attr(f, NTFS_AT_DATA, NULL, 0, NTFS_ERR_CORRUPT_MFT, &a);
+	if (!err && a.resident)
+		err = NTFS_ERR_CORRUPT_MFT;
+	if (!err)
+		err = ntfsi_attrlist_extents(vol, f->alist, f->alist_len, NTFS_AT_DATA, NULL, 0,
+		                             a.id, &x, &n);
+	if (!err) {
+		ntfsi_mft_init(vol, x, n, a.init_size >> b->record_shift);
+		if (a.init_size < 16u * b->record_size)
+			err = NTFS_ERR_CORRUPT_MFT;
+	}
+	for (uint32_t k = 0; !err && k < n; k++) {
+		err = ntfsi_file_extent_attr(f, &x[k], NTFS_AT_DATA, NULL, 0, &a);
+		if (!err)
+			err = ntfsi_mft_extend(vol, &a);
+	}
+	ntfs_file_close(f);
+	return err;
 }
 
 static int read_volume_info(ntfs_volume *vol)
 {
-	static const uint16_t none[1] = {0};
 	ntfs_file *f;
 	struct ntfsi_attr a;
-	int err = ntfsi_open_system(vol, NTFSI_REC_VOLUME, &f);
+	int err = ntfsi_file_open_system(vol, NTFSI_RECORD_VOLUME, &f);
 
 	if (err)
 		return err;
-	err = ntfsi_file_find_attr(f, NTFS_AT_VOLUME_INFORMATION, none, 0, &a);
+	err = ntfsi_file_need_attr(f, NTFS_AT_VOLUME_INFORMATION, NULL, 0, NTFS_ERR_CORRUPT_MFT,
+	                           &a);
 	if (err == NTFS_OK && (!a.resident || a.value_len < VI_MIN_SIZE))
 		err = NTFS_ERR_CORRUPT_ATTR;
 	if (err == NTFS_OK) {
@@ -130,7 +145,7 @@ static int read_volume_info(ntfs_volume *vol)
 			err = NTFS_ERR_UNSUPPORTED;
 	}
 	if (err == NTFS_OK) {
-		err = ntfsi_file_find_attr(f, NTFS_AT_VOLUME_NAME, none, 0, &a);
+		err = ntfsi_file_find_attr(f, NTFS_AT_VOLUME_NAME, NULL, 0, &a);
 		if (err == NTFS_ERR_NOT_FOUND) {
 			err = NTFS_OK;
 		} else if (err == NTFS_OK) {
@@ -150,7 +165,42 @@ static int read_volume_info(ntfs_volume *vol)
 		}
 	}
 	ntfs_file_close(f);
-	return err == NTFS_ERR_NOT_FOUND ? NTFS_ERR_CORRUPT_MFT : err;
+	return err;
+}
+
+/* Stream $UpCase through a small buffer into upcase.c's ranges. */
+static int load_upcase(ntfs_volume *vol)
+{
+	struct ntfsi_upcase_builder b;
+	uint8_t chunk[512];
+	ntfs_file *file;
+	ntfs_stream *s;
+	int err;
+
+	ntfsi_zero(&b, sizeof b);
+	err = ntfsi_file_open_system(vol, NTFSI_RECORD_UPCASE, &file);
+	if (err)
+		return err;
+	err = ntfsi_stream_need(file, NTFS_AT_DATA, NULL, 0, NTFS_ERR_CORRUPT_UPCASE, &s);
+	if (err) {
+		ntfs_file_close(file);
+		return err;
+	}
+	if (ntfs_stream_size(s) != NTFSI_UPCASE_BYTES)
+		err = NTFS_ERR_CORRUPT_UPCASE;
+	for (uint32_t off = 0; err == NTFS_OK && off < NTFSI_UPCASE_BYTES; off += sizeof chunk) {
+		size_t got;
+		err = ntfs_stream_read(s, off, chunk, sizeof chunk, &got);
+		if (err == NTFS_OK && got != sizeof chunk)
+			err = NTFS_ERR_CORRUPT_UPCASE;
+		if (err == NTFS_OK)
+			err = ntfsi_upcase_feed(vol, &b, chunk, got);
+	}
+	if (err == NTFS_OK)
+		err = ntfsi_upcase_finish(vol, &b);
+	ntfs_stream_close(s);
+	ntfs_file_close(file);
+	return err;
 }
 
 int ntfs_mount(const struct ntfs_config *cfg, ntfs_volume **out)
@@ -167,16 +217,16 @@ int ntfs_mount(const struct ntfs_config *cfg, ntfs_volume **out)
 	ntfsi_copy(&vol->cfg, cfg, sizeof *cfg);
 	if (vol->cfg.read_align == 0)
 		vol->cfg.read_align = 512;
-	vol->bounce = ntfsi_alloc(vol, vol->cfg.read_align);
+	vol->bounce = ntfsi_io_alloc(vol, vol->cfg.read_align);
 	err = vol->bounce == NULL ? NTFS_ERR_NOMEM : read_boot(vol);
 	if (!err)
 		err = check_volume_end(vol);
 	if (!err)
-		err = ntfsi_mft_open(vol);
+		err = ntfsi_volume_load_mft(vol);
 	if (!err)
 		err = read_volume_info(vol);
 	if (!err)
-		err = ntfsi_upcase_load(vol);
+		err = load_upcase(vol);
 	if (err) {
 		ntfs_unmount(vol);
 		return err;
@@ -189,10 +239,9 @@ void ntfs_unmount(ntfs_volume *vol)
 {
 	if (vol == NULL)
 		return;
-	ntfs_stream_close(vol->mft);
-	ntfs_file_close(vol->mft_file);
-	ntfsi_free(vol, vol->upcase, vol->upcase_cap * sizeof *vol->upcase);
-	ntfsi_free(vol, vol->bounce, vol->cfg.read_align);
+	ntfsi_mft_free(vol);
+	ntfsi_upcase_free(vol);
+	ntfsi_io_free(vol, vol->bounce, vol->cfg.read_align);
 	vol->cfg.free(vol->cfg.alloc_ctx, vol, sizeof *vol);
 }
 
@@ -213,7 +262,7 @@ int ntfs_volume_info(const ntfs_volume *vol, struct ntfs_volume_info *info)
 	info->total_clusters = b->total_clusters;
 	info->mft_lcn = b->mft_lcn;
 	info->mftmirr_lcn = b->mftmirr_lcn;
-	info->mft_records = vol->mft_records;
+	info->mft_records = vol->mft.records;
 	info->label_len = vol->label_len;
 	ntfsi_copy(info->label, vol->label, vol->label_len + 1);
 	return NTFS_OK;
@@ -225,27 +274,28 @@ int ntfs_volume_free_clusters(ntfs_volume *vol, uint64_t *free_clusters)
 	const uint64_t need = (total + 7) / 8;
 	const uint8_t cshift = vol->boot.cluster_shift;
 	uint8_t chunk[512];
-	uint64_t off = 0, used = 0;
+	uint64_t off = 0, used = 0, init;
 	ntfs_file *f;
 	ntfs_stream *s;
-	int err = ntfsi_open_system(vol, NTFSI_REC_BITMAP, &f);
+	int err = ntfsi_file_open_system(vol, NTFSI_RECORD_BITMAP, &f);
 
 	if (err)
 		return err;
-	err = ntfsi_stream_open(f, NTFS_AT_DATA, NULL, 0, &s);
+	err = ntfsi_stream_need(f, NTFS_AT_DATA, NULL, 0, NTFS_ERR_CORRUPT_MFT, &s);
 	if (err) {
 		ntfs_file_close(f);
-		return err == NTFS_ERR_NOT_FOUND ? NTFS_ERR_CORRUPT_MFT : err;
+		return err;
 	}
-	if (s->size < need)
+	if (ntfs_stream_size(s) < need)
 		err = NTFS_ERR_CORRUPT_MFT;
+	init = ntfsi_stream_init_size(s);
 	/* Only set bits are counted. Holes and bytes past the initialized
 	 * size read as zeros, so they are skipped unread. What is read is
 	 * at most need bytes, and need follows a cluster count the device
 	 * was checked to hold at mount. */
-	while (err == NTFS_OK && off < need && off < s->init_size) {
+	while (err == NTFS_OK && off < need && off < init) {
 		size_t got, i;
-		if (!s->resident) {
+		if (!ntfsi_stream_resident(s)) {
 			struct ntfs_run run;
 			err = ntfs_stream_map(s, off >> cshift, &run);
 			if (err == 0)

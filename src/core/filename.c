@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * $FILE_NAME: a name, its namespace and its parent directory, with copies
+ * of the file's times and sizes that NTFS updates lazily.
+ */
+#include "filename.h"
+
+#include "ntfs/ntfs.h"
+
+#define FN_PARENT 0
+#define FN_CTIME 8
+#define FN_MTIME 16
+#define FN_MFTTIME 24
+#define FN_ATIME 32
+#define FN_ALLOC 40
+#define FN_SIZE 48
+#define FN_FLAGS 56
+#define FN_NAME_LEN 64
+#define FN_NAMESPACE 65
+#define FN_NAME 66
+
+_Static_assert(FN_NAME == NTFSI_FILENAME_HEADER, "the name follows the header");
+
+int ntfsi_filename_check(const uint8_t *fn, size_t len)
+{
+	if (len < FN_NAME || fn[FN_NAME_LEN] == 0 || fn[FN_NAMESPACE] > 3 ||
+	    !ntfsi_range_ok(len, FN_NAME, 2u * fn[FN_NAME_LEN]))
+		return NTFS_ERR_CORRUPT_ATTR;
+	return NTFS_OK;
+}
+
+void ntfsi_filename_view(const uint8_t *fn, struct ntfsi_filename *v)
+{
+	v->parent_ref = ntfsi_le64(fn + FN_PARENT);
+	v->creation_time = ntfsi_le64(fn + FN_CTIME);
+	v->modification_time = ntfsi_le64(fn + FN_MTIME);
+	v->mft_change_time = ntfsi_le64(fn + FN_MFTTIME);
+	v->access_time = ntfsi_le64(fn + FN_ATIME);
+	v->allocated_size = ntfsi_le64(fn + FN_ALLOC);
+	v->size = ntfsi_le64(fn + FN_SIZE);
+	v->flags = ntfsi_le32(fn + FN_FLAGS);
+	v->name_len = fn[FN_NAME_LEN];
+	v->name_space = fn[FN_NAMESPACE];
+	v->name = fn + FN_NAME;
+}
+
+const uint8_t *ntfsi_filename_name(const uint8_t *fn, uint8_t *len)
+{
+	*len = fn[FN_NAME_LEN];
+	return fn + FN_NAME;
+}
+
+void ntfsi_filename_key(uint8_t *fn, const uint16_t *name, uint8_t len)
+{
+	ntfsi_zero(fn, FN_NAME);
+	fn[FN_NAME_LEN] = len;
+	for (uint8_t i = 0; i < len; i++)
+		ntfsi_st16(fn + FN_NAME + 2 * i, name[i]);
+}

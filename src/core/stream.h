@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Attribute values as streams (stream.c): resident values and runs read as
+ * stored, through a codec chosen when the stream is opened.
+ */
+#ifndef NTFS_STREAM_H
+#define NTFS_STREAM_H
+
+#include "ntfs/ntfs.h"
+
+#include "bytes.h"
+
+int ntfsi_stream_open(ntfs_file *file, uint32_t type, const uint16_t *name, size_t name_len,
+                      ntfs_stream **out);
+/* As ntfsi_stream_open(), for an attribute that must exist: its absence is
+ * the error @corrupt. */
+int ntfsi_stream_need(ntfs_file *file, uint32_t type, const uint16_t *name, size_t name_len,
+                      int corrupt, ntfs_stream **out);
+bool ntfsi_stream_resident(const ntfs_stream *s);
+/* Bytes of the value that were ever written; the rest reads as zeros. */
+uint64_t ntfsi_stream_init_size(const ntfs_stream *s);
+
+#endif /* NTFS_STREAM_H */
