@@ -44,8 +44,8 @@ prints it) everything below is derived from random.Random(seed):
     some volumes with CLUSTER <= 4 KiB a directory marked compressed
     (system.ntfs_attrib_be 0x800) whose new files are LZNT1-compressed.
     Building stops gracefully at ENOSPC or after a time budget.
-  * unmount, then compare with difftest.py's per-image test (imported as a
-    module): listing against ntfsls and fls, every file's bytes and every
+  * unmount, then compare with difftest.py's per-image test (test/ntfsref,
+    the package both share): listing against ntfsls and fls, every file's bytes and every
     named stream against ntfscat (icat on disagreement); compressed data
     that ntfs-cat reports "unsupported" is skipped there.  In addition the
     listing must equal ntfsls' exactly (the acceptance criterion: "ntfs-ls
@@ -71,8 +71,9 @@ import threading
 import time
 import unicodedata
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import difftest  # noqa: E402  (test/difftest.py)
+from ntfsref import parse, tools  # test/ntfsref
+from ntfsref.compare import Report, Tester, print_report
+from ntfsref.images import Image, has_ntfs_boot
 
 DEFAULT_SEED = 2746
 CLUSTERS = [512, 1024, 2048, 4096, 8192, 16384, 32768, 65536, 131072,
@@ -84,7 +85,7 @@ WATCHDOG = 60.0             # kill a hung ntfs-3g after this many seconds
 MKNTFS_TIMEOUT = 60
 MAX_PATH_BYTES = 3500       # keep well under PATH_MAX (4096)
 
-log = difftest.log
+log = tools.log
 
 
 # --------------------------------------------------------------------------
@@ -716,7 +717,7 @@ def mkntfs(img, p):
         try:
             r = subprocess.run(cmd, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT,
-                               timeout=MKNTFS_TIMEOUT, env=difftest.ENV)
+                               timeout=MKNTFS_TIMEOUT, env=tools.ENV)
             if r.returncode == 0:
                 return size
             why = r.stdout.decode("utf-8", "replace").strip()[-300:]
@@ -842,36 +843,36 @@ def strict_checks(tester, im, rep):
        unnamed $DATA per path, and the named streams (found with ntfsinfo)
        of records that have no agreed path.  Returns (files, streams)
        compared."""
-    r = difftest.run(["ntfsls", "-a", "-s", "-R", "-i", im.bare],
-                     difftest.REF_TIMEOUT, keep=True)
+    r = tools.run(["ntfsls", "-a", "-s", "-R", "-i", im.bare],
+                     tools.REF_TIMEOUT, keep=True)
     if r.rc != 0:
         rep.note("strict listing: ntfsls failed (%s)" % r.describe())
         return 0, 0
-    ref, ref_dirs = difftest.parse_ntfsls(difftest.dec(r.out))
-    o = difftest.run([tester.ntfs_ls, "-R", "-a", "-i", im.path, "/"],
+    ref, ref_dirs = parse.parse_ntfsls(parse.dec(r.out))
+    o = tools.run([tester.ntfs_ls, "-R", "-a", "-i", im.path, "/"],
                      tester.args.timeout, keep=True)
     if o.rc == 0:           # (a failure is already reported by difftest)
         ours = {}
-        for line in difftest.dec(o.out).split("\n"):
-            m = difftest.OUR_LS.match(line)
+        for line in parse.dec(o.out).split("\n"):
+            m = parse.OUR_LS.match(line)
             if m:
-                ours[m.group(2)] = int(m.group(1))
+                ours[parse.our_name(m.group(2))] = int(m.group(1))
         a = set(ref.items())
         b = set(ours.items())
-        for p, rec in sorted(a - b)[:difftest.MAX_SHOWN]:
+        for p, rec in sorted(a - b)[:tools.MAX_SHOWN]:
             rep.bad("strict listing: ntfsls has %d %s, ntfs-ls %s"
                     % (rec, p, "has %d" % ours[p] if p in ours
                        else "does not"))
-        for p, rec in sorted(b - a)[:difftest.MAX_SHOWN]:
+        for p, rec in sorted(b - a)[:tools.MAX_SHOWN]:
             if p not in ref:
                 rep.bad("strict listing: ntfs-ls has %d %s, ntfsls does "
                         "not" % (rec, p))
 
-    f = difftest.run(["fls", "-l", "-r", "-p", im.path], difftest.REF_TIMEOUT,
+    f = tools.run(["fls", "-l", "-r", "-p", im.path], tools.REF_TIMEOUT,
                      keep=True)
     if f.rc != 0:
         return 0, 0         # difftest let ntfs-3g decide alone: all covered
-    names = difftest.parse_fls(difftest.dec(f.out), ref)[0]
+    names = parse.parse_fls(parse.dec(f.out), ref)[0]
     fls_pairs = {(rec, p) for p, rec in names.items()}
     agreed_recs = {rec for p, rec in ref.items() if (rec, p) in fls_pairs}
     first_path = {}
@@ -881,11 +882,11 @@ def strict_checks(tester, im, rep):
     timeout = tester.args.timeout
 
     def info(rec):
-        rr = difftest.run(["ntfsinfo", "-i", str(rec), im.bare],
-                          difftest.REF_TIMEOUT, keep=True)
+        rr = tools.run(["ntfsinfo", "-i", str(rec), im.bare],
+                          tools.REF_TIMEOUT, keep=True)
         if rr.rc != 0:
             return None
-        return difftest.parse_ntfsinfo_data(difftest.dec(rr.out))
+        return parse.parse_ntfsinfo_data(parse.dec(rr.out))
 
     infos = {rec: pool.submit(info, rec)
              for rec in sorted(set(ref.values()) - agreed_recs)}
@@ -906,8 +907,8 @@ def strict_checks(tester, im, rep):
             oc = [tester.ntfs_cat, "-s", name, im.path, p]
             rc = ["ntfscat", "-r", "-i", str(rec), "-n", name, im.bare]
         futs.append((rec, p, name,
-                     pool.submit(difftest.run, oc, timeout),
-                     pool.submit(difftest.run, rc, difftest.REF_TIMEOUT)))
+                     pool.submit(tools.run, oc, timeout),
+                     pool.submit(tools.run, rc, tools.REF_TIMEOUT)))
     nf = ns = 0
     for rec, p, name, fo, fr in futs:
         what = p if name is None else "%s:%s" % (p, name)
@@ -944,9 +945,9 @@ def strict_checks(tester, im, rep):
 
 
 def compare(tester, img, name):
-    im = difftest.Image(name, "own", img)
+    im = Image(name, "own", img)
     im.path = im.bare = img
-    if not difftest.has_ntfs_boot(img, 0):
+    if not has_ntfs_boot(img, 0):
         im.error = "image has no NTFS boot sector"
     t = time.monotonic()
     extra = (0, 0)
@@ -955,7 +956,7 @@ def compare(tester, img, name):
         if not im.error:
             extra = strict_checks(tester, im, rep)
     except ValueError as e:
-        rep = difftest.Report(im)
+        rep = Report(im)
         rep.bad("cannot parse reference output: %s" % e)
     rep.files += extra[0]
     rep.streams += extra[1]
@@ -970,7 +971,7 @@ def compare(tester, img, name):
              .decode("utf-8", "replace"))
     rep.notes = [clean(n) for n in rep.notes]
     rep.mismatches = [clean(m) for m in rep.mismatches]
-    difftest.print_report(rep, time.monotonic() - t)
+    print_report(rep, time.monotonic() - t)
     log("   (of these, compared only here because fls does not list them "
         "as ntfsls does: %d files, %d named streams)" % extra)
     return rep
@@ -1042,8 +1043,8 @@ def main(argv=None):
         if d not in os.environ.get("PATH", "").split(":"):
             os.environ["PATH"] = os.environ.get("PATH", "") + ":" + d
 
-    missing = [t for t in difftest.REF_TOOLS if shutil.which(t) is None]
-    missing += [t for t in difftest.OUR_TOOLS
+    missing = [t for t in tools.REF_TOOLS if shutil.which(t) is None]
+    missing += [t for t in tools.OUR_TOOLS
                 if not os.access(os.path.join(args.bin, t), os.X_OK)]
     if missing:
         log("ERROR: tool(s) not found: %s (reference tools: Debian packages "
@@ -1051,7 +1052,7 @@ def main(argv=None):
         log("0 passed, 1 failed")
         return 1
     os.makedirs(args.work, exist_ok=True)
-    tester = difftest.Tester(args)
+    tester = Tester(args)
     try:
         if args.check:
             rep = compare(tester, os.path.abspath(args.check),
@@ -1128,6 +1129,9 @@ def main(argv=None):
             log("skipped (ntfs-3g hung while building): %d, seed(s) %s"
                 % (len(hung), " ".join(map(str, hung))))
         log("%d passed, %d failed" % (passed, failed))
+        if passed + failed == 0:
+            log("ERROR: no volume was compared")
+            return 1
         return 1 if failed else 0
     finally:
         tester.pool.shutdown(wait=True, cancel_futures=True)
