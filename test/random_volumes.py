@@ -1038,6 +1038,8 @@ def main(argv=None):
     ap.add_argument("--check", metavar="IMG",
                     help="only compare an existing raw image")
     args = ap.parse_args(argv)
+    # Mount points are compared with /proc/self/mounts, which has them absolute.
+    args.work = os.path.abspath(args.work)
     # mkntfs lives in /usr/sbin, which a user's PATH often lacks.
     for d in ("/usr/sbin", "/sbin"):
         if d not in os.environ.get("PATH", "").split(":"):
