@@ -21,7 +21,7 @@
  * it, and the input's last 8 bytes, as a forged position, must resume
  * cleanly or be refused.
  */
-#include "fuzz_common.h"
+#include "harness.h"
 
 #include <string.h>
 
@@ -46,17 +46,17 @@ static void seeks(ntfs_file *f, uint64_t forged)
 	int err = ntfsi_index_open(f, &ntfsi_index_i30, &idx);
 	unsigned i, k, n;
 
-	FZ_CHECK_ERR(err);
+	EXERCISE_CHECK_ERR(err);
 	if (err)
 		return;
 	for (i = 0; i < 4; i++) {
 		uint8_t len = names[i][1] ? 2 : 1;
 		ntfsi_filename_key(key, names[i], len);
 		err = ntfsi_index_seek(&idx, key, NTFSI_FILENAME_HEADER + 2u * len);
-		FZ_CHECK_ERR(err);
+		EXERCISE_CHECK_ERR(err);
 		for (k = 0; err == NTFS_OK && k < 4; k++) {
 			int r = ntfsi_index_next(&idx, &e);
-			FZ_CHECK_ERR(r);
+			EXERCISE_CHECK_ERR(r);
 			if (r != 1)
 				break;
 		}
@@ -65,7 +65,7 @@ static void seeks(ntfs_file *f, uint64_t forged)
 	ntfsi_index_rewind(&idx);
 	for (n = 0; n < RESUMES + 1; n++) {
 		int r = ntfsi_index_next(&idx, &e);
-		FZ_CHECK_ERR(r);
+		EXERCISE_CHECK_ERR(r);
 		if (r != 1)
 			break;
 		memcpy(keys[n], e.key, e.key_len);
@@ -76,34 +76,36 @@ static void seeks(ntfs_file *f, uint64_t forged)
 	for (i = 0; i + 1 < n && i < RESUMES; i++) {
 		int r;
 		err = ntfsi_index_resume(&idx, cookies[i]);
-		FZ_CHECK_ERR(err);
+		EXERCISE_CHECK_ERR(err);
 		if (err)
 			continue;
 		r = ntfsi_index_next(&idx, &e);
-		FZ_CHECK_ERR(r);
+		EXERCISE_CHECK_ERR(r);
 		if (r == 1)
-			FZ_CHECK(e.key_len == key_len[i + 1] &&
+			TS_CHECK(e.key_len == key_len[i + 1] &&
 			         memcmp(e.key, keys[i + 1], e.key_len) == 0);
 	}
 	/* A cookie from nowhere is refused or leads to an entry: never more. */
 	err = ntfsi_index_resume(&idx, forged);
-	FZ_CHECK_ERR(err);
+	EXERCISE_CHECK_ERR(err);
 	if (err == NTFS_OK)
-		FZ_CHECK_ERR(ntfsi_index_next(&idx, &e));
+		EXERCISE_CHECK_ERR(ntfsi_index_next(&idx, &e));
 	ntfsi_index_close(&idx);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const uint8_t si[48];
-	struct fz_syn s;
+	struct synvol s;
 	ntfs_volume *vol;
 	ntfs_file *f;
 	uint32_t geo, csize, bsize, rsize, root_len, nblocks, k, room;
 	const uint8_t *root, *blocks;
 	size_t rest;
 	uint8_t *rec, bitmap[8] = {0}, mp[24];
+	static const uint16_t i30[4] = {'$', 'I', '3', '0'};
 	uint64_t forged = 0;
+	uint32_t at;
 	int err;
 
 	if (size < 5 || size > 5 + 65536 + MAX_BLOCKS * 4096)
@@ -129,23 +131,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (nblocks > MAX_BLOCKS)
 		nblocks = MAX_BLOCKS;
 
-	fz_syn_init(&s, csize, rsize, bsize);
+	synvol_init(&s, csize, rsize, bsize);
 	for (k = 0; k < nblocks; k++) {
-		uint8_t *b = s.disk + FZ_SYN_DATA_OFF + (size_t)k * bsize;
+		uint8_t *b = s.disk + SYNVOL_DATA_OFF + (size_t)k * bsize;
 		size_t at = (size_t)k * bsize;
 		memcpy(b, blocks + at, rest - at < bsize ? rest - at : bsize);
 		if (!(data[0] & 4) && memcmp(b, "INDX", 4) == 0)
-			fz_protect(b, bsize);
+			fx_protect_any(b, bsize);
 	}
-	rec = fz_syn_record(&s, DIR_REC);
-	fz_record_init(rec, rsize, 1, OD_REC_FLAG_IN_USE | OD_REC_FLAG_DIRECTORY, 0);
-	FZ_CHECK(fz_record_add_resident(rec, rsize, NTFS_AT_STANDARD_INFORMATION, NULL, 0, si,
-	                                sizeof si));
-	FZ_CHECK(fz_record_add_resident(rec, rsize, NTFS_AT_INDEX_ROOT, "$I30", 1, root, root_len));
+	rec = synvol_record(&s, DIR_REC);
+	fx_record(rec, rsize);
+	fx_record_set(rec, 1, OD_REC_FLAG_IN_USE | OD_REC_FLAG_DIRECTORY, 0);
+	TS_CHECK(fx_add_resident(rec, NTFS_AT_STANDARD_INFORMATION, NULL, 0, si, sizeof si));
+	at = fx_add_resident(rec, NTFS_AT_INDEX_ROOT, i30, 4, root, root_len);
+	TS_CHECK(at != 0);
 	if (!(data[0] & 4) && root_len >= 12) {
 		/* The block size field of the root value just written. */
-		uint32_t used = ntfsi_le32(rec + OD_REC_BYTES_IN_USE);
-		uint8_t *v = rec + used - 8 - ((root_len + 7) & ~7u);
+		uint8_t *v = rec + at + ntfsi_le16(rec + at + OD_AH_VALUE_OFF);
 		v[8] = (uint8_t)bsize;
 		v[9] = (uint8_t)(bsize >> 8);
 		v[10] = (uint8_t)(bsize >> 16);
@@ -153,26 +155,31 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (nblocks > 0) {
 		uint32_t bytes = nblocks * bsize, n = (bytes + csize - 1) / csize;
-		uint32_t mp_len = fz_runlist_one(mp, FZ_SYN_DATA_OFF / csize, n);
-		FZ_CHECK(fz_record_add_nonresident(rec, rsize, NTFS_AT_INDEX_ALLOCATION, "$I30", 2,
-		                                   0, 0, n - 1, (uint64_t)n * csize, bytes, bytes,
-		                                   mp, mp_len));
-		FZ_CHECK(fz_record_add_resident(rec, rsize, NTFS_AT_BITMAP, "$I30", 3, bitmap,
-		                                sizeof bitmap));
+		struct fx_nonres alloc = {.type = NTFS_AT_INDEX_ALLOCATION,
+		                          .name = i30,
+		                          .name_len = 4,
+		                          .highest_vcn = n - 1,
+		                          .alloc = (uint64_t)n * csize,
+		                          .data = bytes,
+		                          .init = bytes,
+		                          .mp = mp};
+		alloc.mp_len = fx_runlist_one(mp, SYNVOL_DATA_OFF / csize, n);
+		TS_CHECK(fx_add_nonresident(rec, &alloc));
+		TS_CHECK(fx_add_resident(rec, NTFS_AT_BITMAP, i30, 4, bitmap, sizeof bitmap));
 	}
 
-	err = fz_syn_mount(&s, 512, &vol);
-	FZ_CHECK(err == NTFS_OK);
+	err = synvol_mount(&s, 512, &vol);
+	TS_CHECK(err == NTFS_OK);
 	err = ntfs_file_open(vol, DIR_REC, &f);
-	FZ_CHECK(err == NTFS_OK);
-	fz_exercise_file(f, 4096);
+	TS_CHECK(err == NTFS_OK);
+	exercise_file(f, 4096);
 	/* The input's last 8 bytes double as a forged position. */
 	for (k = 0; k < 8 && k < size; k++)
 		forged = forged << 8 | data[size - 1 - k];
 	seeks(f, forged);
 	ntfs_file_close(f);
 	ntfs_unmount(vol);
-	fz_alloc_expect(&s.alloc, 0, 0);
-	fz_syn_free(&s);
+	memalloc_expect(&s.alloc, 0, 0);
+	synvol_free(&s);
 	return 0;
 }

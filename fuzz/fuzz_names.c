@@ -16,7 +16,7 @@
  *      upcased: the table is fed to the range builder in those chunks, and
  *      ntfsi_upcase_map() must give back the table for all 65536 units
  */
-#include "fuzz_common.h"
+#include "harness.h"
 
 #include <stdbool.h>
 #include <stdlib.h>
@@ -29,24 +29,24 @@ static void utf8_mode(const uint8_t *p, size_t n)
 	char *back;
 	int err, err2;
 
-	FZ_CHECK(u != NULL && t != NULL);
+	TS_CHECK(u != NULL && t != NULL);
 	err = ntfs_utf8_to_utf16((const char *)p, n, u, cap, &len);
-	FZ_CHECK(err == NTFS_OK || err == NTFS_ERR_NAME);
+	TS_CHECK(err == NTFS_OK || err == NTFS_ERR_NAME);
 	err2 = ntfs_utf8_to_utf16((const char *)p, n, t, tight, NULL);
-	FZ_CHECK(err2 == NTFS_OK || err2 == NTFS_ERR_NAME || err2 == NTFS_ERR_LIMIT);
+	TS_CHECK(err2 == NTFS_OK || err2 == NTFS_ERR_NAME || err2 == NTFS_ERR_LIMIT);
 	if (err == NTFS_ERR_NAME)
-		FZ_CHECK(err2 != NTFS_OK);
+		TS_CHECK(err2 != NTFS_OK);
 	if (err == NTFS_OK) {
-		FZ_CHECK(len <= n);
+		TS_CHECK(len <= n);
 		if (err2 == NTFS_OK)
-			FZ_CHECK(memcmp(t, u, len * sizeof *u) == 0);
+			TS_CHECK(memcmp(t, u, len * sizeof *u) == 0);
 		back = malloc(n + 1);
-		FZ_CHECK(back != NULL);
+		TS_CHECK(back != NULL);
 		err = ntfs_utf16_to_utf8(u, len, back, n + 1, &len8);
-		FZ_CHECK(err == NTFS_OK && len8 == n && memcmp(back, p, n) == 0 && back[n] == '\0');
+		TS_CHECK(err == NTFS_OK && len8 == n && memcmp(back, p, n) == 0 && back[n] == '\0');
 		/* One byte short of room: LIMIT, never an overflow. */
 		if (n > 0)
-			FZ_CHECK(ntfs_utf16_to_utf8(u, len, back, n, NULL) == NTFS_ERR_LIMIT);
+			TS_CHECK(ntfs_utf16_to_utf8(u, len, back, n, NULL) == NTFS_ERR_LIMIT);
 		free(back);
 	}
 	free(u);
@@ -60,20 +60,20 @@ static void utf16_mode(const uint8_t *p, size_t n)
 	char *s = malloc(size), *tight = malloc(units + 1);
 	int err, err2;
 
-	FZ_CHECK(u != NULL && back != NULL && s != NULL && tight != NULL);
+	TS_CHECK(u != NULL && back != NULL && s != NULL && tight != NULL);
 	for (i = 0; i < units; i++)
 		u[i] = ntfsi_le16(p + 2 * i);
 	err = ntfs_utf16_to_utf8(u, units, s, size, &len8);
-	FZ_CHECK(err == NTFS_OK || err == NTFS_ERR_NAME);
+	TS_CHECK(err == NTFS_OK || err == NTFS_ERR_NAME);
 	err2 = ntfs_utf16_to_utf8(u, units, tight, units + 1, NULL);
-	FZ_CHECK(err2 == NTFS_OK || err2 == NTFS_ERR_NAME || err2 == NTFS_ERR_LIMIT);
+	TS_CHECK(err2 == NTFS_OK || err2 == NTFS_ERR_NAME || err2 == NTFS_ERR_LIMIT);
 	if (err == NTFS_OK) {
-		FZ_CHECK(len8 < size && s[len8] == '\0');
+		TS_CHECK(len8 < size && s[len8] == '\0');
 		if (err2 == NTFS_OK)
-			FZ_CHECK(strcmp(tight, s) == 0);
+			TS_CHECK(strcmp(tight, s) == 0);
 		err = ntfs_utf8_to_utf16(s, len8, back, units, &len16);
-		FZ_CHECK(err == NTFS_OK && len16 == units);
-		FZ_CHECK(units == 0 || memcmp(back, u, units * sizeof *u) == 0);
+		TS_CHECK(err == NTFS_OK && len16 == units);
+		TS_CHECK(units == 0 || memcmp(back, u, units * sizeof *u) == 0);
 	}
 	free(u);
 	free(back);
@@ -81,7 +81,7 @@ static void utf16_mode(const uint8_t *p, size_t n)
 	free(tight);
 }
 
-/* The table fz_syn_mount() installs, built independently. */
+/* The table synvol_mount() installs, built independently. */
 static uint16_t ref_upcase(uint16_t c)
 {
 	if ((c >= 0x61 && c <= 0x7A) || (c >= 0xE0 && c <= 0xFE && c != 0xF7))
@@ -115,7 +115,7 @@ static int sign(int v)
 }
 
 static ntfs_volume *syn_vol;
-static struct fz_syn syn;
+static struct synvol syn;
 
 static void collate_mode(const uint8_t *p, size_t n)
 {
@@ -124,8 +124,8 @@ static void collate_mode(const uint8_t *p, size_t n)
 	uint8_t *le;
 
 	if (syn_vol == NULL) {
-		fz_syn_init(&syn, 4096, 1024, 4096);
-		FZ_CHECK(fz_syn_mount(&syn, 512, &syn_vol) == NTFS_OK);
+		synvol_init(&syn, 4096, 1024, 4096);
+		TS_CHECK(synvol_mount(&syn, 512, &syn_vol) == NTFS_OK);
 	}
 	if (n == 0)
 		return;
@@ -133,20 +133,20 @@ static void collate_mode(const uint8_t *p, size_t n)
 	blen = units - alen;
 	u = malloc((units + 1) * sizeof *u);
 	le = malloc(2 * units + 1);
-	FZ_CHECK(u != NULL && le != NULL);
+	TS_CHECK(u != NULL && le != NULL);
 	memcpy(le, p + 1, 2 * units);
 	for (i = 0; i < units; i++)
 		u[i] = ntfsi_le16(le + 2 * i);
 	for (i = 0; i < units; i++)
-		FZ_CHECK(ntfsi_upcase_map(&syn_vol->upcase, u[i]) == ref_upcase(u[i]));
+		TS_CHECK(ntfsi_upcase_map(&syn_vol->upcase, u[i]) == ref_upcase(u[i]));
 	for (int exact = 0; exact < 2; exact++) {
 		const struct ntfsi_upcase *up = &syn_vol->upcase;
 		int ab = ntfsi_collate_names(up, le, alen, le + 2 * alen, blen, exact);
 		int ba = ntfsi_collate_names(up, le + 2 * alen, blen, le, alen, exact);
 		int aa = ntfsi_collate_names(up, le, alen, le, alen, exact);
-		FZ_CHECK(sign(ab) == ref_collate(u, alen, u + alen, blen, exact));
-		FZ_CHECK(sign(ab) == -sign(ba));
-		FZ_CHECK(aa == 0);
+		TS_CHECK(sign(ab) == ref_collate(u, alen, u + alen, blen, exact));
+		TS_CHECK(sign(ab) == -sign(ba));
+		TS_CHECK(aa == 0);
 	}
 	free(u);
 	free(le);
@@ -157,7 +157,7 @@ static void upcase_mode(const uint8_t *p, size_t n)
 	static uint8_t table[NTFSI_UPCASE_BYTES];
 	struct ntfsi_upcase_builder b = {0, false, {0, 0, 0, 0}};
 	size_t piece = n > 0 ? 2u * (1u + p[0]) : 512, off, i;
-	struct fz_syn s;
+	struct synvol s;
 	ntfs_volume *vol;
 	uint32_t c;
 	int err = NTFS_OK;
@@ -172,8 +172,8 @@ static void upcase_mode(const uint8_t *p, size_t n)
 		table[2 * c] = p[i + 2];
 		table[2 * c + 1] = p[i + 3];
 	}
-	fz_syn_init(&s, 4096, 1024, 4096);
-	FZ_CHECK(fz_syn_mount(&s, 512, &vol) == NTFS_OK);
+	synvol_init(&s, 4096, 1024, 4096);
+	TS_CHECK(synvol_mount(&s, 512, &vol) == NTFS_OK);
 	/* Replace the hand-filled ranges with the ones built from the table. */
 	ntfsi_upcase_free(vol);
 	for (off = 0; err == NTFS_OK && off < sizeof table; off += piece)
@@ -181,16 +181,16 @@ static void upcase_mode(const uint8_t *p, size_t n)
 		                        sizeof table - off < piece ? sizeof table - off : piece);
 	if (err == NTFS_OK)
 		err = ntfsi_upcase_finish(vol, &b);
-	FZ_CHECK(err == NTFS_OK || err == NTFS_ERR_LIMIT || err == NTFS_ERR_NOMEM);
+	TS_CHECK(err == NTFS_OK || err == NTFS_ERR_LIMIT || err == NTFS_ERR_NOMEM);
 	if (err == NTFS_OK) {
-		FZ_CHECK(vol->upcase.count <= NTFS_MAX_UPCASE_RANGES);
+		TS_CHECK(vol->upcase.count <= NTFS_MAX_UPCASE_RANGES);
 		for (c = 0; c < 65536; c++)
-			FZ_CHECK(ntfsi_upcase_map(&vol->upcase, (uint16_t)c) ==
+			TS_CHECK(ntfsi_upcase_map(&vol->upcase, (uint16_t)c) ==
 			         ntfsi_le16(table + 2 * c));
 	}
 	ntfs_unmount(vol);
-	fz_alloc_expect(&s.alloc, 0, 0);
-	fz_syn_free(&s);
+	memalloc_expect(&s.alloc, 0, 0);
+	synvol_free(&s);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

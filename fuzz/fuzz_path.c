@@ -7,7 +7,7 @@
  * as one name in the root (ntfs_dir_lookup with its exact length, so
  * embedded NULs and slashes reach the lookup). Nothing may stay allocated.
  */
-#include "fuzz_common.h"
+#include "harness.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -15,8 +15,8 @@
 static const char *const names[2] = {"ntfs-c512", "ntfs-c4k"};
 
 static struct {
-	struct fz_dev dev;
-	struct fz_alloc alloc;
+	struct memdev dev;
+	struct memalloc alloc;
 	ntfs_volume *vol;
 	ntfs_file *root;
 	size_t blocks, bytes;
@@ -26,14 +26,15 @@ static void setup(unsigned k)
 {
 	struct ntfs_config cfg;
 	size_t len;
-	const uint8_t *img = fz_image(names[k], &len);
+	const uint8_t *img = template_image(names[k], &len);
 
-	fz_alloc_init(&vols[k].alloc, FZ_ALLOC_CAP);
-	fz_dev_init(&vols[k].dev, img, len, len, 512);
-	fz_config(&cfg, &vols[k].dev, &vols[k].alloc);
+	memalloc_init(&vols[k].alloc);
+	vols[k].alloc.cap = FUZZ_ALLOC_CAP;
+	memdev_init(&vols[k].dev, img, len, 512);
+	memdev_config(&cfg, &vols[k].dev, &vols[k].alloc);
 	cfg.volume_size = len;
-	FZ_CHECK(ntfs_mount(&cfg, &vols[k].vol) == NTFS_OK);
-	FZ_CHECK(ntfs_file_open(vols[k].vol, NTFS_ROOT_RECORD, &vols[k].root) == NTFS_OK);
+	TS_CHECK(ntfs_mount(&cfg, &vols[k].vol) == NTFS_OK);
+	TS_CHECK(ntfs_file_open(vols[k].vol, NTFS_ROOT_RECORD, &vols[k].root) == NTFS_OK);
 	vols[k].blocks = vols[k].alloc.blocks;
 	vols[k].bytes = vols[k].alloc.bytes;
 }
@@ -46,7 +47,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size > 16384)
 		return 0;
 	path = malloc(size + 1);
-	FZ_CHECK(path != NULL);
+	TS_CHECK(path != NULL);
 	memcpy(path, data, size);
 	path[size] = '\0';
 	for (k = 0; k < 2; k++) {
@@ -57,20 +58,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (vols[k].vol == NULL)
 			setup(k);
 		err = ntfs_path_open(vols[k].vol, path, &f);
-		FZ_CHECK_ERR(err);
+		EXERCISE_CHECK_ERR(err);
 		if (err == NTFS_OK) {
 			struct ntfs_stat st;
 			ntfs_stream *s;
-			FZ_CHECK(ntfs_file_stat(f, &st) == NTFS_OK);
+			TS_CHECK(ntfs_file_stat(f, &st) == NTFS_OK);
 			if (ntfs_stream_open(f, NULL, &s) == NTFS_OK) {
-				fz_exercise_stream(s, 4096);
+				exercise_stream(s, 4096);
 				ntfs_stream_close(s);
 			}
 			ntfs_file_close(f);
 		}
 		err = ntfs_dir_lookup(vols[k].root, (const char *)data, size, &ent);
-		FZ_CHECK_ERR(err);
-		fz_alloc_expect(&vols[k].alloc, vols[k].blocks, vols[k].bytes);
+		EXERCISE_CHECK_ERR(err);
+		memalloc_expect(&vols[k].alloc, vols[k].blocks, vols[k].bytes);
 	}
 	free(path);
 	return 0;

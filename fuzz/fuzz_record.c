@@ -3,7 +3,7 @@
  * One MFT record: the input is copied into a 1 KiB and a 4 KiB record
  * buffer (truncated or padded with zeros). Each buffer is checked as is
  * (ntfsi_record_check: fixups, header), and once more after the harness
- * applied valid fixups to it (fz_protect), so the fuzzer need not get the
+ * applied valid fixups to it (fx_protect_any), so the fuzzer need not get the
  * update sequence right to reach the attributes. A record that passes is
  * walked (ntfsi_attr_next), every $STANDARD_INFORMATION,
  * $FILE_NAME and $VOLUME_NAME value validated and converted, every runlist
@@ -11,7 +11,7 @@
  * (ntfsi_file_from_record) and stat'ed, its attributes and streams listed
  * and read, its index listed.
  */
-#include "fuzz_common.h"
+#include "harness.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +22,7 @@ static void check_value(const struct ntfsi_attr *a, const uint8_t *rec, uint32_t
 	uint16_t units[NTFS_NAME_MAX_UTF16];
 	uint32_t i;
 
-	FZ_CHECK(a->value >= rec && a->value_len <= used &&
+	TS_CHECK(a->value >= rec && a->value_len <= used &&
 	         (size_t)(a->value - rec) <= used - a->value_len);
 	if (a->type == NTFS_AT_STANDARD_INFORMATION && a->value_len >= 48) {
 		volatile uint64_t t = ntfsi_le64(a->value) ^ ntfsi_le64(a->value + 24);
@@ -32,17 +32,17 @@ static void check_value(const struct ntfsi_attr *a, const uint8_t *rec, uint32_t
 	}
 	if (a->type == NTFS_AT_FILE_NAME && ntfsi_filename_check(a->value, a->value_len) == 0) {
 		uint8_t n = a->value[OD_FN_NAME_LEN];
-		FZ_CHECK(OD_FN_NAME + 2u * n <= a->value_len);
+		TS_CHECK(OD_FN_NAME + 2u * n <= a->value_len);
 		for (i = 0; i < n; i++)
 			units[i] = ntfsi_le16(a->value + OD_FN_NAME + 2 * i);
 		/* 255 units always fit NTFS_NAME_MAX_UTF8 bytes. */
-		FZ_CHECK(ntfs_utf16_to_utf8(units, n, utf8, sizeof utf8, NULL) != NTFS_ERR_LIMIT);
+		TS_CHECK(ntfs_utf16_to_utf8(units, n, utf8, sizeof utf8, NULL) != NTFS_ERR_LIMIT);
 	}
 	if (a->type == NTFS_AT_VOLUME_NAME && a->value_len / 2 <= 128) {
 		char label[128 * 3 + 1];
 		for (i = 0; i < a->value_len / 2; i++)
 			units[i] = ntfsi_le16(a->value + 2 * i);
-		FZ_CHECK(ntfs_utf16_to_utf8(units, i, label, sizeof label, NULL) != NTFS_ERR_LIMIT);
+		TS_CHECK(ntfs_utf16_to_utf8(units, i, label, sizeof label, NULL) != NTFS_ERR_LIMIT);
 	}
 }
 
@@ -60,14 +60,14 @@ static void check_runlist(const struct ntfsi_attr *a)
 		r = ntfsi_runlist_next(&rl, &run);
 		if (r != 1)
 			break;
-		FZ_CHECK(run.vcn == vcn && run.length > 0 && run.length <= end - vcn);
-		FZ_CHECK(run.lcn == NTFS_LCN_HOLE ||
+		TS_CHECK(run.vcn == vcn && run.length > 0 && run.length <= end - vcn);
+		TS_CHECK(run.lcn == NTFS_LCN_HOLE ||
 		         (run.lcn < total && run.length <= total - run.lcn));
 		vcn += run.length;
 	}
-	FZ_CHECK(r == 1 || r == 0 || r == NTFS_ERR_CORRUPT_RUNLIST);
+	TS_CHECK(r == 1 || r == 0 || r == NTFS_ERR_CORRUPT_RUNLIST);
 	if (r == 0)
-		FZ_CHECK(vcn == end);
+		TS_CHECK(vcn == end);
 }
 
 static void walk(const uint8_t *rec, uint32_t size)
@@ -77,25 +77,25 @@ static void walk(const uint8_t *rec, uint32_t size)
 	unsigned i;
 	int r = 1;
 
-	FZ_CHECK(used <= size);
+	TS_CHECK(used <= size);
 	for (i = 0; i < size / 16 + 1; i++) {
 		prev = off;
 		r = ntfsi_attr_next(rec, &off, &a);
 		if (r != 1)
 			break;
-		FZ_CHECK(off > prev && off <= used && a.length >= 16);
+		TS_CHECK(off > prev && off <= used && a.length >= 16);
 		if (a.name_len)
-			FZ_CHECK(a.name >= rec && (size_t)(a.name - rec) + 2u * a.name_len <= used);
+			TS_CHECK(a.name >= rec && (size_t)(a.name - rec) + 2u * a.name_len <= used);
 		if (a.resident)
 			check_value(&a, rec, used);
 		else
 			check_runlist(&a);
 	}
-	FZ_CHECK(r == 0 || r == NTFS_ERR_CORRUPT_ATTR);
+	TS_CHECK(r == 0 || r == NTFS_ERR_CORRUPT_ATTR);
 }
 
 static struct {
-	struct fz_syn syn;
+	struct synvol syn;
 	ntfs_volume *vol;
 	size_t blocks, bytes;
 } vols[2];
@@ -105,8 +105,8 @@ static ntfs_volume *syn_volume(unsigned k)
 	static const uint32_t cluster[2] = {512, 4096}, record[2] = {1024, 4096};
 
 	if (vols[k].vol == NULL) {
-		fz_syn_init(&vols[k].syn, cluster[k], record[k], 4096);
-		FZ_CHECK(fz_syn_mount(&vols[k].syn, 512, &vols[k].vol) == NTFS_OK);
+		synvol_init(&vols[k].syn, cluster[k], record[k], 4096);
+		TS_CHECK(synvol_mount(&vols[k].syn, 512, &vols[k].vol) == NTFS_OK);
 		vols[k].blocks = vols[k].syn.alloc.blocks;
 		vols[k].bytes = vols[k].syn.alloc.bytes;
 	}
@@ -121,14 +121,14 @@ static void one_size(const uint8_t *data, size_t size, unsigned k)
 	ntfs_file *f;
 	int err;
 
-	FZ_CHECK(buf != NULL);
+	TS_CHECK(buf != NULL);
 	for (int pass = 0; pass < 2; pass++) {
 		memset(buf, 0, rsize);
 		memcpy(buf, data, size < rsize ? size : rsize);
 		if (pass == 1)
-			fz_protect(buf, rsize);
+			fx_protect_any(buf, rsize);
 		err = ntfsi_record_check(buf, rsize);
-		FZ_CHECK(err == 0 || err == NTFS_ERR_CORRUPT_RECORD ||
+		TS_CHECK(err == 0 || err == NTFS_ERR_CORRUPT_RECORD ||
 		         err == NTFS_ERR_CORRUPT_FIXUP);
 		if (err)
 			continue;
@@ -136,13 +136,13 @@ static void one_size(const uint8_t *data, size_t size, unsigned k)
 		if (pass == 0)
 			continue;
 		/* Record 16: the first one after the system files. */
-		err = fz_file_from_bytes(vol, 16, buf, &f);
-		FZ_CHECK_ERR(err);
+		err = synvol_file(vol, 16, buf, &f);
+		EXERCISE_CHECK_ERR(err);
 		if (err == NTFS_OK) {
-			fz_exercise_file(f, 256);
+			exercise_file(f, 256);
 			ntfs_file_close(f);
 		}
-		fz_alloc_expect(&vols[k].syn.alloc, vols[k].blocks, vols[k].bytes);
+		memalloc_expect(&vols[k].syn.alloc, vols[k].blocks, vols[k].bytes);
 	}
 	free(buf);
 }

@@ -7,7 +7,7 @@
  * A short header is padded with zeros. Every run returned must continue
  * the previous one, lie inside the VCN range and inside the volume.
  */
-#include "fuzz_common.h"
+#include "harness.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +28,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	total = ntfsi_le64(head + 16);
 	/* The exact bytes in their own block, so a read past them is caught. */
 	mp = malloc(n ? n : 1);
-	FZ_CHECK(mp != NULL);
+	TS_CHECK(mp != NULL);
 	if (n)
 		memcpy(mp, data + 24, n);
 	if (lowest > end)
@@ -39,15 +39,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		r = ntfsi_runlist_next(&rl, &run);
 		if (r != 1)
 			break;
-		FZ_CHECK(run.vcn == vcn && run.length > 0 && run.length <= end - vcn);
-		FZ_CHECK(run.lcn == NTFS_LCN_HOLE ||
+		TS_CHECK(run.vcn == vcn && run.length > 0 && run.length <= end - vcn);
+		TS_CHECK(run.lcn == NTFS_LCN_HOLE ||
 		         (run.lcn <= total && run.length <= total - run.lcn));
 		vcn += run.length;
 	}
 	/* Each run consumes at least two bytes: the loop cannot run out. */
-	FZ_CHECK(r == 0 || r == NTFS_ERR_CORRUPT_RUNLIST);
+	TS_CHECK(r == 0 || r == NTFS_ERR_CORRUPT_RUNLIST);
 	if (r == 0)
-		FZ_CHECK(vcn == end);
+		TS_CHECK(vcn == end);
 	free(mp);
 	return 0;
 }

@@ -21,7 +21,7 @@
  * attributes and streams listed and read (bounded), every name looked up
  * again in its directory.
  */
-#include "fuzz_common.h"
+#include "harness.h"
 
 #include <string.h>
 
@@ -34,10 +34,10 @@ static const char *const templates[7] = {
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const uint32_t aligns[4] = {512, 4096, 1024, 65536};
-	struct fz_patch patches[MAX_PATCHES];
+	struct memdev_patch patches[MAX_PATCHES];
 	struct ntfs_config cfg;
-	struct fz_alloc a;
-	struct fz_dev dev;
+	struct memalloc a;
+	struct memdev dev;
 	ntfs_volume *vol;
 	size_t pos = 2, np = 0;
 	uint32_t align;
@@ -48,13 +48,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	align = aligns[data[1] & 3];
 	if ((data[0] & 7) == 7) {
 		uint64_t len = size - 2;
-		fz_dev_init(&dev, data + 2, len, (len + 65535) & ~(uint64_t)65535, align);
+		memdev_init(&dev, data + 2, (len + 65535) & ~(uint64_t)65535, align);
+		dev.data_len = len;
 	} else {
 		size_t len;
-		const uint8_t *img = fz_image(templates[data[0] & 7], &len);
-		fz_dev_init(&dev, img, len, len, align);
+		const uint8_t *img = template_image(templates[data[0] & 7], &len);
+		memdev_init(&dev, img, len, align);
 		while (pos + 6 <= size && np < MAX_PATCHES) {
-			struct fz_patch *p = &patches[np++];
+			struct memdev_patch *p = &patches[np++];
 			uint32_t n = ntfsi_le16(data + pos + 4);
 			p->off = ntfsi_le32(data + pos) % len;
 			pos += 6;
@@ -67,30 +68,31 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		dev.patches = patches;
 		dev.npatches = np;
 	}
-	fz_alloc_init(&a, FZ_ALLOC_CAP);
-	fz_config(&cfg, &dev, &a);
+	memalloc_init(&a);
+	a.cap = FUZZ_ALLOC_CAP;
+	memdev_config(&cfg, &dev, &a);
 	if (data[1] & 4)
 		cfg.volume_size = dev.size;
 	err = ntfs_mount(&cfg, &vol);
-	FZ_CHECK_ERR(err);
+	EXERCISE_CHECK_ERR(err);
 	if (err == NTFS_OK) {
 		struct ntfs_volume_info info;
 		uint64_t free_clusters;
 		ntfs_file *f;
 
-		FZ_CHECK(ntfs_volume_info(vol, &info) == NTFS_OK);
-		FZ_CHECK(info.label_len < sizeof info.label && info.label[info.label_len] == '\0');
-		fz_walk_tree(vol, 8, 200);
+		TS_CHECK(ntfs_volume_info(vol, &info) == NTFS_OK);
+		TS_CHECK(info.label_len < sizeof info.label && info.label[info.label_len] == '\0');
+		exercise_tree(vol, 8, 200);
 		err = ntfs_volume_free_clusters(vol, &free_clusters);
-		FZ_CHECK_ERR(err);
+		EXERCISE_CHECK_ERR(err);
 		if (err == NTFS_OK)
-			FZ_CHECK(free_clusters <= info.total_clusters);
+			TS_CHECK(free_clusters <= info.total_clusters);
 		err = ntfs_path_open(vol, "/nested/level1/../file-0.txt", &f);
-		FZ_CHECK_ERR(err);
+		EXERCISE_CHECK_ERR(err);
 		if (err == NTFS_OK)
 			ntfs_file_close(f);
 		ntfs_unmount(vol);
 	}
-	fz_alloc_expect(&a, 0, 0);
+	memalloc_expect(&a, 0, 0);
 	return 0;
 }

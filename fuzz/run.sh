@@ -39,7 +39,6 @@ else
 	harnesses=()
 	for f in fuzz/fuzz_*.c; do
 		n=$(basename "$f" .c)
-		[ "$n" = fuzz_common ] && continue
 		harnesses+=("${n#fuzz_}")
 	done
 fi

@@ -64,7 +64,7 @@ static void bad_oem(void **state)
 
 	for (size_t i = 0; i < sizeof oems / sizeof oems[0]; i++) {
 		fx_boot(bs);
-		memcpy(bs + FX_BS_OEM, oems[i], 8);
+		memcpy(bs + OD_BS_OEM, oems[i], 8);
 		assert_int_equal(parse(bs, &b), NTFS_ERR_CORRUPT_BOOT);
 	}
 }
@@ -76,14 +76,14 @@ static void bad_signature(void **state)
 	(void)state;
 
 	fx_boot(bs);
-	bs[FX_BS_SIG] = 0x00;
+	bs[OD_BS_SIG] = 0x00;
 	assert_int_equal(parse(bs, &b), NTFS_ERR_CORRUPT_BOOT);
 	fx_boot(bs);
-	bs[FX_BS_SIG + 1] = 0x55;
+	bs[OD_BS_SIG + 1] = 0x55;
 	assert_int_equal(parse(bs, &b), NTFS_ERR_CORRUPT_BOOT);
 	fx_boot(bs);
-	bs[FX_BS_SIG] = 0xAA; /* byte-swapped */
-	bs[FX_BS_SIG + 1] = 0x55;
+	bs[OD_BS_SIG] = 0xAA; /* byte-swapped */
+	bs[OD_BS_SIG + 1] = 0x55;
 	assert_int_equal(parse(bs, &b), NTFS_ERR_CORRUPT_BOOT);
 }
 
@@ -99,10 +99,10 @@ static void bytes_per_sector_invalid(void **state)
 		/* One sector per cluster and 64 KiB records, so that only the
 		 * sector size is wrong. */
 		fx_boot(bs);
-		fx_st16(bs + FX_BS_BPS, bad[i]);
-		bs[FX_BS_SPC] = 1;
-		bs[FX_BS_CPR] = 0xF0;
-		bs[FX_BS_CPI] = 0xF4;
+		fx_st16(bs + OD_BS_BPS, bad[i]);
+		bs[OD_BS_SPC] = 1;
+		bs[OD_BS_CPR] = 0xF0;
+		bs[OD_BS_CPI] = 0xF4;
 		assert_int_equal(parse(bs, &b), NTFS_ERR_CORRUPT_BOOT);
 	}
 }
@@ -117,10 +117,10 @@ static void bytes_per_sector_valid(void **state)
 	 * (so the record is never smaller than a sector). */
 	for (uint32_t bps = 256; bps <= 4096; bps *= 2) {
 		fx_boot(bs);
-		fx_st16(bs + FX_BS_BPS, (uint16_t)bps);
-		bs[FX_BS_SPC] = 1;
-		bs[FX_BS_CPR] = 0xF4; /* 4096-byte records */
-		bs[FX_BS_CPI] = 0xF4;
+		fx_st16(bs + OD_BS_BPS, (uint16_t)bps);
+		bs[OD_BS_SPC] = 1;
+		bs[OD_BS_CPR] = 0xF4; /* 4096-byte records */
+		bs[OD_BS_CPI] = 0xF4;
 		assert_int_equal(parse(bs, &b), NTFS_OK);
 		assert_int_equal(b.sector_size, bps);
 		assert_int_equal(b.cluster_size, bps);
@@ -140,8 +140,8 @@ static void sectors_per_cluster_invalid(void **state)
 
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		fx_boot(bs);
-		bs[FX_BS_SPC] = bad[i];
-		bs[FX_BS_CPI] = 0xF4;
+		bs[OD_BS_SPC] = bad[i];
+		bs[OD_BS_CPI] = 0xF4;
 		assert_int_equal(parse(bs, &b), NTFS_ERR_CORRUPT_BOOT);
 	}
 }
@@ -163,10 +163,10 @@ static void cluster_sizes_valid(void **state)
 
 	for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
 		fx_boot(bs);
-		bs[FX_BS_SPC] = ok[i].spc;
-		bs[FX_BS_CPI] = 0xF4;
-		fx_st64(bs + FX_BS_TOTAL, 1ull << 32);
-		fx_st64(bs + FX_BS_MFT, 4);
+		bs[OD_BS_SPC] = ok[i].spc;
+		bs[OD_BS_CPI] = 0xF4;
+		fx_st64(bs + OD_BS_TOTAL, 1ull << 32);
+		fx_st64(bs + OD_BS_MFT, 4);
 		assert_int_equal(parse(bs, &b), NTFS_OK);
 		assert_int_equal(b.cluster_size, ok[i].cluster);
 		assert_int_equal(1u << b.cluster_shift, ok[i].cluster);
@@ -184,27 +184,27 @@ static void cluster_too_big(void **state)
 
 	/* 4096-byte sectors: 0xF7 = 512 sectors = 2 MiB is the largest. */
 	fx_boot(bs);
-	fx_st16(bs + FX_BS_BPS, 4096);
-	bs[FX_BS_CPR] = 0xF4;
-	bs[FX_BS_CPI] = 0xF4;
-	fx_st64(bs + FX_BS_TOTAL, 1ull << 32);
-	fx_st64(bs + FX_BS_MFT, 4);
-	bs[FX_BS_SPC] = 0xF7;
+	fx_st16(bs + OD_BS_BPS, 4096);
+	bs[OD_BS_CPR] = 0xF4;
+	bs[OD_BS_CPI] = 0xF4;
+	fx_st64(bs + OD_BS_TOTAL, 1ull << 32);
+	fx_st64(bs + OD_BS_MFT, 4);
+	bs[OD_BS_SPC] = 0xF7;
 	assert_int_equal(parse(bs, &b), NTFS_OK);
 	assert_int_equal(b.cluster_size, 2u << 20);
-	bs[FX_BS_SPC] = 0xF6; /* 1024 sectors = 4 MiB */
+	bs[OD_BS_SPC] = 0xF6; /* 1024 sectors = 4 MiB */
 	assert_int_equal(parse(bs, &b), NTFS_ERR_CORRUPT_BOOT);
-	bs[FX_BS_SPC] = 0x80; /* 128 sectors = 512 KiB */
+	bs[OD_BS_SPC] = 0x80; /* 128 sectors = 512 KiB */
 	assert_int_equal(parse(bs, &b), NTFS_OK);
 	assert_int_equal(b.cluster_size, 512u << 10);
 
 	/* 1024-byte sectors, 0xF4 = 4096 sectors = 4 MiB. */
 	fx_boot(bs);
-	fx_st16(bs + FX_BS_BPS, 1024);
-	bs[FX_BS_SPC] = 0xF4;
-	bs[FX_BS_CPI] = 0xF4;
-	fx_st64(bs + FX_BS_TOTAL, 1ull << 32);
-	fx_st64(bs + FX_BS_MFT, 4);
+	fx_st16(bs + OD_BS_BPS, 1024);
+	bs[OD_BS_SPC] = 0xF4;
+	bs[OD_BS_CPI] = 0xF4;
+	fx_st64(bs + OD_BS_TOTAL, 1ull << 32);
+	fx_st64(bs + OD_BS_MFT, 4);
 	assert_int_equal(parse(bs, &b), NTFS_ERR_CORRUPT_BOOT);
 }
 
@@ -228,11 +228,11 @@ static void record_size_encodings(void **state)
 
 	for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
 		fx_boot(bs);
-		bs[FX_BS_SPC] = ok[i].spc;
-		bs[FX_BS_CPR] = ok[i].cpr;
-		bs[FX_BS_CPI] = 0xF4;
-		fx_st64(bs + FX_BS_TOTAL, 1ull << 32);
-		fx_st64(bs + FX_BS_MFT, 4);
+		bs[OD_BS_SPC] = ok[i].spc;
+		bs[OD_BS_CPR] = ok[i].cpr;
+		bs[OD_BS_CPI] = 0xF4;
+		fx_st64(bs + OD_BS_TOTAL, 1ull << 32);
+		fx_st64(bs + OD_BS_MFT, 4);
 		assert_int_equal(parse(bs, &b), NTFS_OK);
 		assert_int_equal(b.record_size, ok[i].size);
 		assert_int_equal(1u << b.record_shift, ok[i].size);
@@ -250,20 +250,20 @@ static void record_size_invalid(void **state)
 
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		fx_boot(bs);
-		bs[FX_BS_CPR] = bad[i];
+		bs[OD_BS_CPR] = bad[i];
 		assert_int_equal(parse(bs, &b), NTFS_ERR_CORRUPT_BOOT);
 	}
 	/* 256-byte records on 256-byte sectors: still less than one 512-byte
 	 * fixup stride. */
 	fx_boot(bs);
-	fx_st16(bs + FX_BS_BPS, 256);
-	bs[FX_BS_SPC] = 1;
-	bs[FX_BS_CPI] = 0xF4;
-	bs[FX_BS_CPR] = 0xF8;
+	fx_st16(bs + OD_BS_BPS, 256);
+	bs[OD_BS_SPC] = 1;
+	bs[OD_BS_CPI] = 0xF4;
+	bs[OD_BS_CPR] = 0xF8;
 	assert_int_equal(parse(bs, &b), NTFS_ERR_CORRUPT_BOOT);
-	bs[FX_BS_CPR] = 1; /* one 256-byte cluster */
+	bs[OD_BS_CPR] = 1; /* one 256-byte cluster */
 	assert_int_equal(parse(bs, &b), NTFS_ERR_CORRUPT_BOOT);
-	bs[FX_BS_CPR] = 2; /* two: 512 bytes, fine */
+	bs[OD_BS_CPR] = 2; /* two: 512 bytes, fine */
 	assert_int_equal(parse(bs, &b), NTFS_OK);
 	assert_int_equal(b.record_size, 512);
 }
@@ -277,17 +277,17 @@ static void index_block_size(void **state)
 
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		fx_boot(bs);
-		bs[FX_BS_CPI] = bad[i];
+		bs[OD_BS_CPI] = bad[i];
 		assert_int_equal(parse(bs, &b), NTFS_ERR_CORRUPT_BOOT);
 	}
 	fx_boot(bs);
-	bs[FX_BS_CPI] = 0xF4;
+	bs[OD_BS_CPI] = 0xF4;
 	assert_int_equal(parse(bs, &b), NTFS_OK);
 	assert_int_equal(b.index_block_size, 4096);
-	bs[FX_BS_CPI] = 2; /* two 4 KiB clusters */
+	bs[OD_BS_CPI] = 2; /* two 4 KiB clusters */
 	assert_int_equal(parse(bs, &b), NTFS_OK);
 	assert_int_equal(b.index_block_size, 8192);
-	bs[FX_BS_CPI] = 0xF5; /* 2^11 */
+	bs[OD_BS_CPI] = 0xF5; /* 2^11 */
 	assert_int_equal(parse(bs, &b), NTFS_OK);
 	assert_int_equal(b.index_block_size, 2048);
 }
@@ -299,23 +299,23 @@ static void total_sectors(void **state)
 	(void)state;
 
 	fx_boot(bs);
-	fx_st64(bs + FX_BS_TOTAL, 0);
+	fx_st64(bs + OD_BS_TOTAL, 0);
 	assert_int_equal(parse(bs, &b), NTFS_ERR_CORRUPT_BOOT);
 	/* Fewer sectors than one cluster: zero clusters. */
-	fx_st64(bs + FX_BS_TOTAL, 7);
+	fx_st64(bs + OD_BS_TOTAL, 7);
 	assert_int_equal(parse(bs, &b), NTFS_ERR_CORRUPT_BOOT);
 	/* Byte size overflowing 64 bits: 2^55 sectors of 512 bytes = 2^64. */
-	fx_st64(bs + FX_BS_TOTAL, 1ull << 55);
+	fx_st64(bs + OD_BS_TOTAL, 1ull << 55);
 	assert_int_equal(parse(bs, &b), NTFS_ERR_CORRUPT_BOOT);
-	fx_st64(bs + FX_BS_TOTAL, UINT64_MAX);
+	fx_st64(bs + OD_BS_TOTAL, UINT64_MAX);
 	assert_int_equal(parse(bs, &b), NTFS_ERR_CORRUPT_BOOT);
 	/* The largest that fits: 2^55 - 1 sectors. */
-	fx_st64(bs + FX_BS_TOTAL, (1ull << 55) - 1);
+	fx_st64(bs + OD_BS_TOTAL, (1ull << 55) - 1);
 	assert_int_equal(parse(bs, &b), NTFS_OK);
 	assert_true(b.total_clusters == ((1ull << 55) - 1) / 8);
 	/* Trailing partial cluster is not a cluster. */
-	fx_st64(bs + FX_BS_TOTAL, 8 * 100 + 7);
-	fx_st64(bs + FX_BS_MFT, 50);
+	fx_st64(bs + OD_BS_TOTAL, 8 * 100 + 7);
+	fx_st64(bs + OD_BS_MFT, 50);
 	assert_int_equal(parse(bs, &b), NTFS_OK);
 	assert_true(b.total_clusters == 100);
 }
@@ -328,20 +328,20 @@ static void mft_lcn_past_volume(void **state)
 	(void)state;
 
 	fx_boot(bs);
-	fx_st64(bs + FX_BS_MFT, clusters);
+	fx_st64(bs + OD_BS_MFT, clusters);
 	assert_int_equal(parse(bs, &b), NTFS_ERR_CORRUPT_BOOT);
-	fx_st64(bs + FX_BS_MFT, UINT64_MAX);
+	fx_st64(bs + OD_BS_MFT, UINT64_MAX);
 	assert_int_equal(parse(bs, &b), NTFS_ERR_CORRUPT_BOOT);
-	fx_st64(bs + FX_BS_MFT, clusters - 1);
+	fx_st64(bs + OD_BS_MFT, clusters - 1);
 	assert_int_equal(parse(bs, &b), NTFS_OK);
 	assert_true(b.mft_lcn == clusters - 1);
 
 	fx_boot(bs);
-	fx_st64(bs + FX_BS_MFTMIRR, clusters);
+	fx_st64(bs + OD_BS_MFTMIRR, clusters);
 	assert_int_equal(parse(bs, &b), NTFS_ERR_CORRUPT_BOOT);
-	fx_st64(bs + FX_BS_MFTMIRR, 1ull << 63);
+	fx_st64(bs + OD_BS_MFTMIRR, 1ull << 63);
 	assert_int_equal(parse(bs, &b), NTFS_ERR_CORRUPT_BOOT);
-	fx_st64(bs + FX_BS_MFTMIRR, clusters - 1);
+	fx_st64(bs + OD_BS_MFTMIRR, clusters - 1);
 	assert_int_equal(parse(bs, &b), NTFS_OK);
 	assert_true(b.mftmirr_lcn == clusters - 1);
 }
@@ -401,14 +401,14 @@ static void real_boot_sectors(void **state)
 		found++;
 		assert_int_equal(n, 512);
 		/* The independent decoder agrees with the table. */
-		bps = fx_ld16(bs + FX_BS_BPS);
-		spc = bs[FX_BS_SPC] > 0x80 ? 1u << (256 - bs[FX_BS_SPC]) : bs[FX_BS_SPC];
+		bps = fx_ld16(bs + OD_BS_BPS);
+		spc = bs[OD_BS_SPC] > 0x80 ? 1u << (256 - bs[OD_BS_SPC]) : bs[OD_BS_SPC];
 		cluster = bps * spc;
 		assert_int_equal(bps, want[i].sector);
 		assert_int_equal(cluster, want[i].cluster);
-		assert_int_equal(spec_size(bs[FX_BS_CPR], cluster), want[i].record);
-		assert_int_equal(spec_size(bs[FX_BS_CPI], cluster), want[i].index);
-		assert_true(fx_ld64(bs + FX_BS_TOTAL) == want[i].total_sectors);
+		assert_int_equal(spec_size(bs[OD_BS_CPR], cluster), want[i].record);
+		assert_int_equal(spec_size(bs[OD_BS_CPI], cluster), want[i].index);
+		assert_true(fx_ld64(bs + OD_BS_TOTAL) == want[i].total_sectors);
 
 		assert_int_equal(ntfsi_boot_parse(bs, n, &b), NTFS_OK);
 		assert_int_equal(b.sector_size, want[i].sector);
@@ -419,7 +419,7 @@ static void real_boot_sectors(void **state)
 		assert_true(b.total_clusters == want[i].clusters);
 		assert_true(b.mft_lcn == want[i].mft);
 		assert_true(b.mftmirr_lcn == want[i].mirr);
-		assert_true(b.serial == fx_ld64(bs + FX_BS_SERIAL));
+		assert_true(b.serial == fx_ld64(bs + OD_BS_SERIAL));
 	}
 	if (found == 0)
 		skip();

@@ -249,7 +249,7 @@ static void random_names(void **state)
 	char name[128];
 	(void)state;
 
-	for (int n = 0; n < 1000; n++) {
+	for (int n = 0; n < 300; n++) {
 		size_t len = 0, k;
 
 		x ^= x << 13, x ^= x >> 7, x ^= x << 17;

@@ -2,6 +2,8 @@
 /* Byte-array fixtures for the core unit tests (see fixture.h). */
 #include "fixture.h"
 
+#include <ntfs/ntfs.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,18 +47,18 @@ void fx_boot(uint8_t bs[512])
 	bs[0] = 0xEB;
 	bs[1] = 0x52;
 	bs[2] = 0x90;
-	memcpy(bs + FX_BS_OEM, "NTFS    ", 8);
-	fx_st16(bs + FX_BS_BPS, 512);
-	bs[FX_BS_SPC] = 8;
+	memcpy(bs + OD_BS_OEM, "NTFS    ", 8);
+	fx_st16(bs + OD_BS_BPS, 512);
+	bs[OD_BS_SPC] = 8;
 	bs[21] = 0xF8; /* media descriptor */
-	fx_st64(bs + FX_BS_TOTAL, FX_BOOT_TOTAL_SECTORS);
-	fx_st64(bs + FX_BS_MFT, FX_BOOT_MFT_LCN);
-	fx_st64(bs + FX_BS_MFTMIRR, FX_BOOT_MFTMIRR_LCN);
-	bs[FX_BS_CPR] = 0xF6; /* 2^10 bytes */
-	bs[FX_BS_CPI] = 1;    /* one cluster */
-	fx_st64(bs + FX_BS_SERIAL, FX_BOOT_SERIAL);
-	bs[FX_BS_SIG] = 0x55;
-	bs[FX_BS_SIG + 1] = 0xAA;
+	fx_st64(bs + OD_BS_TOTAL, FX_BOOT_TOTAL_SECTORS);
+	fx_st64(bs + OD_BS_MFT, FX_BOOT_MFT_LCN);
+	fx_st64(bs + OD_BS_MFTMIRR, FX_BOOT_MFTMIRR_LCN);
+	bs[OD_BS_CPR] = 0xF6; /* 2^10 bytes */
+	bs[OD_BS_CPI] = 1;    /* one cluster */
+	fx_st64(bs + OD_BS_SERIAL, FX_BOOT_SERIAL);
+	bs[OD_BS_SIG] = 0x55;
+	bs[OD_BS_SIG + 1] = 0xAA;
 }
 
 uint32_t fx_rec_first_attr(size_t size)
@@ -91,11 +93,21 @@ void fx_record(uint8_t *rec, size_t size)
 	fx_st32(rec + first, 0xFFFFFFFFu);
 }
 
+void fx_record_set(uint8_t *rec, uint16_t seq, uint16_t flags, uint64_t base_ref)
+{
+	fx_st16(rec + OD_REC_SEQUENCE, seq);
+	fx_st16(rec + OD_REC_FLAGS, flags);
+	fx_st64(rec + OD_REC_BASE_REF, base_ref);
+}
+
 /* Reserve @len bytes for a new attribute at the end marker; returns its
- * offset and moves the end marker after it. */
+ * offset and moves the end marker after it, or 0 if it does not fit. */
 static uint32_t reserve(uint8_t *rec, uint32_t len, uint16_t *id)
 {
-	uint32_t used = fx_ld32(rec + 24), off = used - 8;
+	uint32_t used = fx_ld32(rec + 24), off = used - 8, size = fx_ld32(rec + 28);
+
+	if (len > size || off + len + 8 > size)
+		return 0;
 
 	memset(rec + off, 0, len + 8);
 	fx_st32(rec + off + len, 0xFFFFFFFFu);
@@ -120,6 +132,8 @@ uint32_t fx_add_resident(uint8_t *rec, uint32_t type, const uint16_t *name, uint
 	uint32_t off = reserve(rec, len, &id);
 	uint8_t *a = rec + off;
 
+	if (off == 0)
+		return 0;
 	fx_st32(a, type);
 	fx_st32(a + 4, len);
 	a[8] = 0;
@@ -143,6 +157,8 @@ uint32_t fx_add_nonresident(uint8_t *rec, const struct fx_nonres *nr)
 	uint32_t off = reserve(rec, len, &id);
 	uint8_t *a = rec + off;
 
+	if (off == 0)
+		return 0;
 	fx_st32(a, nr->type);
 	fx_st32(a + 4, len);
 	a[8] = 1;
@@ -165,6 +181,11 @@ uint32_t fx_add_nonresident(uint8_t *rec, const struct fx_nonres *nr)
 	return off;
 }
 
+void fx_attr_set_id(uint8_t *rec, uint32_t off, uint16_t id)
+{
+	fx_st16(rec + off + OD_AH_ID, id);
+}
+
 void fx_protect(uint8_t *rec, size_t size)
 {
 	uint32_t usa = fx_ld16(rec + 4), n = fx_ld16(rec + 6), i;
@@ -176,6 +197,40 @@ void fx_protect(uint8_t *rec, size_t size)
 		rec[usa + 2 * i + 1] = tail[1];
 		fx_st16(tail, usn);
 	}
+}
+
+void fx_protect_any(uint8_t *buf, size_t size)
+{
+	uint32_t usa = fx_ld16(buf + 4), count = (uint32_t)(size / 512 + 1);
+
+	if ((usa & 1u) || usa < 8u || usa + 2u * count > 510u)
+		usa = FX_REC_USA_OFF;
+	fx_st16(buf + 4, (uint16_t)usa);
+	fx_st16(buf + 6, (uint16_t)count);
+	if (fx_ld16(buf + usa) == 0)
+		fx_st16(buf + usa, 1);
+	fx_protect(buf, size);
+}
+
+uint32_t fx_runlist_one(uint8_t *out, uint64_t lcn, uint64_t clusters)
+{
+	uint32_t lb = 1, ob = 0, i, o = 0;
+
+	while (lb < 8 && (clusters >> (8 * lb)) != 0)
+		lb++;
+	if (lcn != NTFS_LCN_HOLE) {
+		/* Signed: one more byte when the top bit would read as a sign. */
+		ob = 1;
+		while (ob < 8 && (lcn >> (8 * ob - 1)) != 0)
+			ob++;
+	}
+	out[o++] = (uint8_t)(lb | ob << 4);
+	for (i = 0; i < lb; i++)
+		out[o++] = (uint8_t)(clusters >> (8 * i));
+	for (i = 0; i < ob; i++)
+		out[o++] = (uint8_t)(lcn >> (8 * i));
+	out[o++] = 0;
+	return o;
 }
 
 size_t fx_load_record_file(const char *name, uint8_t **buf)

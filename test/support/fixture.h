@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ondisk.h"
+
 /* Little-endian stores and loads (independent of the core's bytes.h). */
 void fx_st16(uint8_t *p, uint16_t v);
 void fx_st32(uint8_t *p, uint32_t v);
@@ -17,18 +19,6 @@ void fx_st64(uint8_t *p, uint64_t v);
 uint16_t fx_ld16(const uint8_t *p);
 uint32_t fx_ld32(const uint8_t *p);
 uint64_t fx_ld64(const uint8_t *p);
-
-/* Boot sector field offsets (NTFS BPB). */
-#define FX_BS_OEM 3
-#define FX_BS_BPS 11
-#define FX_BS_SPC 13
-#define FX_BS_TOTAL 40
-#define FX_BS_MFT 48
-#define FX_BS_MFTMIRR 56
-#define FX_BS_CPR 64
-#define FX_BS_CPI 68
-#define FX_BS_SERIAL 72
-#define FX_BS_SIG 510
 
 /* The fixture volume: 512-byte sectors, 8 sectors (4 KiB) per cluster,
  * 1 KiB records (0xF6), 4 KiB index blocks (1 cluster). */
@@ -48,8 +38,11 @@ uint32_t fx_rec_first_attr(size_t size);
 /* A FILE record in its in-memory (fixups undone) form: header, then only
  * the end marker. bytes_in_use = first + 8. */
 void fx_record(uint8_t *rec, size_t size);
-/* Append a resident attribute before the end marker; returns its offset.
- * @name is @name_len host-order UTF-16 units (NULL if 0). */
+/* Set a record's sequence number, flags (OD_REC_FLAG_*) and base reference. */
+void fx_record_set(uint8_t *rec, uint16_t seq, uint16_t flags, uint64_t base_ref);
+/* Append a resident attribute before the end marker; returns its offset,
+ * or 0 if it does not fit in the record's allocated size. @name is
+ * @name_len host-order UTF-16 units (NULL if 0). Ids count up from 0. */
 uint32_t fx_add_resident(uint8_t *rec, uint32_t type, const uint16_t *name, uint8_t name_len,
                          const void *value, uint32_t value_len);
 
@@ -65,13 +58,24 @@ struct fx_nonres {
 	uint32_t mp_len;
 };
 /* Append a non-resident attribute (64-byte header, or 72 when compressed
- * or sparse); returns its offset. */
+ * or sparse); returns its offset, or 0 if it does not fit. */
 uint32_t fx_add_nonresident(uint8_t *rec, const struct fx_nonres *nr);
+
+/* Give the attribute at @off of @rec the id @id (the builders count ids up
+ * from 0; an attribute list names attributes by id). */
+void fx_attr_set_id(uint8_t *rec, uint32_t off, uint16_t id);
 
 /* Apply the update sequence in reverse, giving the on-disk form: save the
  * last two bytes of each 512-byte stride in the array and write the update
  * sequence number there. */
 void fx_protect(uint8_t *rec, size_t size);
+/* fx_protect() for a record or INDX block whose header may be anything (a
+ * fuzz input): first make the array's offset (else FX_REC_USA_OFF), count
+ * and sequence number (else 1) usable. */
+void fx_protect_any(uint8_t *buf, size_t size);
+/* Mapping pairs of one run (@lcn or NTFS_LCN_HOLE, @clusters) at VCN 0,
+ * terminated; returns the bytes written (at most 18). */
+uint32_t fx_runlist_one(uint8_t *out, uint64_t lcn, uint64_t clusters);
 
 /* Read a whole file under NTFS_SHARED_IMAGES_DIR "/records/" into *buf
  * (malloc'd); returns its size, or 0 if absent. */

@@ -1,20 +1,17 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 #include "memdev.h"
 
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <cmocka.h>
+#include "check.h"
 
 void memdev_init(struct memdev *dev, const void *data, uint64_t size, uint32_t align)
 {
 	memset(dev, 0, sizeof *dev);
 	dev->data = data;
+	dev->data_len = size;
 	dev->size = size;
 	dev->read_align = align ? align : 512;
 }
@@ -23,11 +20,14 @@ int memdev_read(void *ctx, uint64_t offset, void *buf, size_t len)
 {
 	struct memdev *dev = ctx;
 	uint64_t n = ++dev->reads;
+	uint8_t *out = buf;
 
 	if (len == 0 || offset % dev->read_align != 0 || len % dev->read_align != 0) {
 		dev->misaligned++;
-		fail_msg("read #%llu at %llu, %zu bytes: not aligned to %u", (unsigned long long)n,
-		         (unsigned long long)offset, len, (unsigned)dev->read_align);
+		fprintf(stderr, "read #%llu at %llu, %zu bytes: not aligned to %u\n",
+		        (unsigned long long)n, (unsigned long long)offset, len,
+		        (unsigned)dev->read_align);
+		ts_fail(__FILE__, __LINE__, "the core promises aligned reads");
 	}
 	if (dev->fail_read_at != 0 &&
 	    (n == dev->fail_read_at || (dev->fail_sticky && n > dev->fail_read_at))) {
@@ -39,21 +39,70 @@ int memdev_read(void *ctx, uint64_t offset, void *buf, size_t len)
 		dev->oob_reads++;
 		return -1;
 	}
-	memcpy(buf, dev->data + offset, len);
+	if (offset < dev->data_len) {
+		uint64_t have = dev->data_len - offset < len ? dev->data_len - offset : len;
+		memcpy(out, dev->data + offset, (size_t)have);
+		memset(out + have, 0, len - (size_t)have);
+	} else {
+		memset(out, 0, len);
+	}
+	for (size_t i = 0; i < dev->npatches; i++) {
+		const struct memdev_patch *p = &dev->patches[i];
+		uint64_t lo = p->off > offset ? p->off : offset;
+		uint64_t hi_p = p->off + p->len, hi_r = offset + len;
+		uint64_t hi = hi_p < hi_r ? hi_p : hi_r;
+		if (lo < hi)
+			memcpy(out + (lo - offset), p->data + (lo - p->off), (size_t)(hi - lo));
+	}
 	dev->bytes_read += len;
 	return 0;
 }
 
-/* Every block carries a header: a magic word, the size asked, and a check
- * word, so free() can verify both the pointer and the size. */
-#define MA_MAGIC 0x6E746673616C6C63ull /* "ntfsallc" */
-#define MA_DEAD 0x6465616466726565ull  /* "deadfree" */
+/* Live blocks, for every memalloc of the process: pointer, size, owner. */
+#define SLOTS (1u << 17)
+#define SLOT_MASK (SLOTS - 1u)
 
-struct ma_header {
-	uint64_t magic;
-	uint64_t size;
-};
-_Static_assert(sizeof(struct ma_header) % 16 == 0, "header keeps 16-byte alignment");
+static struct {
+	uintptr_t key;
+	size_t size;
+	const struct memalloc *owner;
+} slot[SLOTS];
+static size_t slot_used;
+
+static size_t slot_hash(uintptr_t k)
+{
+	uint64_t h = (uint64_t)k;
+	h ^= h >> 29;
+	h *= UINT64_C(0x9E3779B97F4A7C15);
+	return (size_t)(h >> 40) & SLOT_MASK;
+}
+
+static size_t slot_find(uintptr_t k)
+{
+	size_t i = slot_hash(k);
+	while (slot[i].key != 0 && slot[i].key != k)
+		i = (i + 1) & SLOT_MASK;
+	return i;
+}
+
+static void slot_delete(size_t i)
+{
+	size_t j = i;
+	for (;;) {
+		size_t h;
+		j = (j + 1) & SLOT_MASK;
+		if (slot[j].key == 0)
+			break;
+		h = slot_hash(slot[j].key);
+		/* Move j back to i unless its home lies cyclically in (i, j]. */
+		if ((i <= j) ? (h <= i || h > j) : (h <= i && h > j)) {
+			slot[i] = slot[j];
+			i = j;
+		}
+	}
+	slot[i].key = 0;
+	slot_used--;
+}
 
 void memalloc_init(struct memalloc *ma)
 {
@@ -64,7 +113,8 @@ void *memalloc_alloc(void *ctx, size_t size)
 {
 	struct memalloc *ma = ctx;
 	uint64_t n = ++ma->allocs;
-	struct ma_header *h;
+	void *p;
+	size_t i;
 
 	if (size > ma->largest)
 		ma->largest = size;
@@ -73,49 +123,57 @@ void *memalloc_alloc(void *ctx, size_t size)
 		ma->failed_allocs++;
 		return NULL;
 	}
-	if (ma->limit != 0 && size > ma->limit)
+	if ((ma->limit != 0 && size > ma->limit) || (ma->cap != 0 && size > ma->cap - ma->bytes) ||
+	    slot_used >= SLOTS / 2) {
+		ma->refused++;
 		return NULL;
-	if (size > SIZE_MAX - sizeof *h)
-		return NULL;
-	h = malloc(sizeof *h + size);
-	if (h == NULL)
-		return NULL;
-	h->magic = MA_MAGIC;
-	h->size = size;
+	}
+	p = malloc(size ? size : 1);
+	TS_CHECK(p != NULL);
 	/* Garbage, so a read of memory the core never wrote shows up. */
-	memset(h + 1, 0xA5, size);
+	memset(p, 0xA5, size);
+	i = slot_find((uintptr_t)p);
+	TS_CHECK(slot[i].key == 0);
+	slot[i].key = (uintptr_t)p;
+	slot[i].size = size;
+	slot[i].owner = ma;
+	slot_used++;
 	ma->blocks++;
 	ma->bytes += size;
 	if (ma->bytes > ma->peak)
 		ma->peak = ma->bytes;
-	return h + 1;
+	return p;
 }
 
 void memalloc_free(void *ctx, void *ptr, size_t size)
 {
 	struct memalloc *ma = ctx;
-	struct ma_header *h;
+	size_t i;
 
 	ma->frees++;
-	if (ptr == NULL) {
-		ma->bad_frees++;
-		fail_msg("free(NULL, %zu): the core must not pass NULL to the callback", size);
+	if (ptr == NULL)
+		ts_fail(__FILE__, __LINE__, "the core passed NULL to the free callback");
+	i = slot_find((uintptr_t)ptr);
+	if (slot[i].key == 0 || slot[i].owner != ma)
+		ts_fail(__FILE__, __LINE__, "free of a block this allocator did not hand out");
+	if (slot[i].size != size) {
+		fprintf(stderr, "free: block of %zu bytes freed as %zu\n", slot[i].size, size);
+		ts_fail(__FILE__, __LINE__, "free size differs from the size allocated");
 	}
-	h = (struct ma_header *)ptr - 1;
-	if (h->magic != MA_MAGIC) {
-		ma->bad_frees++;
-		fail_msg("free(%p, %zu): not a live block (double free?)", ptr, size);
-	}
-	if (h->size != size) {
-		ma->bad_frees++;
-		fail_msg("free(%p, %zu): block was allocated with %llu bytes", ptr, size,
-		         (unsigned long long)h->size);
-	}
-	h->magic = MA_DEAD;
-	memset(h + 1, 0xDD, size);
+	slot_delete(i);
+	memset(ptr, 0xDD, size);
 	ma->blocks--;
 	ma->bytes -= size;
-	free(h);
+	free(ptr);
+}
+
+void memalloc_expect(const struct memalloc *ma, size_t blocks, size_t bytes)
+{
+	if (ma->blocks != blocks || ma->bytes != bytes) {
+		fprintf(stderr, "leak: %zu blocks / %zu bytes outstanding, expected %zu / %zu\n",
+		        ma->blocks, ma->bytes, blocks, bytes);
+		ts_fail(__FILE__, __LINE__, "allocations outstanding after close");
+	}
 }
 
 void memdev_config(struct ntfs_config *cfg, struct memdev *dev, struct memalloc *ma)
