@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Helpers for test_hardening.c (see hardening_util.h). */
+/* Helpers for test_hardening_*.c (see hardening_util.h). */
 #ifndef _POSIX_C_SOURCE
 #define _POSIX_C_SOURCE 200809L
 #endif
 
 #include "hardening_util.h"
 #include "fixture.h"
+#include "ondisk.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -333,8 +334,7 @@ void hu_loc_stream(struct hu *h, const char *spec, uint32_t type, const char *na
 
 void hu_loc_record(struct hu *h, uint64_t recno, struct hu_loc *loc)
 {
-	hu_loc_stream(h, "#0", NTFS_AT_DATA, NULL, recno * h->vi.record_size, h->vi.record_size,
-	              loc);
+	hu_loc_stream(h, "#0", OD_AT_DATA, NULL, recno * h->vi.record_size, h->vi.record_size, loc);
 }
 
 void hu_loc_device(struct hu *h, uint64_t off, uint64_t len, struct hu_loc *loc)
@@ -372,9 +372,43 @@ uint64_t hu_recno(struct hu *h, const char *spec)
 	return NTFS_REF_RECORD(st.ref);
 }
 
+uint64_t hu_alist_data_ref(struct hu *h, const char *spec, unsigned k)
+{
+	ntfs_file *f;
+	ntfs_stream *s;
+	uint8_t *buf;
+	size_t got;
+	uint64_t size, ref = 0;
+	unsigned i = 0;
+
+	assert_non_null(h->vol);
+	assert_int_equal(hu_open_spec(h->vol, spec, &f), NTFS_OK);
+	assert_int_equal(ntfs_attr_open(f, OD_AT_ATTRIBUTE_LIST, NULL, 0, &s), NTFS_OK);
+	size = ntfs_stream_size(s);
+	buf = malloc((size_t)size);
+	assert_non_null(buf);
+	assert_int_equal(ntfs_stream_read(s, 0, buf, (size_t)size, &got), NTFS_OK);
+	assert_int_equal(got, size);
+	for (uint32_t off = 0; off < size; off += (uint32_t)hu_ld(buf + off + OD_AL_LENGTH, 2)) {
+		const uint8_t *e = buf + off;
+		assert_true(hu_ld(e + OD_AL_LENGTH, 2) >= 26);
+		if (hu_ld(e + OD_AL_TYPE, 4) == OD_AT_DATA && e[OD_AL_NAME_LEN] == 0 && i++ == k) {
+			ref = hu_ld(e + OD_AL_REF, 8);
+			break;
+		}
+	}
+	free(buf);
+	ntfs_stream_close(s);
+	ntfs_file_close(f);
+	if (ref == 0)
+		fail_msg("%s: no $DATA entry %u in the attribute list", spec, k);
+	return ref;
+}
+
 void hu_unfix(uint8_t *buf, size_t size)
 {
-	uint32_t off = (uint32_t)hu_ld(buf + 4, 2), n = (uint32_t)hu_ld(buf + 6, 2);
+	uint32_t off = (uint32_t)hu_ld(buf + OD_REC_USA_OFF, 2);
+	uint32_t n = (uint32_t)hu_ld(buf + OD_REC_USA_COUNT, 2);
 	uint16_t usn;
 
 	if (n != size / 512 + 1 || off + 2 * n > 510)
@@ -396,7 +430,7 @@ void hu_fix(uint8_t *buf, size_t size)
 
 static bool name_is(const uint8_t *a, const char *name)
 {
-	size_t n = a[9], off = (size_t)hu_ld(a + 10, 2);
+	size_t n = a[OD_AH_NAME_LEN], off = (size_t)hu_ld(a + OD_AH_NAME_OFF, 2);
 
 	if (name == NULL)
 		return true;
@@ -410,28 +444,32 @@ static bool name_is(const uint8_t *a, const char *name)
 
 uint32_t hu_attr_find(const uint8_t *rec, uint32_t type, const char *name)
 {
-	uint32_t off = (uint32_t)hu_ld(rec + 20, 2), used = (uint32_t)hu_ld(rec + 24, 4);
+	uint32_t off = (uint32_t)hu_ld(rec + OD_REC_ATTRS_OFFSET, 2);
+	uint32_t used = (uint32_t)hu_ld(rec + OD_REC_BYTES_IN_USE, 4);
 
 	while (off + 8 <= used) {
-		uint32_t t = (uint32_t)hu_ld(rec + off, 4), len = (uint32_t)hu_ld(rec + off + 4, 4);
-		if (t == 0xFFFFFFFFu || len < 16)
+		uint32_t t = (uint32_t)hu_ld(rec + off + OD_AH_TYPE, 4);
+		uint32_t len = (uint32_t)hu_ld(rec + off + OD_AH_LENGTH, 4);
+		if (t == OD_AT_END || len < 16)
 			break;
 		if (t == type && name_is(rec + off, name))
 			return off;
 		off += len;
 	}
-	fail_msg("record %llu: no attribute 0x%x '%s'", (unsigned long long)hu_ld(rec + 44, 4),
-	         (unsigned)type, name ? name : "*");
+	fail_msg("record %llu: no attribute 0x%x '%s'",
+	         (unsigned long long)hu_ld(rec + OD_REC_NUMBER, 4), (unsigned)type,
+	         name ? name : "*");
 	return 0;
 }
 
 uint32_t hu_attr_end(const uint8_t *rec)
 {
-	uint32_t off = (uint32_t)hu_ld(rec + 20, 2), used = (uint32_t)hu_ld(rec + 24, 4);
+	uint32_t off = (uint32_t)hu_ld(rec + OD_REC_ATTRS_OFFSET, 2);
+	uint32_t used = (uint32_t)hu_ld(rec + OD_REC_BYTES_IN_USE, 4);
 
 	while (off + 4 <= used) {
-		uint32_t len = (uint32_t)hu_ld(rec + off + 4, 4);
-		if (hu_ld(rec + off, 4) == 0xFFFFFFFFu)
+		uint32_t len = (uint32_t)hu_ld(rec + off + OD_AH_LENGTH, 4);
+		if (hu_ld(rec + off + OD_AH_TYPE, 4) == OD_AT_END)
 			return off;
 		assert_true(len >= 16);
 		off += len;
@@ -442,14 +480,15 @@ uint32_t hu_attr_end(const uint8_t *rec)
 
 uint8_t *hu_attr_value(uint8_t *rec, uint32_t aoff)
 {
-	assert_int_equal(rec[aoff + 8], 0);
-	return rec + aoff + hu_ld(rec + aoff + 20, 2);
+	assert_int_equal(rec[aoff + OD_AH_NONRESIDENT], 0);
+	return rec + aoff + hu_ld(rec + aoff + OD_AH_VALUE_OFF, 2);
 }
 
 void hu_attr_resize(uint8_t *rec, size_t size, uint32_t aoff, uint32_t new_len)
 {
-	uint32_t old = (uint32_t)hu_ld(rec + aoff + 4, 4), used = (uint32_t)hu_ld(rec + 24, 4);
-	uint32_t alloc = (uint32_t)hu_ld(rec + 28, 4);
+	uint32_t old = (uint32_t)hu_ld(rec + aoff + OD_AH_LENGTH, 4);
+	uint32_t used = (uint32_t)hu_ld(rec + OD_REC_BYTES_IN_USE, 4);
+	uint32_t alloc = (uint32_t)hu_ld(rec + OD_REC_BYTES_ALLOC, 4);
 
 	assert_true(new_len % 8 == 0 && alloc == size);
 	if (used - old + new_len > alloc)
@@ -457,8 +496,8 @@ void hu_attr_resize(uint8_t *rec, size_t size, uint32_t aoff, uint32_t new_len)
 	memmove(rec + aoff + new_len, rec + aoff + old, used - (aoff + old));
 	if (new_len > old)
 		memset(rec + aoff + old, 0, new_len - old);
-	hu_st(rec + aoff + 4, new_len, 4);
-	hu_st(rec + 24, used - old + new_len, 4);
+	hu_st(rec + aoff + OD_AH_LENGTH, new_len, 4);
+	hu_st(rec + OD_REC_BYTES_IN_USE, used - old + new_len, 4);
 }
 
 size_t hu_runs_decode(const uint8_t *mp, size_t len, struct hu_run *runs, size_t max, size_t *used)
@@ -524,11 +563,12 @@ void hu_runs_set(uint8_t *rec, size_t size, uint32_t aoff, const struct hu_run *
 {
 	uint8_t mp[1024];
 	uint8_t *a = rec + aoff;
-	uint32_t mp_off = (uint32_t)hu_ld(a + 32, 2), len = (uint32_t)hu_ld(a + 4, 4);
+	uint32_t mp_off = (uint32_t)hu_ld(a + OD_AH_MP_OFF, 2);
+	uint32_t len = (uint32_t)hu_ld(a + OD_AH_LENGTH, 4);
 	size_t enc = hu_runs_encode(runs, n, mp, sizeof mp);
 	uint32_t need = (uint32_t)((mp_off + enc + 7) & ~(size_t)7);
 
-	assert_int_equal(a[8], 1);
+	assert_int_equal(a[OD_AH_NONRESIDENT], 1);
 	if (need > len) {
 		hu_attr_resize(rec, size, aoff, need);
 		len = need;
@@ -539,74 +579,20 @@ void hu_runs_set(uint8_t *rec, size_t size, uint32_t aoff, const struct hu_run *
 
 uint32_t hu_ie_off(const uint8_t *node, unsigned k)
 {
-	uint32_t off = (uint32_t)hu_ld(node, 4), used = (uint32_t)hu_ld(node + 4, 4);
+	uint32_t off = (uint32_t)hu_ld(node + OD_NH_ENTRIES_OFF, 4);
+	uint32_t used = (uint32_t)hu_ld(node + OD_NH_INDEX_LEN, 4);
 
 	for (unsigned i = 0; i < k; i++) {
-		uint32_t len = (uint32_t)hu_ld(node + off + 8, 2);
-		if (len < 16 || (hu_ld(node + off + 12, 2) & 2))
+		uint32_t len = (uint32_t)hu_ld(node + off + OD_IE_LENGTH, 2);
+		if (len < OD_IE_KEY || (hu_ld(node + off + OD_IE_FLAGS, 2) & OD_IE_END))
 			fail_msg("index node has no entry %u", k);
 		off += len;
 	}
-	assert_true(off + 16 <= used);
+	assert_true(off + OD_IE_KEY <= used);
 	return off;
 }
 
 uint8_t *hu_root_node(uint8_t *rec, uint32_t aoff)
 {
-	return hu_attr_value(rec, aoff) + 16;
-}
-
-void hu_case_prepare(const struct hu_case *c, struct hu *h)
-{
-	int err;
-
-	hu_open(h, c->image);
-	err = hu_mount(h);
-	if (err)
-		fail_msg("%s: the valid image does not mount: %s", c->image, ntfs_strerror(err));
-	switch (c->kind) {
-	case HU_RECORD:
-		hu_loc_record(h,
-		              c->target[0] == '#' ? strtoull(c->target + 1, NULL, 10)
-		                                  : hu_recno(h, c->target),
-		              &h->loc);
-		break;
-	case HU_STREAM:
-		hu_loc_stream(h, c->target, c->type, c->name, c->off, c->len, &h->loc);
-		break;
-	case HU_DEVICE:
-		hu_loc_device(h, c->off, c->len, &h->loc);
-		break;
-	}
-	err = c->op(h->vol, c->arg);
-	if (err)
-		fail_msg("%s '%s': fails before any change: %s", c->image, c->arg ? c->arg : "",
-		         ntfs_strerror(err));
-	hu_unmount(h);
-	hu_case_mutate(c, h, c->mutate, c->param);
-}
-
-void hu_case_mutate(const struct hu_case *c, struct hu *h,
-                    void (*mutate)(struct hu *h, uint8_t *buf, size_t len, long long param),
-                    long long param)
-{
-	static uint8_t buf[HU_MAX_BYTES];
-	const size_t size = (size_t)h->loc.size;
-
-	hu_loc_read(h, &h->loc, buf);
-	if (c->usa)
-		hu_unfix(buf, size);
-	mutate(h, buf, size, param);
-	if (c->usa)
-		hu_fix(buf, size);
-	hu_loc_write(h, &h->loc, buf);
-}
-
-void hu_case_run(const struct hu_case *c)
-{
-	struct hu h;
-
-	hu_case_prepare(c, &h);
-	hu_expect(&h, c->op, c->arg, c->expect);
-	hu_close(&h);
+	return hu_attr_value(rec, aoff) + OD_IR_NODE;
 }

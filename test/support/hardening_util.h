@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Helpers for test_hardening.c: take a committed image, find the bytes of
+ * Helpers for test_hardening_*.c: take a committed image, find the bytes of
  * one on-disk structure (an MFT record, an index block, an attribute list,
  * the boot sector), change one field, and check that the public API
  * rejects the result with one exact error code, with nothing leaked and no
@@ -47,6 +47,8 @@ struct hu {
 	uint64_t volume_size;       /* ntfs_config::volume_size (0: unknown) */
 	uint64_t stream_size;       /* value size of the last hu_loc_stream() */
 	struct hu_loc loc;          /* what hu_case_prepare() located */
+	uint64_t base;              /* hu_case_prepare(): the target's base record */
+	uint64_t ext_ref;           /* hu_case_prepare(): the list's reference to HU_EXTENSION */
 };
 
 /* Open committed image @name (a private, writable copy) and arm the
@@ -92,6 +94,9 @@ void hu_loc_read(const struct hu *h, const struct hu_loc *loc, uint8_t *buf);
 void hu_loc_write(struct hu *h, const struct hu_loc *loc, const uint8_t *buf);
 /* Base record number of file @spec (needs a mounted volume). */
 uint64_t hu_recno(struct hu *h, const char *spec);
+/* Reference in the attribute list of file @spec to the record of its @k-th
+ * (from 0) unnamed $DATA extent (needs a mounted volume). */
+uint64_t hu_alist_data_ref(struct hu *h, const char *spec, unsigned k);
 
 /* Update sequence: undo (fails the test if invalid) and redo. */
 void hu_unfix(uint8_t *buf, size_t size);
@@ -133,36 +138,5 @@ void hu_runs_set(uint8_t *rec, size_t size, uint32_t aoff, const struct hu_run *
 uint32_t hu_ie_off(const uint8_t *node, unsigned k);
 /* Index node of the $INDEX_ROOT at @aoff of a record. */
 uint8_t *hu_root_node(uint8_t *rec, uint32_t aoff);
-
-/* One mangling test: locate a structure in a valid image, check that @op
- * succeeds on it, apply @mutate to its bytes, check that @op now returns
- * @expect. */
-enum hu_kind {
-	HU_RECORD, /* the base MFT record of file @target */
-	HU_STREAM, /* bytes [off, off + len) of attribute type/name of @target */
-	HU_DEVICE, /* device bytes [off, off + len) */
-};
-struct hu_case {
-	const char *image;
-	enum hu_kind kind;
-	const char *target;
-	uint32_t type;
-	const char *name;
-	uint64_t off, len;
-	bool usa; /* a multi-sector structure: mutate with fixups undone */
-	void (*mutate)(struct hu *h, uint8_t *buf, size_t len, long long param);
-	long long param;
-	hu_op op;
-	const char *arg;
-	int expect;
-};
-/* Steps 1-2 (valid run, mutate); the image stays open in @h. */
-void hu_case_prepare(const struct hu_case *c, struct hu *h);
-/* Apply another mutation to what hu_case_prepare() located. */
-void hu_case_mutate(const struct hu_case *c, struct hu *h,
-                    void (*mutate)(struct hu *h, uint8_t *buf, size_t len, long long param),
-                    long long param);
-/* The whole case. */
-void hu_case_run(const struct hu_case *c);
 
 #endif /* NTFS_TEST_HARDENING_UTIL_H */

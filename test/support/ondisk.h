@@ -19,6 +19,18 @@
 #define OD_BS_SERIAL 72
 #define OD_BS_SIG 510
 
+/* Attribute type codes. */
+#define OD_AT_STANDARD_INFORMATION 0x10u
+#define OD_AT_ATTRIBUTE_LIST 0x20u
+#define OD_AT_FILE_NAME 0x30u
+#define OD_AT_VOLUME_NAME 0x60u
+#define OD_AT_VOLUME_INFORMATION 0x70u
+#define OD_AT_DATA 0x80u
+#define OD_AT_INDEX_ROOT 0x90u
+#define OD_AT_INDEX_ALLOCATION 0xA0u
+#define OD_AT_BITMAP 0xB0u
+#define OD_AT_REPARSE_POINT 0xC0u
+
 /* FILE record header. */
 #define OD_REC_USA_OFF 4
 #define OD_REC_USA_COUNT 6
@@ -53,6 +65,8 @@
 #define OD_AH_DATA 48
 #define OD_AH_INIT 56
 #define OD_AT_END 0xFFFFFFFFu
+/* Attribute flags: the low byte is the compression method (1: LZNT1). */
+#define OD_AH_FLAG_COMPRESSED 0x0001u
 
 /* Attribute list entry. */
 #define OD_AL_TYPE 0
@@ -62,6 +76,13 @@
 #define OD_AL_LOWEST_VCN 8
 #define OD_AL_REF 16
 #define OD_AL_ID 24
+
+/* $STANDARD_INFORMATION value. */
+#define OD_SI_FILE_ATTRS 32
+#define OD_FILE_ATTR_REPARSE_POINT 0x0400u
+
+/* $REPARSE_POINT value. */
+#define OD_RP_TAG_WOF 0x80000017u
 
 /* $FILE_NAME value. */
 #define OD_FN_PARENT 0
@@ -88,6 +109,9 @@
 #define OD_NH_FLAGS 12
 #define OD_NH_SIZE 16
 #define OD_NH_FLAG_LARGE 0x01u /* has $INDEX_ALLOCATION */
+/* INDX blocks have the update sequence header of FILE records. */
+#define OD_INDX_USA_OFF 4
+#define OD_INDX_USA_COUNT 6
 #define OD_INDX_VCN 16
 #define OD_INDX_NODE 24
 #define OD_IE_REF 0
@@ -99,6 +123,8 @@
 #define OD_IE_KEY 16
 #define OD_IE_HAS_SUB 0x01u
 #define OD_IE_END 0x02u
+/* An entry with OD_IE_HAS_SUB ends with its subnode's VCN (8 bytes). */
+#define OD_IE_SUBNODE_FROM_END 8
 
 /* Collation rules named in $INDEX_ROOT. */
 #define OD_COLLATION_BINARY 0x00u
