@@ -77,8 +77,6 @@ void hu_unmount(struct hu *h)
 	if (h->ma.blocks != 0 || h->ma.bytes != 0)
 		fail_msg("%s: leak: %zu blocks, %zu bytes outstanding after unmount", h->img.name,
 		         h->ma.blocks, h->ma.bytes);
-	if (h->ma.bad_frees != 0)
-		fail_msg("%s: %llu bad frees", h->img.name, (unsigned long long)h->ma.bad_frees);
 }
 
 int hu_run(struct hu *h, hu_op op, const char *arg)

@@ -65,7 +65,6 @@ struct memalloc {
 	size_t bytes;           /* bytes outstanding */
 	size_t peak;            /* most bytes outstanding at once */
 	size_t largest;         /* largest single allocation asked */
-	uint64_t bad_frees;     /* always 0: a bad free stops the run */
 };
 
 void memalloc_init(struct memalloc *ma);
