@@ -279,6 +279,8 @@ def structure(r):
         s = f"{file_ref(target)}'s attribute list"
     elif kind == "HU_INDX":
         s = f"{file_ref(target)} INDX block 0"
+    elif kind == "HU_DATA":
+        s = f"{file_ref(target)}'s first 512 bytes as stored"
     elif kind == "HU_BOOT":
         s = "boot sector"
     elif kind == "HU_NONE":

@@ -33,6 +33,7 @@ static const int all[] = {
         NTFS_ERR_CORRUPT_INDEX,
         NTFS_ERR_CORRUPT_UPCASE,
         NTFS_ERR_CORRUPT_MFT,
+        NTFS_ERR_CORRUPT_COMPRESSED,
 };
 #define N_ALL (sizeof all / sizeof all[0])
 
@@ -56,7 +57,7 @@ static void unknown_codes(void **state)
 {
 	static const int odd[] = {1, 42, -11, -31, -64, -1000, INT32_MIN, INT32_MAX};
 	/* Reserved for corrupt codes to come: unknown now, but corrupt. */
-	static const int reserved[] = {-42, -50, NTFS_ERR_CORRUPT_LOWEST};
+	static const int reserved[] = {-43, -50, NTFS_ERR_CORRUPT_LOWEST};
 	const char *unknown = ntfs_strerror(-1000);
 	(void)state;
 
@@ -81,7 +82,8 @@ static void corrupt_class(void **state)
 		        all[i] == NTFS_ERR_CORRUPT_RECORD || all[i] == NTFS_ERR_CORRUPT_FIXUP ||
 		        all[i] == NTFS_ERR_CORRUPT_ATTR || all[i] == NTFS_ERR_CORRUPT_ATTRLIST ||
 		        all[i] == NTFS_ERR_CORRUPT_RUNLIST || all[i] == NTFS_ERR_CORRUPT_INDEX ||
-		        all[i] == NTFS_ERR_CORRUPT_UPCASE || all[i] == NTFS_ERR_CORRUPT_MFT;
+		        all[i] == NTFS_ERR_CORRUPT_UPCASE || all[i] == NTFS_ERR_CORRUPT_MFT ||
+		        all[i] == NTFS_ERR_CORRUPT_COMPRESSED;
 		assert_int_equal(ntfs_error_is_corrupt(all[i]), corrupt);
 	}
 }

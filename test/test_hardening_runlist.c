@@ -207,34 +207,56 @@ static void h16_sparse_run_length_high_bit(const struct hu_case *c)
 	free(after);
 }
 
-/* ---- 24-25. compression (not implemented: reads are refused) ----------------- */
+/* ---- 24. LZNT1 ------------------------------------------------------------------- */
 
-static void h24_lznt1_read_unsupported(const struct hu_case *c)
+/*
+ * The first chunk of /compressed/text.txt (a compressed unit: its header at
+ * byte 0, then a flag byte): @p says how to break it.
+ *   1  its size runs past the unit's allocated clusters
+ *   2  its first token is a copy, before any byte is out
+ *   3  a copy longer than the 4 KiB chunk: 'A', then a copy of 4098 bytes
+ *   4  a header signature other than 3
+ *   5  a stored chunk of 256 bytes (stored chunks hold 4096)
+ */
+static void m_lznt1(struct hu *h, uint8_t *b, size_t len, long long p)
 {
-	static const char *const files[] = {"text.txt", "random.bin", "mixed.bin"};
-	char path[64];
-	struct hu h;
-
-	hu_open(&h, c->image);
-	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-		snprintf(path, sizeof path, "%s/%s", c->target, files[i]);
-		hu_expect(&h, c->op, path, c->expect);
+	uint32_t hdr = ld16(b);
+	(void)h;
+	assert_true(len >= 8 && (hdr & 0xF000u) == 0xB000u); /* compressed, signature 3 */
+	switch (p) {
+	case 1:
+		hu_st(b, hdr | 0x0FFFu, 2);
+		break;
+	case 2:
+		b[2] |= 1;
+		break;
+	case 3:
+		hu_st(b, 0xB000u | (5 - 1), 2); /* body: 5 bytes */
+		b[2] = 0x02;                    /* a literal, then a copy */
+		b[3] = 'A';
+		hu_st(b + 4, 0x0FFF, 2); /* displacement 1, length 4095 + 3 */
+		hu_st(b + 6, 0, 2);      /* end of the unit's chunks */
+		break;
+	case 4:
+		hu_st(b, (hdr & ~0x7000u) | 0x1000u, 2);
+		break;
+	default:
+		hu_st(b, 0x3000u | (256 - 1), 2);
+		break;
 	}
-	/* A resident value is never compressed. */
-	snprintf(path, sizeof path, "%s/small.txt", c->target);
-	hu_expect(&h, c->op, path, NTFS_OK);
-	hu_close(&h);
 }
 
-/* .op checks the valid file (it stats: a compressed file does not read);
- * after the change, a read is refused. */
-static void h24_lznt1_compression_unit_not_4(const struct hu_case *c)
+/* A compressed attribute on a volume of 64 KiB clusters: LZNT1 cannot have
+ * those, so the read is refused, never decoded as if it could. */
+static void m_compress_64k(struct hu *h, uint8_t *b, size_t len, long long p)
 {
-	struct hu h;
-
-	hu_case_prepare(c, &h);
-	hu_expect(&h, hu_op_read, hu_case_arg(c), c->expect);
-	hu_close(&h);
+	uint32_t a = hu_attr_find(b, OD_AT_DATA, "");
+	(void)h;
+	(void)len;
+	(void)p;
+	assert_int_equal(b[a + OD_AH_NONRESIDENT], 1);
+	hu_st(b + a + OD_AH_FLAGS, ld16(b + a + OD_AH_FLAGS) | OD_AH_FLAG_COMPRESSED, 2);
+	b[a + OD_AH_CU] = 4;
 }
 
 /* Stream "gamma": the compressed flag on a non-resident stream. */
@@ -374,16 +396,34 @@ static const struct hu_case cases[] = {
                .what = "one sparse run `01 FF` (255 > 200 clusters)"),
 
         /* 24. LZNT1 */
-        HU_ROW(.name = "h24_lznt1_read_unsupported", .cls = 24, .run = h24_lznt1_read_unsupported,
-               .image = C512, .target = "/compressed", .op = hu_op_read,
-               .expect = NTFS_ERR_UNSUPPORTED,
-               .what = "nothing: `text.txt`, `random.bin`, `mixed.bin` are refused; the resident "
-                       "`small.txt` reads `OK`"),
-        HU_ROW(.name = "h24_lznt1_compression_unit_not_4", .cls = 24,
-               .run = h24_lznt1_compression_unit_not_4, .image = C512, .kind = HU_RECORD,
-               .target = "/compressed/text.txt", .mutate = m_nr_field,
-               .param = P(NR(OD_AH_CU, 1), 5), .op = hu_op_stat, .expect = NTFS_ERR_UNSUPPORTED,
+        HU_ROW(.name = "h24_lznt1_compression_unit_not_4", .cls = 24, .image = C512,
+               .kind = HU_RECORD, .target = "/compressed/text.txt", .mutate = m_nr_field,
+               .param = P(NR(OD_AH_CU, 1), 5), .op = hu_op_read, .expect = NTFS_ERR_UNSUPPORTED,
                .what = "compression unit 5: a read is refused, not decoded"),
+        HU_ROW(.name = "h24_lznt1_cluster_over_4k", .cls = 24, .image = C64K, .kind = HU_RECORD,
+               .target = R100K, .mutate = m_compress_64k, .op = hu_op_read,
+               .expect = NTFS_ERR_UNSUPPORTED,
+               .what = "compressed flag and unit 4 on a file of 64 KiB clusters"),
+        HU_ROW(.name = "h24_lznt1_chunk_past_unit", .cls = 24, .image = C512, .kind = HU_DATA,
+               .target = "/compressed/text.txt", .mutate = m_lznt1, .param = 1, .op = hu_op_read,
+               .expect = NTFS_ERR_CORRUPT_COMPRESSED,
+               .what = "first chunk's size 4096: past the unit's allocated clusters"),
+        HU_ROW(.name = "h24_lznt1_backreference_before_start", .cls = 24, .image = C512,
+               .kind = HU_DATA, .target = "/compressed/text.txt", .mutate = m_lznt1, .param = 2,
+               .op = hu_op_read, .expect = NTFS_ERR_CORRUPT_COMPRESSED,
+               .what = "first token a copy, with nothing out yet"),
+        HU_ROW(.name = "h24_lznt1_output_overrun", .cls = 24, .image = C512, .kind = HU_DATA,
+               .target = "/compressed/text.txt", .mutate = m_lznt1, .param = 3, .op = hu_op_read,
+               .expect = NTFS_ERR_CORRUPT_COMPRESSED,
+               .what = "a literal, then a copy of 4098 bytes: more than the 4 KiB chunk"),
+        HU_ROW(.name = "h24_lznt1_bad_signature", .cls = 24, .image = C512, .kind = HU_DATA,
+               .target = "/compressed/text.txt", .mutate = m_lznt1, .param = 4, .op = hu_op_read,
+               .expect = NTFS_ERR_CORRUPT_COMPRESSED,
+               .what = "chunk header signature 1 instead of 3"),
+        HU_ROW(.name = "h24_lznt1_stored_chunk_short", .cls = 24, .image = C512, .kind = HU_DATA,
+               .target = "/compressed/text.txt", .mutate = m_lznt1, .param = 5, .op = hu_op_read,
+               .expect = NTFS_ERR_CORRUPT_COMPRESSED,
+               .what = "a stored (uncompressed) chunk of 256 bytes"),
 
         /* 25. compressed streams and WOF */
         HU_ROW(.name = "h25_compressed_stream_read_unsupported", .cls = 25,

@@ -266,20 +266,22 @@ static void check_entry(const struct timage *img, ntfs_volume *vol, uint32_t clu
 
 	buf = malloc((size_t)x->size + 70100 + cluster);
 	assert_non_null(buf);
-	/* Encrypted values, and compressed non-resident ones (LZNT1), are not
-	 * read by design: the read must say so rather than return garbage. A
-	 * resident value is never compressed, whatever the flag says. */
-	if ((x->flags & NTFS_ATTR_FLAG_ENCRYPTED) ||
-	    (!x->resident && (x->flags & NTFS_ATTR_FLAG_COMPRESSED))) {
+	/* Encrypted values are not read by design: the read must say so rather
+	 * than return ciphertext. Compressed ones (LZNT1) read as what ntfscat
+	 * decodes; a resident value is never compressed, whatever the flag. */
+	if (x->flags & NTFS_ATTR_FLAG_ENCRYPTED) {
 		size_t got = 1;
 		if (x->size > 0)
 			assert_int_equal(ntfs_stream_read(s, 0, buf, 16, &got),
 			                 NTFS_ERR_UNSUPPORTED);
-		c->compressed++;
 		goto out;
 	}
-	if (x->flags & NTFS_ATTR_FLAG_COMPRESSED)
-		c->resident_compressed++;
+	if (x->flags & NTFS_ATTR_FLAG_COMPRESSED) {
+		if (x->resident)
+			c->resident_compressed++;
+		else
+			c->compressed++;
+	}
 	want = ntfscat(img, e, &want_len);
 	if (want_len != x->size)
 		fail_msg("%s: ntfscat gave %zu bytes, size %llu", what, want_len,
@@ -315,7 +317,9 @@ static void check_entry(const struct timage *img, ntfs_volume *vol, uint32_t clu
 			uint64_t hole = x->runs[i].len * cluster;
 			size_t len = (size_t)(hole < 65536 ? hole : 65536);
 			check_range(s, want, x->size, b + 1, len, buf, what);
-			for (size_t k = 0; k < len && b + 1 + k < x->init && b + 1 + k < x->size;
+			/* In a compressed value a hole ends a compressed unit: not zeros. */
+			for (size_t k = 0; !(x->flags & NTFS_ATTR_FLAG_COMPRESSED) && k < len &&
+			                   b + 1 + k < x->init && b + 1 + k < x->size;
 			     k++)
 				if (buf[k] != 0)
 					fail_msg("%s: hole at VCN %llu reads non-zero", what,

@@ -83,6 +83,7 @@ enum ntfs_error {
 	NTFS_ERR_CORRUPT_INDEX = -39,    /**< Index root, block or entry invalid. */
 	NTFS_ERR_CORRUPT_UPCASE = -40,   /**< $UpCase table invalid. */
 	NTFS_ERR_CORRUPT_MFT = -41,      /**< The $MFT or a system file is inconsistent. */
+	NTFS_ERR_CORRUPT_COMPRESSED = -42, /**< Compressed data does not decode. */
 };
 
 /** The lowest corrupt code: every code from ::NTFS_ERR_CORRUPT down to this
@@ -464,6 +465,16 @@ NTFS_API uint64_t ntfs_stream_size(const ntfs_stream *stream);
  */
 NTFS_API int ntfs_stream_read(ntfs_stream *stream, uint64_t offset, void *buf, size_t len,
                               size_t *nread);
+
+/**
+ * @brief Bytes of decoder workspace a volume allocates, once, on its first
+ * read of a compressed stream (0 in a build without decoders).
+ *
+ * LZNT1 ("compress this folder") needs a 4 KiB window of compressed bytes
+ * and one decoded 4 KiB chunk, whatever the file's size: add this to a
+ * static arena meant for compressed files. It is freed at unmount.
+ */
+NTFS_API size_t ntfs_decoder_workspace_size(void);
 
 /** A run of clusters. */
 struct ntfs_run {

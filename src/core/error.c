@@ -47,6 +47,8 @@ const char *ntfs_strerror(int err)
 		return "corrupt $UpCase table";
 	case NTFS_ERR_CORRUPT_MFT:
 		return "corrupt $MFT";
+	case NTFS_ERR_CORRUPT_COMPRESSED:
+		return "corrupt compressed data";
 	default:
 		return "unknown error";
 	}

@@ -14,6 +14,7 @@
  */
 #include "stream.h"
 
+#include "compress.h"
 #include "file.h"
 #include "io.h"
 #include "name.h"
@@ -23,6 +24,7 @@
 
 enum stream_codec {
 	CODEC_RAW,
+	CODEC_LZNT1,
 	CODEC_REFUSED,
 };
 
@@ -37,21 +39,32 @@ struct ntfs_stream {
 	uint16_t name[NTFS_NAME_MAX_UTF16];
 	uint64_t size;
 	uint64_t init_size;
-	uint8_t *value;          /* resident value */
-	struct ntfsi_runmap map; /* map.mp is the pool */
-	uint8_t *pool;           /* one extent's mapping pairs: a record's worth */
+	uint8_t *value;             /* resident value */
+	struct ntfsi_runmap map;    /* map.mp is the pool */
+	uint8_t *pool;              /* one extent's mapping pairs: a record's worth */
+	struct ntfsi_compress comp; /* CODEC_LZNT1 */
 };
 
-/* The codec for what the attribute says; reparse-point checks are the
+/* The codec for what attribute @a says; reparse-point checks are the
  * unnamed $DATA's (ntfs_stream_open). */
-static uint8_t choose_codec(const ntfs_stream *s)
+static uint8_t choose_codec(ntfs_stream *s, const struct ntfsi_attr *a)
 {
+	uint16_t method = s->flags & NTFS_ATTR_FLAG_COMPRESSION_MASK;
+
+	if (s->flags & NTFS_ATTR_FLAG_ENCRYPTED)
+		return CODEC_REFUSED;
 	/* A resident value is never compressed, even when the attribute says so
 	 * (small files in compressed directories). */
-	if ((s->flags & NTFS_ATTR_FLAG_ENCRYPTED) ||
-	    (!s->resident && (s->flags & NTFS_ATTR_FLAG_COMPRESSION_MASK)))
-		return CODEC_REFUSED;
-	return CODEC_RAW;
+	if (s->resident || method == 0)
+		return CODEC_RAW;
+#if NTFS_WITH_LZNT1
+	if (method == NTFS_ATTR_FLAG_COMPRESSED &&
+	    ntfsi_compress_init(s->vol, &s->comp, a->compression_unit) == NTFS_OK)
+		return CODEC_LZNT1;
+#else
+	(void)a;
+#endif
+	return CODEC_REFUSED;
 }
 
 /* The runmap's loader: extent @k's mapping pairs into the pool. */
@@ -103,7 +116,7 @@ int ntfsi_stream_open(ntfs_file *file, uint32_t type, const uint16_t *name, size
 	for (size_t i = 0; i < name_len; i++)
 		s->name[i] = name[i];
 	s->map.cur_extent = UINT32_MAX;
-	s->codec = choose_codec(s);
+	s->codec = choose_codec(s, &a);
 	if (a.resident) {
 		s->size = s->init_size = a.value_len;
 		if (a.value_len != 0) {
@@ -200,6 +213,12 @@ int ntfs_stream_read(ntfs_stream *s, uint64_t offset, void *buf, size_t len, siz
 	case CODEC_RAW:
 		err = read_raw(s, offset, buf, len);
 		break;
+#if NTFS_WITH_LZNT1
+	case CODEC_LZNT1:
+		err = ntfsi_compress_read(s->vol, &s->comp, &s->map, s->init_size, offset, buf,
+		                          len);
+		break;
+#endif
 	default:
 		NTFSI_ASSERT(0);
 		err = NTFS_ERR_UNSUPPORTED;

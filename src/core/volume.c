@@ -5,6 +5,7 @@
  */
 #include "volume.h"
 
+#include "compress.h"
 #include "file.h"
 #include "io.h"
 #include "record.h"
@@ -241,6 +242,7 @@ void ntfs_unmount(ntfs_volume *vol)
 		return;
 	ntfsi_mft_free(vol);
 	ntfsi_upcase_free(vol);
+	ntfsi_compress_free(vol);
 	ntfsi_io_free(vol, vol->bounce, vol->cfg.read_align);
 	vol->cfg.free(vol->cfg.alloc_ctx, vol, sizeof *vol);
 }

@@ -19,6 +19,8 @@ struct ntfs_volume {
 	struct ntfsi_boot boot;
 	struct ntfsi_mft mft;
 	struct ntfsi_upcase upcase;
+	void *workspace;     /* decoders', on the first compressed read */
+	uint32_t stream_ids; /* the last id given to a compressed stream */
 	uint16_t vol_flags;
 	uint8_t major, minor;
 	size_t label_len;

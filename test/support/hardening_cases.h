@@ -46,6 +46,7 @@ enum hu_kind {
 	HU_EXTENSION, /* the record holding unnamed $DATA extent .extent of .target */
 	HU_ALIST,     /* the non-resident $ATTRIBUTE_LIST value of .target */
 	HU_INDX,      /* INDX block 0 of directory .target */
+	HU_DATA,      /* the first 512 bytes of .target's unnamed $DATA as stored */
 	HU_BOOT,      /* the boot sector */
 };
 
