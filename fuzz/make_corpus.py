@@ -384,6 +384,33 @@ TEMPLATES = ["ntfs-c512", "ntfs-s4k", "ntfs-mftlist", "ntfs-frag", "ntfs-c64k", 
              "ntfs-c2m"]
 
 
+def lznt1_seeds(c, vols):
+    """The stored bytes of compressed units: the leading allocated clusters
+    of each 16-cluster unit that has a sparse tail."""
+    for name in ["ntfs-c512", "ntfs-c4k"]:
+        v = vols[name]
+        for ino, path in manifest(name):
+            if not path.startswith("compressed/"):
+                continue
+            runs = v.attr_runs(ino, AT_DATA, "")
+            if not runs:
+                continue
+            end = max(rv + ln for rv, _, ln in runs)
+            for unit in range(0, end, 16):
+                alloc = 0
+                for rv, lcn, ln in runs:
+                    for vcn in range(max(rv, unit), min(rv + ln, unit + 16)):
+                        if lcn is not None and vcn == unit + alloc:
+                            alloc += 1
+                if 0 < alloc < 16:
+                    c.add("lznt1", b"\x00" + bytes(v.read(runs, unit * v.cluster,
+                                                           alloc * v.cluster)))
+    # MS-XCA 3.3's example chunk, then the end marker.
+    c.add("lznt1", b"\x00" + bytes.fromhex(
+        "38b08846232000204720410010a24701a04520440008450150790"
+        "0c0452005241388 05b4024a44ef0358028c091601484500be009e00040118900000".replace(" ", "")))
+
+
 def volume_seeds(c, vols):
     for t, name in enumerate(TEMPLATES):
         v = vols[name]
@@ -443,6 +470,7 @@ def main():
     names_seeds(c, vols)
     path_seeds(c, vols)
     volume_seeds(c, vols)
+    lznt1_seeds(c, vols)
     c.prune()
     for h in sorted(c.written):
         print("%-9s %3d seeds" % (h, len(c.written[h])))
