@@ -14,17 +14,18 @@ OUT = DIR): what the cmocka unit tests expect, so that they need no
 external program at test time.  NAME arguments restrict the run to those
 images.  The format is described in README.md ("Reference files").
 
---check writes the files into a temporary folder instead and compares
-them with the committed ones: exit 1 if any differs, is missing or has no
-image (ctest runs this as the test "refs").
+--check makes them afresh (in a temporary folder) and compares them with
+the committed ones instead of writing: exit 1 if any differs, is missing
+or has no image (ctest runs this as the test "refs").
 
-Python 3 standard library only.  Needs ntfsinfo, ntfsls, ntfscat
-(Debian: ntfs-3g) and fsstat, istat, ifind (Debian: sleuthkit).  Every
-tool output is parsed here, once; anything unexpected (a tool failing, a
-line that does not parse, a name holding a tab or a newline) stops the
-script with an error rather than writing a doubtful file.  The output
-depends only on the images and the tools' versions: two runs give
-identical files.
+Python 3 standard library only (and test/ntfsref, whose parsers of
+ntfsinfo's and fsstat's output difftest uses too).  Needs ntfsinfo,
+ntfsls, ntfscat (Debian: ntfs-3g) and fsstat, istat, ifind (Debian:
+sleuthkit).  Every tool output is parsed here, once; anything unexpected
+(a tool failing, a line that does not parse, a name holding a tab or a
+newline) stops the script with an error rather than writing a doubtful
+file.  The output depends only on the images and the tools' versions: two
+runs give identical files.
 """
 import argparse
 import concurrent.futures
@@ -38,6 +39,9 @@ import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))
+from ntfsref import parse  # test/ntfsref: parsers shared with difftest
+
 ENV = dict(os.environ, LC_ALL="C.UTF-8", LANG="C.UTF-8")
 TOOLS = ["ntfsinfo", "ntfsls", "ntfscat", "fsstat", "istat", "ifind"]
 SPDX = "# SPDX-License-Identifier: BSD-2-Clause"
@@ -64,96 +68,36 @@ def text(cmd, must=True):
         raise RefError("%s: output is not UTF-8: %s" % (" ".join(cmd), e))
 
 
-def field(s, what):
-    """s as one field of a line: no tab, newline or carriage return."""
-    if any(c in s for c in "\t\n\r"):
-        raise RefError("%s %r holds a tab or a line break, which the .ref "
-                       "format cannot" % (what, s))
-    return s
-
-
 def line(*fields):
-    return "\t".join(str(f) for f in fields)
+    """One line of a .ref file: the fields, tab-separated. A field that
+    holds a tab or a line break would break the format: an error."""
+    fields = [str(f) for f in fields]
+    for f in fields:
+        if any(c in f for c in "\t\n\r"):
+            raise RefError("%r holds a tab or a line break, which a .ref "
+                           "line cannot" % f)
+    return "\t".join(fields)
 
 
 # --------------------------------------------------------------- volume --
 
-def kv_lines(out):
-    """'Key: value' lines (leading blanks dropped) -> {key: value}; the
-    first occurrence of a key wins."""
-    d = {}
-    for ln in out.split("\n"):
-        k, sep, v = ln.strip(" \t").partition(":")
-        if sep and k not in d:
-            d[k] = v.strip(" \t\r")
-    return d
-
-
-def num(d, key, tool, base=10):
-    if key not in d:
-        raise RefError("%s printed no '%s:' line" % (tool, key))
-    m = re.match(r"(0x)?[0-9A-Fa-f]+", d[key])
-    if not m:
-        raise RefError("%s: cannot parse '%s: %s'" % (tool, key, d[key]))
-    return int(m.group(0), base)
-
-
-def volume_ntfsinfo(img):
-    """ntfsinfo -m: the volume facts the unit tests compare."""
-    d = kv_lines(text(["ntfsinfo", "-m", img])[1])
-    if "Volume Name" not in d:
-        raise RefError("ntfsinfo -m printed no 'Volume Name:' line")
-    m = re.fullmatch(r"(\d+)\.(\d+)", d.get("Volume Version", ""))
-    if not m:
-        raise RefError("ntfsinfo -m: cannot parse the volume version")
-    return [
-        ("label", field(d["Volume Name"], "label")),
-        ("major", int(m.group(1))),
-        ("minor", int(m.group(2))),
-        ("flags", "0x%04x" % num(d, "Volume Flags", "ntfsinfo", 16)),
-        ("sector_size", num(d, "Sector Size", "ntfsinfo")),
-        ("cluster_size", num(d, "Cluster Size", "ntfsinfo")),
-        ("record_size", num(d, "MFT Record Size", "ntfsinfo")),
-        ("index_block_size", num(d, "Index Block Size", "ntfsinfo")),
-        ("total_clusters", num(d, "Volume Size in Clusters", "ntfsinfo")),
-        ("mft_lcn", num(d, "LCN of Data Attribute for FILE_MFT", "ntfsinfo")),
-        ("mftmirr_lcn",
-         num(d, "LCN of Data Attribute for File_MFTMirr", "ntfsinfo")),
-        ("free_clusters", num(d, "Free Clusters", "ntfsinfo")),
-    ]
-
-
-def volume_fsstat(img):
-    """fsstat's facts, or None if The Sleuth Kit cannot open the image
-    (TSK 4.11 refuses 2 MiB clusters)."""
+def volume(img):
+    """(ntfsinfo -m's facts, fsstat's or None if The Sleuth Kit cannot
+    open the image: TSK 4.11 refuses 2 MiB clusters)."""
+    info = parse.ntfsinfo_volume(text(["ntfsinfo", "-m", img])[1])
+    info["flags"] = "0x%04x" % info["flags"]
     rc, out = text(["fsstat", img], must=False)
     if rc != 0:
-        return None
-    d = kv_lines(out)
-    m = re.fullmatch(r"(\d+) - (\d+)", d.get("Total Cluster Range", ""))
-    if not m or m.group(1) != "0":
-        raise RefError("fsstat printed no 'Total Cluster Range: 0 - N' line")
-    return [
-        # fsstat leaves the line out when there is no label.
-        ("label", field(d.get("Volume Name", ""), "label")),
-        ("serial", "0x%016x" % num(d, "Volume Serial Number", "fsstat", 16)),
-        ("sector_size", num(d, "Sector Size", "fsstat")),
-        ("cluster_size", num(d, "Cluster Size", "fsstat")),
-        ("record_size", num(d, "Size of MFT Entries", "fsstat")),
-        ("index_block_size", num(d, "Size of Index Records", "fsstat")),
-        ("total_clusters", int(m.group(2)) + 1),
-        ("mft_lcn", num(d, "First Cluster of MFT", "fsstat")),
-        ("mftmirr_lcn", num(d, "First Cluster of MFT Mirror", "fsstat")),
-    ]
+        return info, None
+    fs = parse.fsstat_volume(out)
+    fs["serial"] = "0x%016x" % fs["serial"]
+    return info, fs
 
 
 def upcase_runs(img):
     """ntfscat $UpCase -> [(first, count, delta)] for the units that do
     not map to themselves."""
-    raw = run(["ntfscat", img, "$UpCase"])[1]
-    if len(raw) != 131072:
-        raise RefError("ntfscat $UpCase gave %d bytes, want 131072" % len(raw))
-    up = [raw[2 * i] | raw[2 * i + 1] << 8 for i in range(65536)]
+    up = parse.upcase_table(run(["ntfscat", img, "$UpCase"])[1])
     runs, i = [], 0
     while i < 65536:
         delta, j = up[i] - i, i
@@ -180,7 +124,7 @@ def directories(img):
         if not ln:
             continue
         if ln.startswith("/") and ln.endswith(":"):
-            cur = [None, field(ln[:-1], "directory"), []]
+            cur = [None, ln[:-1], []]
             dirs.append(cur)
             continue
         m = NTFSLS_ENTRY.match(ln)
@@ -190,7 +134,7 @@ def directories(img):
         if name == ".":
             cur[0] = rec
         elif name != "..":
-            cur[2].append((rec, field(name, "name")))
+            cur[2].append((rec, name))
     for d in dirs:
         if d[0] is None:
             raise RefError("ntfsls -R: no '.' entry in %s" % d[1])
@@ -214,119 +158,14 @@ def dos_root(img):
 
 # -------------------------------------------------------------- records --
 
-def key_value(ln, key):
-    """ntfsinfo's "\\tKey:\\t value" (or "Key\\t value": "Lowest VCN" has no
-    colon) -> value, else None."""
-    s = ln.lstrip("\t ")
-    if not s.startswith(key):
-        return None
-    s = s[len(key):]
-    if s.startswith(":"):
-        s = s[1:]
-    elif not s.startswith("\t"):
-        return None
-    return s.lstrip("\t ")
-
-
-RUN = re.compile(r"^\t\t\s*0x([0-9a-fA-F]+)\s+(\S+)\s+0x([0-9a-fA-F]+)")
-
-
 def ntfsinfo_record(img, rec):
-    """ntfsinfo -v -i REC -> (attributes, file names).
-
-    attributes: one per (type, name), in the order first dumped, its
-    extents merged: [type, name, flags, resident, size, alloc, init,
-    extents, runs]; the sizes, flags and residency come from the extent at
-    VCN 0, the runs [(vcn, lcn or None for a hole, length)] from every
-    extent in the order dumped (runs another extent maps, <RL_NOT_MAPPED>,
-    left out).  file names: [(parent, namespace, name)] of each
-    $FILE_NAME."""
-    out = text(["ntfsinfo", "-v", "-i", str(rec), img])[1]
-    attrs, order, fnames = {}, [], []
-    d = None
-
-    def close(d):
-        if d is None:
-            return
-        key = (d["type"], d["name"])
-        if key not in attrs:
-            attrs[key] = [d["type"], d["name"], 0, False, 0, 0, 0, 0, []]
-            order.append(key)
-        a = attrs[key]
-        if d["lowest"] == 0:
-            a[2:7] = [d["flags"], d["resident"], d["size"], d["alloc"],
-                      d["init"]]
-        a[7] += 1
-        a[8] += d["runs"]
-        if d["type"] == 0x30:
-            if d["fn"].keys() != {"parent", "ns", "name"}:
-                raise RefError("ntfsinfo -v -i %d: a $FILE_NAME without "
-                               "parent, namespace or name" % rec)
-            fnames.append((d["fn"]["parent"], d["fn"]["ns"],
-                           d["fn"]["name"]))
-
-    for ln in out.split("\n") + [None]:
-        if (ln is None or ln.startswith("Dumping attribute ")
-                or ln.startswith("End of inode")):
-            close(d)
-            d = None
-            if ln is None:
-                break
-            m = re.search(r"\(0x([0-9a-fA-F]+)\)", ln)
-            if ln.startswith("Dumping attribute ") and m:
-                d = {"type": int(m.group(1), 16), "name": "", "flags": 0,
-                     "resident": False, "size": 0, "alloc": 0, "init": 0,
-                     "lowest": 0, "runs": [], "in_runs": False, "fn": {}}
-            continue
-        if d is None:
-            continue
-        if d["in_runs"]:
-            m = RUN.match(ln)
-            if m:
-                lcn = m.group(2)
-                if lcn == "<HOLE>":
-                    d["runs"].append((int(m.group(1), 16), None,
-                                      int(m.group(3), 16)))
-                elif lcn.startswith("0x"):
-                    d["runs"].append((int(m.group(1), 16), int(lcn, 16),
-                                      int(m.group(3), 16)))
-                continue
-        d["in_runs"] = False
-        if ln.startswith("\t\t"):
-            continue        # nested dumps: index entries, attribute list
-        v = key_value(ln, "Attribute name")
-        if v is not None:
-            if len(v) < 2 or v[0] != "'" or v[-1] != "'":
-                raise RefError("ntfsinfo -v -i %d: cannot parse %r"
-                               % (rec, ln))
-            d["name"] = field(v[1:-1], "attribute name")
-        elif (v := key_value(ln, "Attribute flags")) is not None:
-            d["flags"] = int(v, 16)
-        elif (v := key_value(ln, "Resident")) is not None:
-            d["resident"] = v.startswith("Yes")
-        elif (v := key_value(ln, "Lowest VCN")) is not None:
-            d["lowest"] = int(v.split()[0])
-        elif (v := key_value(ln, "Data size")) is not None:
-            d["size"] = int(v.split()[0])
-            if d["resident"]:
-                d["alloc"] = d["init"] = d["size"]
-        elif (v := key_value(ln, "Allocated size")) is not None:
-            d["alloc"] = int(v.split()[0])
-        elif (v := key_value(ln, "Initialized size")) is not None:
-            d["init"] = int(v.split()[0])
-        elif key_value(ln, "Runlist") is not None:
-            d["in_runs"] = True
-        elif d["type"] == 0x30:
-            if (v := key_value(ln, "Parent directory")) is not None:
-                d["fn"]["parent"] = int(v.split()[0])
-            elif (v := key_value(ln, "Namespace")) is not None:
-                d["fn"]["ns"] = field(v, "namespace")
-            elif (v := key_value(ln, "Filename")) is not None:
-                if len(v) < 2 or v[0] != "'" or v[-1] != "'":
-                    raise RefError("ntfsinfo -v -i %d: cannot parse %r"
-                                   % (rec, ln))
-                d["fn"]["name"] = field(v[1:-1], "file name")
-    return [attrs[k] for k in order], fnames
+    """ntfsinfo -v -i REC -> (attributes, file names): see
+    ntfsref.parse.ntfsinfo_attributes()."""
+    try:
+        return parse.ntfsinfo_attributes(
+            text(["ntfsinfo", "-v", "-i", str(rec), img])[1])
+    except ValueError as e:
+        raise RefError("record %d: %s" % (rec, e))
 
 
 ISTAT_ATTR = re.compile(
@@ -345,13 +184,13 @@ def istat_record(img, rec):
         if ln == "$FILE_NAME Attribute Values:":
             in_fn = True
         elif in_fn and ln.startswith("Name: "):
-            names.append(field(ln[6:], "file name"))
+            names.append(ln[6:])
             in_fn = False
         m = ISTAT_ATTR.match(ln)
         if m:
             name = m.group(3)
             attrs.append((int(m.group(1)), int(m.group(2)),
-                          "" if name == "N/A" else field(name, "name")))
+                          "" if name == "N/A" else name))
     if not attrs:
         raise RefError("istat %d: no attribute list" % rec)
     return attrs, names
@@ -393,10 +232,10 @@ def make_ref(images, name, work, pool):
            "# What ntfs-3g and The Sleuth Kit say about %s.img.xz." % name,
            "# Written by make-refs.py; the format is in README.md.",
            line("image", name)]
-    fs = volume_fsstat(img)
+    info, fs = volume(img)
     out.append(line("tsk", "yes" if fs is not None else "no"))
-    out += [line("volume", "ntfsinfo", k, v) for k, v in volume_ntfsinfo(img)]
-    out += [line("volume", "fsstat", k, v) for k, v in fs or []]
+    out += [line("volume", "ntfsinfo", k, v) for k, v in info.items()]
+    out += [line("volume", "fsstat", k, v) for k, v in (fs or {}).items()]
     out += [line("upcase", *r) for r in upcase_runs(img)]
 
     dirs = directories(img)
@@ -407,7 +246,7 @@ def make_ref(images, name, work, pool):
     if not root:
         raise RefError("ntfsls -R listed no root")
     for rec, n in sorted(dos_root(img) - set(root[0][2])):
-        out.append(line("dos", rec, field(n, "DOS name")))
+        out.append(line("dos", rec, n))
 
     mf = manifest(os.path.join(images, name + ".manifest"))
     recs = {0} | {d[0] for d in dirs} | {r for r, _ in root[0][2]}
@@ -419,7 +258,7 @@ def make_ref(images, name, work, pool):
     for kind, _, p in mf:
         p = "/" + (p.rsplit(":", 1)[0] if kind == "stream" else p)
         if p not in paths:
-            paths.append(field(p, "path"))
+            paths.append(p)
     found = {p: pool.submit(ifind, img, p) for p in paths} if fs else {}
 
     for r in recs:
@@ -492,7 +331,7 @@ def main(argv=None):
         for name in names:
             try:
                 data = make_ref(args.images, name, work, pool)
-            except (RefError, OSError, lzma.LZMAError) as e:
+            except (RefError, ValueError, OSError, lzma.LZMAError) as e:
                 sys.exit("make-refs.py: %s: %s" % (name, e))
             dst = os.path.join(args.out or args.images, name + ".ref")
             if not args.check:
