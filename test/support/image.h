@@ -93,8 +93,9 @@ struct tref_entry {
 	uint64_t ino;
 	const char *name;
 };
-/* A directory as `ntfsls -a -s -R -i` listed it: entries in its order
- * (index order), without "." and "..". */
+/* A directory as `ntfsls -a -s -R -i` listed it, without "." and "..":
+ * entries in ntfsls's order ($INDEX_ROOT's, then each index block's by
+ * VCN), which is not collation order. */
 struct tref_dir {
 	uint64_t ino;
 	const char *path; /* "/", "/nested", ... */
