@@ -8,9 +8,11 @@ Usage (ctest runs this):
         --shared ../shared/images --work BUILD/testwork [--quick] \
         [--jobs 2] [--timeout 60] [--only SUBSTRING]
 
-Python 3 standard library only.  Reference readers are run at test time:
+Python 3 standard library only.  Reference readers are run at test time
+(the cmocka unit tests read what test/images/make-refs.py recorded
+instead; this test is the one that asks the other readers):
   * ntfs-3g tools  : ntfsls, ntfscat, ntfsinfo  (Debian package ntfs-3g)
-  * The Sleuth Kit : fls, icat, istat    (Debian package sleuthkit)
+  * The Sleuth Kit : fls, icat, istat, fsstat   (Debian package sleuthkit)
 Nothing about image contents is hard-coded here; every expectation comes
 from a reference reader.  If a reference tool is missing the test FAILS
 (exit 1) rather than silently passing.
@@ -39,12 +41,27 @@ What is compared (per image)
    `ntfsls -a -s -R -i` (ntfs-3g) and `fls -r -p -l` (TSK).  Entries the two
    references agree on must appear in ours; an entry of ours that neither
    reference has is a mismatch; entries only one reference has are
-   "disputed": reported, never counted against us either way.  (On all
-   current images the two references agree exactly after the normalisation
-   below.)  The listing comparison is always complete (one process per
-   tool).  Also checked: `ntfs-ls -R -a` (without -i) prints exactly the
-   same paths in the same order, no entry is printed twice, and every entry
-   is printed after its parent directory.
+   "disputed" and counted, and there ntfsls decides: ours must be exactly
+   ntfsls's set (fls loses entries of ntfs-c64k's wide/ index).  If one
+   reference cannot read the volume the other decides alone.  The listing
+   comparison is always complete (one process per tool).  Also checked:
+   `ntfs-ls -R -a` (without -i) prints exactly the same paths in the same
+   order, no entry is printed twice, and every entry is printed after its
+   parent directory.
+1b. Order.  The entries of each directory, in the order ntfs-ls printed
+   them, are strictly increasing in NTFS collation order (upper-cased
+   UTF-16 units, then the units) through the volume's $UpCase as
+   `ntfscat IMAGE '$UpCase'` reads it.  (ntfsls's own order is not that:
+   it prints the $INDEX_ROOT's entries, then each index block's in VCN
+   order.)
+1c. Volume facts.  `ntfs-info IMAGE` (label, serial, version, dirty,
+   sector, cluster, record and index block sizes, total and free
+   clusters, $MFT and $MFTMirr LCNs, MFT records) versus `ntfsinfo -m`,
+   `fsstat` (when TSK reads the volume) and the initialized size of $MFT's
+   $DATA from `ntfsinfo -v -i 0` (MFT records = that / record size).
+1d. DOS names.  Each root entry that `ntfsls -x` shows under a DOS name
+   resolves to the same record through `ntfs-info IMAGE /DOSNAME`, and
+   istat lists that name among the record's $FILE_NAMEs.
 2. `ntfs-cat IMAGE /difftest-no-such-file-PID` must exit 1 with no output.
 3. Unnamed $DATA, byte for byte: for every non-directory entry (every hard
    link separately) sha256(ntfs-cat IMAGE PATH) versus the record's data

@@ -2,8 +2,9 @@
 /*
  * The $I30 B+tree: lookups read O(depth) blocks, not the whole directory;
  * and damaged index blocks, index roots and $I30 bitmaps give exact error
- * codes. The bytes to damage are located with ntfsinfo -v (runs) and the
- * NTFS on-disk layout; the expected codes come from the API's contract.
+ * codes. The bytes to damage are located with the runs ntfsinfo -v showed
+ * (the image's .ref file, written by make-refs.py) and the NTFS on-disk
+ * layout; the expected codes come from the API's contract.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -40,8 +41,9 @@ struct loc {
 	const char *dir;
 	uint64_t ino;
 	uint32_t cluster, bsize, rsize;
-	struct xattrs mft, dirx;
-	const struct xattr *alloc;
+	struct tref ref;
+	const struct tref_record *dirx;  /* the directory's record */
+	const struct xattr *mft, *alloc; /* $MFT's $DATA, the directory's $I30 */
 };
 
 /* Pointer into the image for byte @off of a non-resident attribute. */
@@ -64,45 +66,36 @@ static uint8_t *attr_byte(const struct loc *L, const struct xattr *x, uint64_t o
 
 static void loc_open(struct loc *L, const char *image, const char *dir)
 {
-	const char *parent_end = strrchr(dir, '/');
-	char parent[512];
-	struct lsent *ls;
-	size_t n;
+	const struct tref_dir *d;
 
 	memset(L, 0, sizeof *L);
 	timage_open(&L->img, image);
+	tref_load(&L->ref, image);
 	L->dir = dir;
 	/* Geometry from the boot sector (NTFS layout). */
 	L->cluster = (uint32_t)(ld(L->img.data + 0x0B, 2) *
-	                        (L->img.data[0x0D] < 0x80 ? L->img.data[0x0D]
-	                                                  : 1u << (256 - L->img.data[0x0D])));
+	                        (L->img.data[0x0D] <= 0x80 ? L->img.data[0x0D]
+	                                                   : 1u << (256 - L->img.data[0x0D])));
 	L->rsize = (int8_t)L->img.data[0x40] > 0 ? L->img.data[0x40] * L->cluster
 	                                         : 1u << -(int8_t)L->img.data[0x40];
 	L->bsize = (int8_t)L->img.data[0x44] > 0 ? L->img.data[0x44] * L->cluster
 	                                         : 1u << -(int8_t)L->img.data[0x44];
-	if (strcmp(dir, "/") == 0) {
-		L->ino = NTFS_ROOT_RECORD;
-	} else {
-		snprintf(parent, sizeof parent, "%.*s", (int)(parent_end - dir), dir);
-		n = tool_ls(L->img.path, parent[0] ? parent : "/", &ls);
-		L->ino = UINT64_MAX;
-		for (size_t i = 0; i < n; i++)
-			if (strcmp(ls[i].name, parent_end + 1) == 0)
-				L->ino = ls[i].ino;
-		tool_ls_free(ls, n);
-		assert_true(L->ino != UINT64_MAX);
-	}
-	tool_attrs(L->img.path, 0, &L->mft);
-	tool_attrs(L->img.path, L->ino, &L->dirx);
-	L->alloc = xattr_find(&L->dirx, NTFS_AT_INDEX_ALLOCATION, "$I30");
+	/* The directory's record, as ntfsls listed it. */
+	d = tref_dir(&L->ref, dir);
+	if (d == NULL)
+		fail_msg("%s: ntfsls listed no directory %s", image, dir);
+	L->ino = d->ino;
+	L->mft = xattr_find(tref_record(&L->ref, 0), NTFS_AT_DATA, "");
+	assert_non_null(L->mft);
+	L->dirx = tref_record(&L->ref, L->ino);
+	L->alloc = xattr_find(L->dirx, NTFS_AT_INDEX_ALLOCATION, "$I30");
 	if (L->alloc == NULL)
 		fail_msg("%s:%s has no $I30 allocation", image, dir);
 }
 
 static void loc_close(struct loc *L)
 {
-	tool_attrs_free(&L->mft);
-	tool_attrs_free(&L->dirx);
+	tref_free(&L->ref);
 	timage_close(&L->img);
 }
 
@@ -143,7 +136,7 @@ static uint8_t *block_byte(const struct loc *L, uint64_t k, uint32_t off)
 /* Record @rec's byte @off on disk, wherever the fixups keep it. */
 static uint8_t *record_byte(const struct loc *L, uint64_t rec, uint32_t off)
 {
-	const struct xattr *mft = xattr_find(&L->mft, NTFS_AT_DATA, "");
+	const struct xattr *mft = L->mft;
 	uint64_t base = rec * L->rsize;
 
 	if (off % 512 >= 510) {
@@ -231,14 +224,16 @@ static void test_lookup_reads(void **state)
 {
 	struct loc L;
 	struct mounted m;
-	struct lsent *ls;
+	const struct tref_entry *ls;
 	struct ntfs_dirent d;
 	uint64_t total = 0, worst = 0, list_reads;
 	size_t n, count;
 
 	(void)state;
 	loc_open(&L, "ntfs-c4k", "/big");
-	n = tool_ls(L.img.path, "/big", &ls);
+	/* Every name ntfsls listed. */
+	ls = tref_dir(&L.ref, "/big")->e;
+	n = tref_dir(&L.ref, "/big")->n;
 	assert_int_equal(n, 20000);
 	mount_dir(&L, &m);
 	/* Warm: the directory's record is in memory. */
@@ -270,7 +265,6 @@ static void test_lookup_reads(void **state)
 	              (unsigned long long)blocks_of(&L), (double)total / (double)n,
 	              (unsigned long long)worst, (unsigned long long)list_reads);
 	assert_true(list_reads <= 3 * blocks_of(&L) + 16);
-	tool_ls_free(ls, n);
 	unmount_dir(&m);
 	loc_close(&L);
 }
@@ -375,7 +369,7 @@ static void apply(const struct loc *L, enum damage dmg, char *name, size_t size)
 		*attr_byte(L, L->alloc, k * L->bsize + 3 * 512 - 1) ^= 0x55;
 		break;
 	case D_BITMAP: {
-		const struct xattr *bm = xattr_find(&L->dirx, NTFS_AT_BITMAP, "$I30");
+		const struct xattr *bm = xattr_find(L->dirx, NTFS_AT_BITMAP, "$I30");
 		assert_non_null(bm);
 		if (bm->resident) {
 			off = resident_value(L, L->ino, NTFS_AT_BITMAP) + (uint32_t)(k / 8);
@@ -521,16 +515,13 @@ static void test_baseline(void **state)
 	for (size_t t = 0; t < sizeof targets / sizeof targets[0]; t++) {
 		struct loc L;
 		struct mounted m;
-		struct lsent *ls;
-		size_t count, n;
+		size_t count;
 
 		loc_open(&L, targets[t].image, targets[t].dir);
-		n = tool_ls(L.img.path, targets[t].dir, &ls);
 		mount_dir(&L, &m);
 		assert_int_equal(list_err(m.dir, &count), 0);
-		/* ntfsls shows no DOS names; these images have none. */
-		assert_int_equal(count, n);
-		tool_ls_free(ls, n);
+		/* ntfsls shows no DOS names; these directories have none. */
+		assert_int_equal(count, tref_dir(&L.ref, targets[t].dir)->n);
 		unmount_dir(&m);
 		loc_close(&L);
 	}

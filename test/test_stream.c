@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Streams: contents against ntfscat, sizes, flags and runs against
- * ntfsinfo -v, inode numbers against ifind, stream names against istat.
- * The files come from each image's manifest (written when the images were
- * made); every expected value comes from the tools at test time.
+ * Streams: contents against the sha256 in each image's manifest (written
+ * when the images were made, and checked then against ntfscat and icat);
+ * sizes, flags and runs against ntfsinfo -v, inode numbers against ifind,
+ * stream names against istat, as those tools reported them in the image's
+ * .ref file (written by make-refs.py).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -38,6 +39,7 @@ static const char *const images[] = {
 struct entry {
 	uint64_t inode;
 	uint64_t size;
+	char sha[65];     /* sha256 of the content, hex */
 	char path[1100];  /* without the stream */
 	char stream[256]; /* "" for the unnamed stream */
 };
@@ -73,6 +75,9 @@ static size_t read_manifest(const char *name, struct entry *out, size_t max)
 		memset(&out[n], 0, sizeof out[n]);
 		out[n].inode = ino;
 		out[n].size = size;
+		if (strlen(sha) != 64)
+			fail_msg("%s: bad sha256 '%s'", file, sha);
+		memcpy(out[n].sha, sha, 65);
 		colon = strcmp(kind, "stream") == 0 ? strrchr(path, ':') : NULL;
 		if (colon != NULL) {
 			snprintf(out[n].stream, sizeof out[n].stream, "%s", colon + 1);
@@ -85,27 +90,6 @@ static size_t read_manifest(const char *name, struct entry *out, size_t max)
 	fclose(f);
 	assert_true(total > 0);
 	return n;
-}
-
-static uint8_t *ntfscat(const struct timage *img, const struct entry *e, size_t *len)
-{
-	char ino[32];
-	const char *plain[] = {"ntfscat", "-i", ino, img->path, NULL};
-	const char *named[] = {"ntfscat", "-a", "0x80",    "-n", e->stream,
-	                       "-i",      ino,  img->path, NULL};
-
-	snprintf(ino, sizeof ino, "%llu", (unsigned long long)e->inode);
-	return (uint8_t *)tool_must(e->stream[0] ? named : plain, len);
-}
-
-static uint64_t ifind(const struct timage *img, const char *path)
-{
-	const char *argv[] = {"ifind", "-n", path, img->path, NULL};
-	char *out = tool_must(argv, NULL);
-	uint64_t ino = strtoull(out, NULL, 10);
-
-	free(out);
-	return ino;
 }
 
 static void read_all(ntfs_stream *s, uint8_t *buf, uint64_t size)
@@ -133,7 +117,7 @@ static void check_range(ntfs_stream *s, const uint8_t *want, uint64_t size, uint
 		fail_msg("%s: read %zu at %llu gave %zu bytes, want %zu", what, len,
 		         (unsigned long long)off, got, expect);
 	if (memcmp(buf, want + (expect ? off : 0), expect) != 0)
-		fail_msg("%s: read %zu at %llu: bytes differ from ntfscat", what, len,
+		fail_msg("%s: read %zu at %llu: bytes differ from the whole stream's", what, len,
 		         (unsigned long long)off);
 	/* Nothing past what was reported. */
 	for (size_t i = expect; i < len + 16 && i < expect + 16; i++)
@@ -202,18 +186,16 @@ struct counts {
 	size_t resident_compressed;
 };
 
-static void check_entry(const struct timage *img, ntfs_volume *vol, uint32_t cluster,
-                        const struct entry *e, uint64_t *seed, struct counts *c)
+static void check_entry(const struct timage *img, const struct tref *ref, ntfs_volume *vol,
+                        uint32_t cluster, const struct entry *e, uint64_t *seed, struct counts *c)
 {
-	char what[1400];
-	struct xattrs xa;
+	char what[1400], sha[65];
 	const struct xattr *x;
 	struct ntfs_stat st;
 	struct ntfs_stream_info si;
 	ntfs_file *f;
 	ntfs_stream *s;
 	uint8_t *want, *buf;
-	size_t want_len;
 	uint32_t cursor = 0;
 	bool listed = false;
 	int err, r;
@@ -227,8 +209,7 @@ static void check_entry(const struct timage *img, ntfs_volume *vol, uint32_t clu
 	if (NTFS_REF_RECORD(st.ref) != e->inode)
 		fail_msg("%s: record %llu, manifest says %llu", what,
 		         (unsigned long long)NTFS_REF_RECORD(st.ref), (unsigned long long)e->inode);
-	tool_attrs(img->path, e->inode, &xa);
-	x = xattr_find(&xa, NTFS_AT_DATA, e->stream);
+	x = xattr_find(tref_record(ref, e->inode), NTFS_AT_DATA, e->stream);
 	if (x == NULL)
 		fail_msg("%s: ntfsinfo shows no such $DATA attribute", what);
 
@@ -267,8 +248,9 @@ static void check_entry(const struct timage *img, ntfs_volume *vol, uint32_t clu
 	buf = malloc((size_t)x->size + 70100 + cluster);
 	assert_non_null(buf);
 	/* Encrypted values are not read by design: the read must say so rather
-	 * than return ciphertext. Compressed ones (LZNT1) read as what ntfscat
-	 * decodes; a resident value is never compressed, whatever the flag. */
+	 * than return ciphertext. Compressed ones (LZNT1) read as the bytes
+	 * that were written; a resident value is never compressed, whatever
+	 * the flag. */
 	if (x->flags & NTFS_ATTR_FLAG_ENCRYPTED) {
 		size_t got = 1;
 		if (x->size > 0)
@@ -282,13 +264,15 @@ static void check_entry(const struct timage *img, ntfs_volume *vol, uint32_t clu
 		else
 			c->compressed++;
 	}
-	want = ntfscat(img, e, &want_len);
-	if (want_len != x->size)
-		fail_msg("%s: ntfscat gave %zu bytes, size %llu", what, want_len,
-		         (unsigned long long)x->size);
+	/* The whole stream, as the manifest says; then every piece read must
+	 * be the same bytes. */
 	read_all(s, buf, x->size);
-	if (memcmp(buf, want, want_len) != 0)
-		fail_msg("%s: content differs from ntfscat", what);
+	sha256_hex(buf, (size_t)x->size, sha);
+	if (strcmp(sha, e->sha) != 0)
+		fail_msg("%s: content has sha256 %s, the manifest says %s", what, sha, e->sha);
+	want = malloc((size_t)x->size + 1);
+	assert_non_null(want);
+	memcpy(want, buf, (size_t)x->size);
 
 	/* Random (offset, length), most unaligned; some past the end. */
 	for (int i = 0; i < (x->size > 0 ? RANDOM_READS : 4); i++) {
@@ -329,7 +313,7 @@ static void check_entry(const struct timage *img, ntfs_volume *vol, uint32_t clu
 	}
 	if (x->flags & NTFS_ATTR_FLAG_SPARSE)
 		c->sparse++;
-	/* Past the initialized size: zeros (ntfscat agrees). */
+	/* Past the initialized size: zeros (the manifest agrees). */
 	if (!x->resident && x->init < x->size && x->init >= 5) {
 		check_range(s, want, x->size, x->init - 5, 4096, buf, what);
 		check_range(s, want, x->size, x->init, 100, buf, what);
@@ -341,7 +325,6 @@ static void check_entry(const struct timage *img, ntfs_volume *vol, uint32_t clu
 out:
 	free(buf);
 	ntfs_stream_close(s);
-	tool_attrs_free(&xa);
 	ntfs_file_close(f);
 }
 
@@ -352,11 +335,10 @@ static void test_manifest_streams(void **state)
 	uint64_t seed = 0x5EED;
 
 	(void)state;
-	tool_require("ntfscat");
-	tool_require("ntfsinfo");
 	for (size_t i = 0; i < sizeof images / sizeof images[0]; i++) {
 		struct ntfs_volume_info vi;
 		struct timage img;
+		struct tref ref;
 		struct memdev dev;
 		struct memalloc ma;
 		ntfs_volume *vol;
@@ -365,14 +347,16 @@ static void test_manifest_streams(void **state)
 		if (!timage_exists(images[i]))
 			fail_msg("committed image %s is missing", images[i]);
 		timage_open(&img, images[i]);
+		tref_load(&ref, images[i]);
 		n = read_manifest(images[i], entries, MAX_ENTRIES);
 		assert_int_equal(timage_mount(&img, 512, &dev, &ma, &vol), NTFS_OK);
 		ntfs_volume_info(vol, &vi);
 		for (size_t k = 0; k < n; k++)
-			check_entry(&img, vol, vi.cluster_size, &entries[k], &seed, &c);
+			check_entry(&img, &ref, vol, vi.cluster_size, &entries[k], &seed, &c);
 		print_message("  %s: %zu manifest entries\n", images[i], n);
 		assert_int_equal(dev.misaligned, 0);
 		timage_unmount(vol, &ma);
+		tref_free(&ref);
 		timage_close(&img);
 	}
 	print_message("  %zu streams; %zu sparse, %zu holes, %zu past init, %zu compressed "
@@ -384,19 +368,30 @@ static void test_manifest_streams(void **state)
 	assert_true(c.multi_extent > 0 && c.boundaries > 100);
 }
 
+/* ifind's record for @path. */
+static uint64_t ifind(const struct tref *ref, const char *path)
+{
+	uint64_t ino;
+
+	if (!tref_ifind(ref, path, &ino))
+		fail_msg("%s: ifind found no %s", ref->file, path);
+	return ino;
+}
+
 /* The paths the manifest gives resolve to the inode ifind finds. */
 static void test_paths_match_ifind(void **state)
 {
 	static struct entry entries[MAX_ENTRIES];
 	struct timage img;
+	struct tref ref;
 	struct memdev dev;
 	struct memalloc ma;
 	ntfs_volume *vol;
 	size_t n;
 
 	(void)state;
-	tool_require("ifind");
 	timage_open(&img, "ntfs-c512");
+	tref_load(&ref, "ntfs-c512");
 	n = read_manifest("ntfs-c512", entries, MAX_ENTRIES);
 	assert_int_equal(timage_mount(&img, 512, &dev, &ma, &vol), NTFS_OK);
 	for (size_t k = 0; k < n; k++) {
@@ -408,67 +403,66 @@ static void test_paths_match_ifind(void **state)
 		/* ifind matches names case-insensitively and takes the first:
 		 * useless for names that differ only in case. */
 		if (strncmp(what, "/case/", 6) != 0)
-			CHECK_EQ(NTFS_REF_RECORD(st.ref), ifind(&img, what));
+			CHECK_EQ(NTFS_REF_RECORD(st.ref), ifind(&ref, what));
 		CHECK_EQ(NTFS_REF_RECORD(st.ref), entries[k].inode);
 		ntfs_file_close(f);
 	}
 	timage_unmount(vol, &ma);
+	tref_free(&ref);
 	timage_close(&img);
 }
 
 /* Named streams: ntfs_stream_next lists exactly the $DATA attributes istat
- * lists, each once. */
-static void check_stream_names(const struct timage *img, ntfs_volume *vol, const char *path)
+ * listed for the record ifind found, each once. */
+static void check_stream_names(const struct tref *ref, ntfs_volume *vol, const char *what)
 {
-	char ino[32];
-	const char *argv[] = {"istat", img->path, ino, NULL};
-	char *out, *p, names[32][256];
+	const struct tref_record *rec = tref_record(ref, ifind(ref, what));
+	const char *names[32];
 	size_t n = 0, seen = 0;
 	struct ntfs_stream_info si;
+	struct ntfs_stat st;
 	uint32_t cursor = 0;
 	ntfs_file *f;
 	int r;
 
-	assert_int_equal(ntfs_path_open(vol, path, &f), NTFS_OK);
-	snprintf(ino, sizeof ino, "%llu", (unsigned long long)ifind(img, path));
-	out = tool_must(argv, NULL);
-	/* "Type: $DATA (128-4)   Name: alpha   Resident   size: 13" */
-	for (p = strstr(out, "Type: $DATA (128-"); p != NULL;
-	     p = strstr(p + 1, "Type: $DATA (128-")) {
-		char *name = strstr(p, "Name: ");
-		assert_non_null(name);
-		assert_true(n < 32);
-		if (sscanf(name, "Name: %255s", names[n]) != 1)
-			fail_msg("istat: cannot parse %.60s", p);
-		if (strcmp(names[n], "N/A") == 0)
-			names[n][0] = '\0';
-		/* One line per extent: keep each name once. */
+	assert_int_equal(ntfs_path_open(vol, what, &f), NTFS_OK);
+	assert_int_equal(ntfs_file_stat(f, &st), NTFS_OK);
+	CHECK_EQ(NTFS_REF_RECORD(st.ref), rec->rec);
+	if (!rec->istat)
+		fail_msg("%s: istat could not read record %llu", what,
+		         (unsigned long long)rec->rec);
+	for (size_t i = 0; i < rec->ntattrs; i++) {
 		bool dup = false;
+		if (rec->tattrs[i].type != NTFS_AT_DATA)
+			continue;
+		/* One line per extent: keep each name once. */
 		for (size_t k = 0; k < n; k++)
-			dup |= strcmp(names[k], names[n]) == 0;
+			dup |= strcmp(names[k], rec->tattrs[i].name) == 0;
+		assert_true(n < 32);
 		if (!dup)
-			n++;
+			names[n++] = rec->tattrs[i].name;
 	}
-	free(out);
 	while ((r = ntfs_stream_next(f, &cursor, &si)) == 1) {
 		size_t k;
 		for (k = 0; k < n; k++)
-			if (strcmp(names[k], si.name) == 0)
+			if (names[k] != NULL && strcmp(names[k], si.name) == 0)
 				break;
 		if (k == n)
-			fail_msg("%s: stream '%s' is not in istat's list", path, si.name);
-		names[k][0] = '\x01'; /* each once */
+			fail_msg("%s: stream '%s' is not in istat's list (or listed twice)", what,
+			         si.name);
+		names[k] = NULL; /* each once */
 		seen++;
 	}
 	assert_int_equal(r, 0);
 	if (seen != n)
-		fail_msg("%s: %zu streams, istat lists %zu", path, seen, n);
+		fail_msg("%s: %zu streams, istat lists %zu", what, seen, n);
 	ntfs_file_close(f);
 }
 
 static void test_named_streams(void **state)
 {
 	struct timage img;
+	struct tref ref;
 	struct memdev dev;
 	struct memalloc ma;
 	ntfs_volume *vol;
@@ -476,16 +470,16 @@ static void test_named_streams(void **state)
 	ntfs_stream *s;
 
 	(void)state;
-	tool_require("istat");
 	timage_open(&img, "ntfs-c4k");
+	tref_load(&ref, "ntfs-c4k");
 	assert_int_equal(timage_mount(&img, 512, &dev, &ma, &vol), NTFS_OK);
-	check_stream_names(&img, vol, "/streams/multi.txt");
-	check_stream_names(&img, vol, "/streams/small-stream.txt");
-	check_stream_names(&img, vol, "/streams/big-stream.txt");
-	check_stream_names(&img, vol, "/streams/only-stream.txt");
-	check_stream_names(&img, vol, "/streams/dir-with-stream");
-	check_stream_names(&img, vol, "/random-3m.bin");
-	check_stream_names(&img, vol, "/hardlinks/target.txt");
+	check_stream_names(&ref, vol, "/streams/multi.txt");
+	check_stream_names(&ref, vol, "/streams/small-stream.txt");
+	check_stream_names(&ref, vol, "/streams/big-stream.txt");
+	check_stream_names(&ref, vol, "/streams/only-stream.txt");
+	check_stream_names(&ref, vol, "/streams/dir-with-stream");
+	check_stream_names(&ref, vol, "/random-3m.bin");
+	check_stream_names(&ref, vol, "/hardlinks/target.txt");
 
 	/* Opening by name: exact names only (stream names are case-sensitive
 	 * in ntfs-3g's namespace; a missing name is NOT_FOUND). */
@@ -504,6 +498,7 @@ static void test_named_streams(void **state)
 	ntfs_stream_close(s);
 	ntfs_file_close(f);
 	timage_unmount(vol, &ma);
+	tref_free(&ref);
 	timage_close(&img);
 }
 

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Mount and volume facts, checked against ntfsinfo and fsstat run
- * at test time on every committed image and on the shared real-world
- * images when present; the backup boot sector; bad configurations.
+ * Mount and volume facts: on every committed image, against what ntfsinfo
+ * and fsstat said about it (its .ref file, written by make-refs.py); on
+ * the shared real-world images, when present, what holds without another
+ * reader (difftest compares them with those tools). Flags and version
+ * against $VOLUME_INFORMATION read raw here; the backup boot sector; bad
+ * configurations.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -29,135 +32,158 @@ static const char *const shared_images[] = {
         "linux/ntfs3_attrlist.raw.gz",
 };
 
-static uint64_t num_field(const char *text, const char *key, const char *tool, int base)
+static uint64_t le(const uint8_t *p, int n)
 {
-	char buf[256], *end;
-	unsigned long long v;
-
-	if (!text_field(text, key, buf, sizeof buf))
-		fail_msg("%s printed no '%s:' line", tool, key);
-	v = strtoull(buf, &end, base);
-	if (end == buf)
-		fail_msg("%s: cannot parse '%s: %s'", tool, key, buf);
+	uint64_t v = 0;
+	while (n--)
+		v = v << 8 | p[n];
 	return v;
 }
 
-/* "0 - 8190" -> 8191 */
-static uint64_t range_count(const char *text, const char *key)
+/*
+ * The flags and version in $Volume's $VOLUME_INFORMATION, read here from
+ * the raw image (NTFS layout, independent of the library): record 3 of the
+ * $MFT, which always lies in its first run, its update sequence undone.
+ */
+static void raw_volume_information(const struct timage *img, uint16_t *flags, uint8_t *major,
+                                   uint8_t *minor)
 {
-	char buf[256];
-	unsigned long long lo = 1, hi = 0;
+	uint64_t ss = le(img->data + 0x0B, 2), spc = img->data[0x0D];
+	uint64_t cluster = ss * (spc <= 0x80 ? spc : (uint64_t)1 << (256 - spc));
+	int8_t cpr = (int8_t)img->data[0x40];
+	uint64_t rsize = cpr > 0 ? (uint64_t)cpr * cluster : (uint64_t)1 << -cpr;
+	uint64_t pos = le(img->data + 0x30, 8) * cluster + 3 * rsize;
+	uint8_t *r;
+	uint32_t off, usa, cnt;
 
-	if (!text_field(text, key, buf, sizeof buf) || sscanf(buf, "%llu - %llu", &lo, &hi) != 2)
-		fail_msg("fsstat printed no '%s: A - B' line", key);
-	assert_int_equal(lo, 0);
-	return hi + 1;
+	if (pos + rsize > img->size)
+		fail_msg("%s: $Volume's record is past the image", img->name);
+	r = malloc(rsize);
+	assert_non_null(r);
+	memcpy(r, img->data + pos, rsize);
+	if (memcmp(r, "FILE", 4) != 0)
+		fail_msg("%s: record 3 is not a FILE record", img->name);
+	usa = (uint32_t)le(r + 4, 2);
+	cnt = (uint32_t)le(r + 6, 2);
+	assert_true(cnt >= 2 && (cnt - 1) * 512 <= rsize && usa + 2 * cnt <= rsize);
+	for (uint32_t i = 1; i < cnt; i++) {
+		assert_memory_equal(r + i * 512 - 2, r + usa, 2);
+		memcpy(r + i * 512 - 2, r + usa + 2 * i, 2);
+	}
+	for (off = (uint32_t)le(r + 0x14, 2); off + 24 <= rsize;) {
+		uint32_t type = (uint32_t)le(r + off, 4), len = (uint32_t)le(r + off + 4, 4);
+		if (type == 0xFFFFFFFFu || len == 0 || off + len > rsize)
+			break;
+		if (type == NTFS_AT_VOLUME_INFORMATION && r[off + 8] == 0) {
+			uint32_t v = off + (uint32_t)le(r + off + 0x14, 2);
+			assert_true(v + 12 <= off + len);
+			*major = r[v + 8];
+			*minor = r[v + 9];
+			*flags = (uint16_t)le(r + v + 10, 2);
+			free(r);
+			return;
+		}
+		off += len;
+	}
+	fail_msg("%s: $Volume has no resident $VOLUME_INFORMATION", img->name);
 }
 
-/* Initialized size of the $MFT's unnamed $DATA, from ntfsinfo -v. */
-static uint64_t mft_init_size(const char *path)
+/* What needs no other reader: the facts hold together, $Bitmap counts,
+ * and the flags and version are $VOLUME_INFORMATION's bytes. The caller
+ * unmounts. */
+static void check_consistent(const struct timage *img, ntfs_volume *vol,
+                             struct ntfs_volume_info *vi, uint64_t *free_clusters)
 {
-	struct xattrs xa;
-	const struct xattr *x;
-	uint64_t init;
+	uint16_t flags;
+	uint8_t major, minor;
 
-	tool_attrs(path, 0, &xa);
-	x = xattr_find(&xa, NTFS_AT_DATA, "");
-	if (x == NULL)
-		fail_msg("ntfsinfo -v -i 0 %s: no $DATA", path);
-	init = x->init;
-	tool_attrs_free(&xa);
-	return init;
+	assert_int_equal(ntfs_volume_info(vol, vi), NTFS_OK);
+	assert_int_equal(vi->dirty, (vi->flags & NTFS_VOLUME_DIRTY) != 0);
+	assert_int_equal(vi->label_len, strlen(vi->label));
+	assert_int_equal(ntfs_volume_free_clusters(vol, free_clusters), NTFS_OK);
+	assert_true(*free_clusters <= vi->total_clusters);
+	raw_volume_information(img, &flags, &major, &minor);
+	assert_int_equal(vi->flags, flags);
+	assert_int_equal(vi->major_version, major);
+	assert_int_equal(vi->minor_version, minor);
 }
 
+/* A committed image against what ntfsinfo and fsstat said (its .ref). */
 static void check_image(const struct timage *img)
 {
-	const char *info_argv[] = {"ntfsinfo", "-m", img->path, NULL};
-	const char *fsstat_argv[] = {"fsstat", img->path, NULL};
 	struct ntfs_volume_info vi;
 	struct memdev dev;
 	struct memalloc ma;
+	struct tref ref;
 	ntfs_volume *vol;
-	char *info, *fs, buf[512];
-	uint64_t free_clusters, ver_major, ver_minor;
+	const char *label;
+	const struct xattr *mft;
+	uint64_t free_clusters;
 	int err;
 
-	info = tool_must(info_argv, NULL);
+	tref_load(&ref, img->name);
 	/* The Sleuth Kit refuses some valid volumes (2 MiB clusters): then
 	 * ntfsinfo alone is the reference. */
-	if (tool_run(fsstat_argv, &fs, NULL) != 0) {
-		free(fs);
-		fs = NULL;
-	}
-	print_message("  %s%s\n", img->name, fs ? "" : " (fsstat cannot read it)");
+	print_message("  %s%s\n", img->name, ref.tsk ? "" : " (fsstat cannot read it)");
 
 	err = timage_mount(img, 512, &dev, &ma, &vol);
 	if (err)
 		fail_msg("%s: mount: %s", img->name, ntfs_strerror(err));
-	assert_int_equal(ntfs_volume_info(vol, &vi), NTFS_OK);
+	check_consistent(img, vol, &vi, &free_clusters);
 
 	/* Label: both tools must agree with us. */
-	assert_true(text_field(info, "Volume Name", buf, sizeof buf));
-	assert_string_equal(vi.label, buf);
-	assert_int_equal(vi.label_len, strlen(buf));
-	if (fs != NULL) {
-		/* fsstat leaves the line out when there is no label. */
-		if (!text_field(fs, "Volume Name", buf, sizeof buf))
-			buf[0] = '\0';
-		assert_string_equal(vi.label, buf);
-		assert_int_equal(vi.serial, num_field(fs, "Volume Serial Number", "fsstat", 16));
-		assert_int_equal(vi.sector_size, num_field(fs, "Sector Size", "fsstat", 10));
-		assert_int_equal(vi.cluster_size, num_field(fs, "Cluster Size", "fsstat", 10));
-		assert_int_equal(vi.record_size,
-		                 num_field(fs, "Size of MFT Entries", "fsstat", 10));
+	label = tref_volume(&ref, "ntfsinfo", "label");
+	assert_non_null(label);
+	assert_string_equal(vi.label, label);
+	if (ref.tsk) {
+		label = tref_volume(&ref, "fsstat", "label");
+		assert_non_null(label);
+		assert_string_equal(vi.label, label);
+		assert_int_equal(vi.serial, tref_volume_num(&ref, "fsstat", "serial"));
+		assert_int_equal(vi.sector_size, tref_volume_num(&ref, "fsstat", "sector_size"));
+		assert_int_equal(vi.cluster_size, tref_volume_num(&ref, "fsstat", "cluster_size"));
+		assert_int_equal(vi.record_size, tref_volume_num(&ref, "fsstat", "record_size"));
 		assert_int_equal(vi.index_block_size,
-		                 num_field(fs, "Size of Index Records", "fsstat", 10));
-		assert_int_equal(vi.total_clusters, range_count(fs, "Total Cluster Range"));
-		assert_int_equal(vi.mft_lcn, num_field(fs, "First Cluster of MFT", "fsstat", 10));
-		assert_int_equal(vi.mftmirr_lcn,
-		                 num_field(fs, "First Cluster of MFT Mirror", "fsstat", 10));
+		                 tref_volume_num(&ref, "fsstat", "index_block_size"));
+		assert_int_equal(vi.total_clusters,
+		                 tref_volume_num(&ref, "fsstat", "total_clusters"));
+		assert_int_equal(vi.mft_lcn, tref_volume_num(&ref, "fsstat", "mft_lcn"));
+		assert_int_equal(vi.mftmirr_lcn, tref_volume_num(&ref, "fsstat", "mftmirr_lcn"));
+	} else {
+		assert_null(tref_volume(&ref, "fsstat", "serial"));
 	}
 
-	assert_true(text_field(info, "Volume Version", buf, sizeof buf));
-	assert_int_equal(sscanf(buf, "%llu.%llu", (unsigned long long *)&ver_major,
-	                        (unsigned long long *)&ver_minor),
-	                 2);
-	assert_int_equal(vi.major_version, ver_major);
-	assert_int_equal(vi.minor_version, ver_minor);
-	assert_int_equal(vi.flags, num_field(info, "Volume Flags", "ntfsinfo", 16));
-	assert_int_equal(vi.dirty, (vi.flags & 1) != 0);
-	assert_int_equal(vi.sector_size, num_field(info, "Sector Size", "ntfsinfo", 10));
-	assert_int_equal(vi.cluster_size, num_field(info, "Cluster Size", "ntfsinfo", 10));
-	assert_int_equal(vi.record_size, num_field(info, "MFT Record Size", "ntfsinfo", 10));
-	assert_int_equal(vi.index_block_size, num_field(info, "Index Block Size", "ntfsinfo", 10));
-	assert_int_equal(vi.total_clusters,
-	                 num_field(info, "Volume Size in Clusters", "ntfsinfo", 10));
-	assert_int_equal(vi.mft_lcn,
-	                 num_field(info, "LCN of Data Attribute for FILE_MFT", "ntfsinfo", 10));
-	assert_int_equal(vi.mftmirr_lcn,
-	                 num_field(info, "LCN of Data Attribute for File_MFTMirr", "ntfsinfo", 10));
+	assert_int_equal(vi.major_version, tref_volume_num(&ref, "ntfsinfo", "major"));
+	assert_int_equal(vi.minor_version, tref_volume_num(&ref, "ntfsinfo", "minor"));
+	assert_int_equal(vi.flags, tref_volume_num(&ref, "ntfsinfo", "flags"));
+	assert_int_equal(vi.sector_size, tref_volume_num(&ref, "ntfsinfo", "sector_size"));
+	assert_int_equal(vi.cluster_size, tref_volume_num(&ref, "ntfsinfo", "cluster_size"));
+	assert_int_equal(vi.record_size, tref_volume_num(&ref, "ntfsinfo", "record_size"));
+	assert_int_equal(vi.index_block_size,
+	                 tref_volume_num(&ref, "ntfsinfo", "index_block_size"));
+	assert_int_equal(vi.total_clusters, tref_volume_num(&ref, "ntfsinfo", "total_clusters"));
+	assert_int_equal(vi.mft_lcn, tref_volume_num(&ref, "ntfsinfo", "mft_lcn"));
+	assert_int_equal(vi.mftmirr_lcn, tref_volume_num(&ref, "ntfsinfo", "mftmirr_lcn"));
 	/* The records the $MFT's initialized data holds (ntfsinfo -v -i 0). */
-	assert_int_equal(vi.mft_records, mft_init_size(img->path) / vi.record_size);
-
-	assert_int_equal(ntfs_volume_free_clusters(vol, &free_clusters), NTFS_OK);
-	assert_int_equal(free_clusters, num_field(info, "Free Clusters", "ntfsinfo", 10));
+	mft = xattr_find(tref_record(&ref, 0), NTFS_AT_DATA, "");
+	if (mft == NULL)
+		fail_msg("%s: ntfsinfo -v -i 0 showed no $DATA", img->name);
+	assert_int_equal(vi.mft_records, mft->init / vi.record_size);
+	assert_int_equal(free_clusters, tref_volume_num(&ref, "ntfsinfo", "free_clusters"));
 
 	assert_int_equal(dev.misaligned, 0);
 	assert_int_equal(dev.oob_reads, 0);
 	timage_unmount(vol, &ma);
-	free(info);
-	free(fs);
+	tref_free(&ref);
 }
 
-static void test_info_matches_tools(void **state)
+static void test_info_matches_refs(void **state)
 {
 	static char names[MAX_IMAGES][128];
 	size_t n = timage_list(names, MAX_IMAGES), i;
 	struct timage img;
 
 	(void)state;
-	tool_require("ntfsinfo");
-	tool_require("fsstat");
 	if (n == 0)
 		fail_msg("no committed test images (test/images/*.img.xz)");
 	for (i = 0; i < n; i++) {
@@ -167,18 +193,31 @@ static void test_info_matches_tools(void **state)
 	}
 }
 
-static void test_info_matches_tools_shared(void **state)
+/* Shared images: what needs no other reader (difftest compares their facts
+ * with ntfsinfo's and fsstat's through ntfs-info). */
+static void test_info_shared_consistent(void **state)
 {
+	struct ntfs_volume_info vi;
 	struct timage img;
+	struct memdev dev;
+	struct memalloc ma;
+	ntfs_volume *vol;
+	uint64_t free_clusters;
 	size_t i, done = 0;
+	int err;
 
 	(void)state;
-	tool_require("ntfsinfo");
-	tool_require("fsstat");
 	for (i = 0; i < sizeof shared_images / sizeof shared_images[0]; i++) {
 		if (timage_shared(&img, shared_images[i]) != 0)
 			continue;
-		check_image(&img);
+		print_message("  %s\n", shared_images[i]);
+		err = timage_mount(&img, 512, &dev, &ma, &vol);
+		if (err)
+			fail_msg("%s: mount: %s", img.name, ntfs_strerror(err));
+		check_consistent(&img, vol, &vi, &free_clusters);
+		assert_int_equal(dev.misaligned, 0);
+		assert_int_equal(dev.oob_reads, 0);
+		timage_unmount(vol, &ma);
 		timage_close(&img);
 		done++;
 	}
@@ -196,14 +235,6 @@ static void first_image(struct timage *img, char *name, size_t size)
 		fail_msg("no committed test images");
 	snprintf(name, size, "%s", names[0]);
 	timage_open(img, name);
-}
-
-static uint64_t le(const uint8_t *p, int n)
-{
-	uint64_t v = 0;
-	while (n--)
-		v = v << 8 | p[n];
-	return v;
 }
 
 static void backup_boot_one(const struct timage *img)
@@ -445,8 +476,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_bad_config),
 	        cmocka_unit_test(test_not_ntfs),
-	        cmocka_unit_test(test_info_matches_tools),
-	        cmocka_unit_test(test_info_matches_tools_shared),
+	        cmocka_unit_test(test_info_matches_refs),
+	        cmocka_unit_test(test_info_shared_consistent),
 	        cmocka_unit_test(test_backup_boot),
 	        cmocka_unit_test(test_read_align),
 	        cmocka_unit_test(test_truncated_device),

@@ -8,7 +8,8 @@
 # populated, unmounted, checked (ntfsfix -n, fls -r, ntfscat/icat against the
 # manifest) and compressed with `xz -9 -T1` to OUTPUT_DIR/<name>.img.xz.
 # A manifest OUTPUT_DIR/<name>.manifest lists the files whose content is known
-# (see README.md for the format).
+# (see README.md for the format), and make-refs.py then records in
+# OUTPUT_DIR/<name>.ref what the reference readers say about the image.
 #
 # File contents come from a seeded PRNG and are identical run to run; the
 # metadata (timestamps, volume serial, GUIDs, exact cluster placement) is not.
@@ -173,6 +174,14 @@ finish() {
     xz -9 -T1 -c "$img" >"$OUT/$name.img.xz"
     log "$name: $(stat -c %s "$img") bytes -> $(stat -c %s "$OUT/$name.img.xz") bytes xz"
     rm -f "$img"
+}
+
+# refs NAME: record what the reference readers say about $OUT/NAME.img.xz
+# in $OUT/NAME.ref (make-refs.py; the unit tests read it instead of
+# running the tools).
+refs() {
+    python3 "$SCRIPT_DIR/make-refs.py" --images "$OUT" "$1" >&2 ||
+        die "$1: make-refs.py failed"
 }
 
 # attr_list_of IMG INODE: prints "yes" if the record has an $ATTRIBUTE_LIST
@@ -661,6 +670,7 @@ common_image() {
         ((levels >= 3)) || die "$name: big/ index has only $levels levels"
     fi
     finish "$img" "$name"
+    refs "$name"
 }
 
 frag_image() {
@@ -697,6 +707,7 @@ frag_image() {
         "$(istat "$img" "$ino" | awk '/^Type: 128-/ {print $5}' | sort -un | tr '\n' ' ')"
     ((runs >= 1000)) || die "$name: fragmented.bin has only $runs runs"
     finish "$img" "$name"
+    refs "$name"
 }
 
 mftlist_image() {
@@ -722,6 +733,7 @@ mftlist_image() {
     log "$name: \$MFT: $(ntfsinfo -i 0 -v "$img" | awk '/^Total runs/ {print $3}') runs;" \
         "attribute list: $(istat "$img" 0 | awk '/^Type: .*MFT Entry/ {printf "%s@%s ", $2, $5}')"
     finish "$img" "$name"
+    refs "$name"
 }
 
 # names_image: ntfs-names, names and a label that hold control characters.

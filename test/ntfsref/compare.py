@@ -5,9 +5,12 @@ The Sleuth Kit's (see difftest.py for what is compared and why)."""
 import concurrent.futures
 import os
 import random
+import re
 
-from .parse import (OUR_LS, dec, istat_attr_flags, our_name, parse_fls,
-                    parse_ntfsinfo_data, parse_ntfsls)
+from .parse import (NTFSLS_ENTRY, OUR_LS, dec, fsstat_volume,
+                    istat_attr_flags, ntfsinfo_attributes, ntfsinfo_volume,
+                    our_name, parse_fls, parse_ntfsinfo_data, parse_ntfsls,
+                    upcase_table)
 from .tools import MAX_SHOWN, REF_TIMEOUT, log, run
 
 QUICK_DIR_LIMIT = 200
@@ -28,6 +31,9 @@ class Report:
         self.files = 0
         self.streams = 0
         self.disputed = 0
+        self.dirs_ordered = 0
+        self.facts = 0
+        self.dos_names = 0
 
     def bad(self, msg):
         self.mismatches.append(msg)
@@ -44,6 +50,7 @@ class Tester:
         self.args = args
         self.ntfs_ls = os.path.join(args.bin, "ntfs-ls")
         self.ntfs_cat = os.path.join(args.bin, "ntfs-cat")
+        self.ntfs_info = os.path.join(args.bin, "ntfs-info")
         self.pool = concurrent.futures.ThreadPoolExecutor(args.jobs)
         self.tsk_ok = True
         self.ntfsinfo_cache = {}
@@ -198,6 +205,21 @@ class Tester:
                              key=lambda x: x[1]):
             if not any(x[1] == p for x in agreed):
                 rep.bad("listing: extra %d %s (in no reference)" % (rec, p))
+        # Where the references disagree, ntfsls decides: the listing must
+        # be exactly ntfsls's (as the unit tests require of theirs).
+        for rec, p in sorted(only_ls - ours_set, key=lambda x: x[1]):
+            rep.bad("listing: ntfsls has %d %s (fls does not), ntfs-ls "
+                    "does not" % (rec, p))
+        for rec, p in sorted(only_fls & ours_set, key=lambda x: x[1]):
+            rep.bad("listing: ntfs-ls has %d %s, which only fls has, not "
+                    "ntfsls" % (rec, p))
+
+        # 2b. every directory in collation order, the volume's facts, the
+        # root's DOS names
+        self.check_order(im, rep, ours)
+        self.check_volume(im, rep)
+        if ls_ok:
+            self.check_dos_names(im, rep, ref_ls)
 
         # 3. a path that does not exist: exit 1, nothing on stdout (the
         # reference agrees that it does not exist)
@@ -213,6 +235,145 @@ class Tester:
         self.compare_bytes(im, rep, agreed, ref_ls_dirs | fls_dirs,
                            fls_data, fls_streams)
         return rep
+
+    # ------------------------------------------------------------------------
+    def check_order(self, im, rep, ours):
+        """Each directory's entries, as ntfs-ls -R printed them, strictly
+        increasing in NTFS collation order through the volume's $UpCase as
+        ntfscat reads it: upper-cased units, then the units themselves.
+        (Not ntfsls's order: it prints the $INDEX_ROOT's entries, then
+        each index block's in VCN order.)"""
+        r = run(["ntfscat", im.bare, "$UpCase"], REF_TIMEOUT, keep=True)
+        try:
+            if r.rc != 0:
+                raise ValueError(r.describe())
+            up = upcase_table(r.out)
+        except ValueError as e:
+            rep.bad("order: cannot read $UpCase with ntfscat: %s" % e)
+            return
+        last = {}
+        for _, p in ours:
+            parent, name = p.rsplit("/", 1)
+            try:
+                b = name.encode("utf-16-le")
+            except UnicodeEncodeError:
+                rep.bad("order: ntfs-ls printed %r, not UTF-8" % p)
+                continue
+            units = [b[i] | b[i + 1] << 8 for i in range(0, len(b), 2)]
+            key = ([up[u] for u in units], units)
+            prev = last.get(parent)
+            if prev is not None and prev[0] >= key:
+                rep.bad("order: %s listed after %s: not in collation order "
+                        "through ntfscat's $UpCase" % (p, prev[1]))
+            last[parent] = (key, p)
+        rep.dirs_ordered = len(last)
+
+    def check_volume(self, im, rep):
+        """ntfs-info's volume facts against ntfsinfo -m, fsstat and the
+        initialized size of $MFT's $DATA (ntfsinfo -v -i 0)."""
+        o = self.run_ours(self.ours(im, self.ntfs_info, im.path), keep=True)
+        if o.rc != 0:
+            rep.bad("ntfs-info: " + o.describe())
+            return
+        ours = {}
+        for ln in dec(o.out).split("\n"):
+            k, sep, v = ln.partition(": ")
+            if sep:
+                ours[k] = v
+        refs = {}
+        r = run(["ntfsinfo", "-m", im.bare], REF_TIMEOUT, keep=True)
+        if r.rc != 0:
+            rep.bad("volume: ntfsinfo -m failed: %s" % r.describe())
+            return
+        info = ntfsinfo_volume(dec(r.out))
+        r = run(["ntfsinfo", "-v", "-i", "0", im.bare], REF_TIMEOUT,
+                keep=True)
+        if r.rc != 0:
+            rep.bad("volume: ntfsinfo -v -i 0 failed: %s" % r.describe())
+            return
+        mft = [a for a in ntfsinfo_attributes(dec(r.out))[0]
+               if a[0] == 0x80 and a[1] == ""]
+        if not mft:
+            rep.bad("volume: ntfsinfo -v -i 0 shows no $DATA")
+            return
+        refs["ntfsinfo"] = {
+            "label": info["label"],
+            "version": "%d.%d" % (info["major"], info["minor"]),
+            "dirty": "yes" if info["flags"] & 1 else "no",
+            "sector size": info["sector_size"],
+            "cluster size": info["cluster_size"],
+            "record size": info["record_size"],
+            "index block size": info["index_block_size"],
+            "total clusters": info["total_clusters"],
+            "free clusters": info["free_clusters"],
+            "MFT LCN": info["mft_lcn"],
+            "MFTMirr LCN": info["mftmirr_lcn"],
+            "MFT records": mft[0][6] // info["record_size"],
+        }
+        r = run(self.tsk(im, "fsstat"), REF_TIMEOUT, keep=True)
+        if r.rc == 0:
+            fs = fsstat_volume(dec(r.out))
+            refs["fsstat"] = {
+                "label": fs["label"],
+                "serial": "%016X" % fs["serial"],
+                "sector size": fs["sector_size"],
+                "cluster size": fs["cluster_size"],
+                "record size": fs["record_size"],
+                "index block size": fs["index_block_size"],
+                "total clusters": fs["total_clusters"],
+                "MFT LCN": fs["mft_lcn"],
+                "MFTMirr LCN": fs["mftmirr_lcn"],
+            }
+        else:
+            rep.note("volume: fsstat cannot read this volume (%s); ntfsinfo "
+                     "decides alone" % r.describe())
+        for tool, facts in sorted(refs.items()):
+            for key, want in facts.items():
+                got = ours.get(key)
+                if key == "label" and got is not None:
+                    got = our_name(got)
+                if got != str(want):
+                    rep.bad("volume: ntfs-info says %s %r, %s says %r"
+                            % (key, got, tool, str(want)))
+                rep.facts += 1
+
+    def check_dos_names(self, im, rep, ref_ls):
+        """The DOS names ntfsls -x shows in the root instead of long names
+        resolve through ntfs-info to the same records, and istat shows
+        each as a $FILE_NAME of its record."""
+        r = run(["ntfsls", "-a", "-s", "-x", "-i", "-p", "/", im.bare],
+                REF_TIMEOUT, keep=True)
+        if r.rc != 0:
+            rep.bad("DOS names: ntfsls -x failed: %s" % r.describe())
+            return
+        plain = {(rec, p[1:]) for p, rec in ref_ls.items()
+                 if p.count("/") == 1}
+        dos = set()
+        for ln in dec(r.out).split("\n"):
+            if not ln:
+                continue
+            m = NTFSLS_ENTRY.match(ln)
+            if not m:
+                raise ValueError("unparseable ntfsls -x line: %r" % ln)
+            e = (int(m.group(1)), m.group(2))
+            if e[1] not in (".", "..") and e not in plain:
+                dos.add(e)
+        for rec, name in sorted(dos):
+            o = self.run_ours(self.ours(im, self.ntfs_info, im.path,
+                                        "/" + name), keep=True)
+            m = re.search(r"^record: (\d+)$", dec(o.out or b""), re.M)
+            if o.rc != 0 or not m or int(m.group(1)) != rec:
+                rep.bad("DOS name /%s: ntfsls -x gives record %d, ntfs-info "
+                        "%s" % (name, rec, m.group(1) if m and o.rc == 0
+                                else o.describe()))
+            if self.tsk_ok:
+                r = run(self.tsk(im, "istat", str(rec)), REF_TIMEOUT,
+                        keep=True)
+                names = re.findall(r"^Name: (.*)$", dec(r.out or b""), re.M)
+                if r.rc != 0 or name not in names:
+                    rep.bad("DOS name /%s: not a $FILE_NAME of record %d "
+                            "according to istat" % (name, rec))
+            rep.dos_names += 1
 
     # ------------------------------------------------------------------------
     def compare_bytes(self, im, rep, agreed, dirs, fls_data, fls_streams):
@@ -410,6 +571,9 @@ def print_report(rep, elapsed):
         % (rep.entries, rep.disputed))
     log("   files compared byte-for-byte: %d; named streams compared: %d"
         % (rep.files, rep.streams))
+    log("   non-empty directories in collation order: %d; volume facts "
+        "compared: %d; DOS names resolved: %d"
+        % (rep.dirs_ordered, rep.facts, rep.dos_names))
     if rep.skips:
         log("   skipped: " + ", ".join("%s=%d" % kv
                                        for kv in sorted(rep.skips.items())))

@@ -198,3 +198,200 @@ def istat_attr_flags(text, atype, aid):
     if m:
         flags = set(w.strip() for w in m.group(1).split(","))
     return flags, si
+
+
+# --------------------------------------------------------------------------
+# Volume facts, $UpCase and attribute dumps: what test/images/make-refs.py
+# records for the unit tests, and what compare.py checks ntfs-info against.
+# Each raises ValueError on output it cannot parse.
+
+def _key_values(text):
+    """'Key: value' lines (leading blanks dropped) -> {key: value}; the
+    first occurrence of a key wins."""
+    d = {}
+    for ln in text.split("\n"):
+        k, sep, v = ln.strip(" \t").partition(":")
+        if sep and k not in d:
+            d[k] = v.strip(" \t\r")
+    return d
+
+
+def _number(d, key, tool, base=10):
+    if key not in d:
+        raise ValueError("%s printed no '%s:' line" % (tool, key))
+    m = re.match(r"(0x)?[0-9A-Fa-f]+", d[key])
+    if not m:
+        raise ValueError("%s: cannot parse '%s: %s'" % (tool, key, d[key]))
+    return int(m.group(0), base)
+
+
+def ntfsinfo_volume(text):
+    """ntfsinfo -m output -> {fact: value}: label (str), major, minor,
+    flags, sector_size, cluster_size, record_size, index_block_size,
+    total_clusters, mft_lcn, mftmirr_lcn, free_clusters (ints)."""
+    d = _key_values(text)
+    if "Volume Name" not in d:
+        raise ValueError("ntfsinfo -m printed no 'Volume Name:' line")
+    m = re.fullmatch(r"(\d+)\.(\d+)", d.get("Volume Version", ""))
+    if not m:
+        raise ValueError("ntfsinfo -m: cannot parse the volume version")
+    return {
+        "label": d["Volume Name"],
+        "major": int(m.group(1)),
+        "minor": int(m.group(2)),
+        "flags": _number(d, "Volume Flags", "ntfsinfo", 16),
+        "sector_size": _number(d, "Sector Size", "ntfsinfo"),
+        "cluster_size": _number(d, "Cluster Size", "ntfsinfo"),
+        "record_size": _number(d, "MFT Record Size", "ntfsinfo"),
+        "index_block_size": _number(d, "Index Block Size", "ntfsinfo"),
+        "total_clusters": _number(d, "Volume Size in Clusters", "ntfsinfo"),
+        "mft_lcn": _number(d, "LCN of Data Attribute for FILE_MFT",
+                           "ntfsinfo"),
+        "mftmirr_lcn": _number(d, "LCN of Data Attribute for File_MFTMirr",
+                               "ntfsinfo"),
+        "free_clusters": _number(d, "Free Clusters", "ntfsinfo"),
+    }
+
+
+def fsstat_volume(text):
+    """fsstat output -> {fact: value}: label (str; "" when fsstat prints
+    no 'Volume Name:' line, as it does for an empty label), serial,
+    sector_size, cluster_size, record_size, index_block_size,
+    total_clusters, mft_lcn, mftmirr_lcn (ints)."""
+    d = _key_values(text)
+    m = re.fullmatch(r"(\d+) - (\d+)", d.get("Total Cluster Range", ""))
+    if not m or m.group(1) != "0":
+        raise ValueError("fsstat printed no 'Total Cluster Range: 0 - N' "
+                         "line")
+    return {
+        "label": d.get("Volume Name", ""),
+        "serial": _number(d, "Volume Serial Number", "fsstat", 16),
+        "sector_size": _number(d, "Sector Size", "fsstat"),
+        "cluster_size": _number(d, "Cluster Size", "fsstat"),
+        "record_size": _number(d, "Size of MFT Entries", "fsstat"),
+        "index_block_size": _number(d, "Size of Index Records", "fsstat"),
+        "total_clusters": int(m.group(2)) + 1,
+        "mft_lcn": _number(d, "First Cluster of MFT", "fsstat"),
+        "mftmirr_lcn": _number(d, "First Cluster of MFT Mirror", "fsstat"),
+    }
+
+
+def upcase_table(raw):
+    """The bytes of $UpCase (ntfscat IMAGE '$UpCase') -> 65536 units."""
+    if len(raw) != 131072:
+        raise ValueError("$UpCase has %d bytes, want 131072" % len(raw))
+    return [raw[2 * i] | raw[2 * i + 1] << 8 for i in range(65536)]
+
+
+def _ntfsinfo_value(ln, key):
+    """ntfsinfo's "\\tKey:\\t value" (or "Key\\t value": "Lowest VCN" has no
+    colon) -> value, else None."""
+    s = ln.lstrip("\t ")
+    if not s.startswith(key):
+        return None
+    s = s[len(key):]
+    if s.startswith(":"):
+        s = s[1:]
+    elif not s.startswith("\t"):
+        return None
+    return s.lstrip("\t ")
+
+
+def _quoted(v, ln):
+    if len(v) < 2 or v[0] != "'" or v[-1] != "'":
+        raise ValueError("ntfsinfo -v: cannot parse %r" % ln)
+    return v[1:-1]
+
+
+_NTFSINFO_RUN = re.compile(
+    r"^\t\t\s*0x([0-9a-fA-F]+)\s+(\S+)\s+0x([0-9a-fA-F]+)")
+
+
+def ntfsinfo_attributes(text):
+    """ntfsinfo -v -i REC output -> (attributes, file names).
+
+    attributes: one per (type, name), in the order first dumped, its
+    extents merged: [type, name, flags, resident, size, alloc, init,
+    extents, runs]; the sizes, flags and residency come from the extent at
+    VCN 0, the runs [(vcn, lcn or None for a hole, length)] from every
+    extent in the order dumped (runs another extent maps, <RL_NOT_MAPPED>,
+    left out).  file names: [(parent, namespace, name)] of each
+    $FILE_NAME."""
+    attrs, order, fnames = {}, [], []
+    d = None
+
+    def close(d):
+        if d is None:
+            return
+        key = (d["type"], d["name"])
+        if key not in attrs:
+            attrs[key] = [d["type"], d["name"], 0, False, 0, 0, 0, 0, []]
+            order.append(key)
+        a = attrs[key]
+        if d["lowest"] == 0:
+            a[2:7] = [d["flags"], d["resident"], d["size"], d["alloc"],
+                      d["init"]]
+        a[7] += 1
+        a[8] += d["runs"]
+        if d["type"] == 0x30:
+            if d["fn"].keys() != {"parent", "ns", "name"}:
+                raise ValueError("ntfsinfo -v: a $FILE_NAME without parent, "
+                                 "namespace or name")
+            fnames.append((d["fn"]["parent"], d["fn"]["ns"],
+                           d["fn"]["name"]))
+
+    for ln in text.split("\n") + [None]:
+        if (ln is None or ln.startswith("Dumping attribute ")
+                or ln.startswith("End of inode")):
+            close(d)
+            d = None
+            if ln is None:
+                break
+            m = re.search(r"\(0x([0-9a-fA-F]+)\)", ln)
+            if ln.startswith("Dumping attribute ") and m:
+                d = {"type": int(m.group(1), 16), "name": "", "flags": 0,
+                     "resident": False, "size": 0, "alloc": 0, "init": 0,
+                     "lowest": 0, "runs": [], "in_runs": False, "fn": {}}
+            continue
+        if d is None:
+            continue
+        if d["in_runs"]:
+            m = _NTFSINFO_RUN.match(ln)
+            if m:
+                lcn = m.group(2)
+                if lcn == "<HOLE>":
+                    d["runs"].append((int(m.group(1), 16), None,
+                                      int(m.group(3), 16)))
+                elif lcn.startswith("0x"):
+                    d["runs"].append((int(m.group(1), 16), int(lcn, 16),
+                                      int(m.group(3), 16)))
+                continue
+        d["in_runs"] = False
+        if ln.startswith("\t\t"):
+            continue        # nested dumps: index entries, attribute list
+        if (v := _ntfsinfo_value(ln, "Attribute name")) is not None:
+            d["name"] = _quoted(v, ln)
+        elif (v := _ntfsinfo_value(ln, "Attribute flags")) is not None:
+            d["flags"] = int(v, 16)
+        elif (v := _ntfsinfo_value(ln, "Resident")) is not None:
+            d["resident"] = v.startswith("Yes")
+        elif (v := _ntfsinfo_value(ln, "Lowest VCN")) is not None:
+            d["lowest"] = int(v.split()[0])
+        elif (v := _ntfsinfo_value(ln, "Data size")) is not None:
+            d["size"] = int(v.split()[0])
+            if d["resident"]:
+                d["alloc"] = d["init"] = d["size"]
+        elif (v := _ntfsinfo_value(ln, "Allocated size")) is not None:
+            d["alloc"] = int(v.split()[0])
+        elif (v := _ntfsinfo_value(ln, "Initialized size")) is not None:
+            d["init"] = int(v.split()[0])
+        elif _ntfsinfo_value(ln, "Runlist") is not None:
+            d["in_runs"] = True
+        elif d["type"] == 0x30:
+            if (v := _ntfsinfo_value(ln, "Parent directory")) is not None:
+                d["fn"]["parent"] = int(v.split()[0])
+            elif (v := _ntfsinfo_value(ln, "Namespace")) is not None:
+                d["fn"]["ns"] = v
+            elif (v := _ntfsinfo_value(ln, "Filename")) is not None:
+                d["fn"]["name"] = _quoted(v, ln)
+    return [attrs[k] for k in order], fnames

@@ -13,8 +13,9 @@ ENV = dict(os.environ, LC_ALL="C.UTF-8", LANG="C.UTF-8")
 REF_TIMEOUT = 600          # seconds, per reference-tool invocation
 MAX_SHOWN = 20             # mismatches printed per image
 
-REF_TOOLS = ["ntfsls", "ntfscat", "ntfsinfo", "fls", "icat", "istat"]
-OUR_TOOLS = ["ntfs-ls", "ntfs-cat"]
+REF_TOOLS = ["ntfsls", "ntfscat", "ntfsinfo", "fls", "icat", "istat",
+             "fsstat"]
+OUR_TOOLS = ["ntfs-ls", "ntfs-cat", "ntfs-info"]
 
 
 def log(msg=""):

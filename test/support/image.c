@@ -57,15 +57,12 @@ static const char *work_dir(void)
 	return dir_from_env("NTFS_TEST_WORK_DIR", NTFS_TEST_WORK_DIR);
 }
 
-/* Run argv with standard output on @out_fd (or a pipe if -1, returned in
- * *pipe_fd) and standard error on /dev/null. Returns the child's pid. */
-static pid_t spawn(const char *const *argv, int out_fd, int *pipe_fd)
+/* Run argv with standard output on @out_fd and standard error on
+ * /dev/null. Returns the child's pid, or -1. */
+static pid_t spawn(const char *const *argv, int out_fd)
 {
-	int p[2] = {-1, -1};
 	pid_t pid;
 
-	if (out_fd < 0 && pipe(p) != 0)
-		return -1;
 	fflush(NULL);
 	pid = fork();
 	if (pid == 0) {
@@ -74,19 +71,9 @@ static pid_t spawn(const char *const *argv, int out_fd, int *pipe_fd)
 			dup2(null, 0);
 			dup2(null, 2);
 		}
-		dup2(out_fd >= 0 ? out_fd : p[1], 1);
-		if (p[0] >= 0)
-			close(p[0]);
+		dup2(out_fd, 1);
 		execvp(argv[0], (char *const *)argv);
 		_exit(127);
-	}
-	if (out_fd < 0) {
-		close(p[1]);
-		if (pid < 0) {
-			close(p[0]);
-			return -1;
-		}
-		*pipe_fd = p[0];
 	}
 	return pid;
 }
@@ -103,68 +90,9 @@ static int reap(pid_t pid)
 	return WEXITSTATUS(status) == 127 ? -1 : WEXITSTATUS(status);
 }
 
-int tool_run(const char *const *argv, char **out, size_t *len)
-{
-	size_t cap = 65536, n = 0;
-	char *buf = malloc(cap);
-	int fd = -1;
-	pid_t pid;
-
-	assert_non_null(buf);
-	pid = spawn(argv, -1, &fd);
-	if (pid < 0) {
-		free(buf);
-		return -1;
-	}
-	for (;;) {
-		ssize_t r;
-		if (cap - n < 4096) {
-			cap *= 2;
-			buf = realloc(buf, cap);
-			assert_non_null(buf);
-		}
-		r = read(fd, buf + n, cap - n - 1);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		n += (size_t)r;
-	}
-	close(fd);
-	buf[n] = '\0';
-	*out = buf;
-	if (len != NULL)
-		*len = n;
-	return reap(pid);
-}
-
-static void argv_string(const char *const *argv, char *buf, size_t size)
-{
-	size_t n = 0;
-
-	buf[0] = '\0';
-	for (; *argv != NULL && n + 1 < size; argv++) {
-		int k = snprintf(buf + n, size - n, "%s'%s'", n ? " " : "", *argv);
-		if (k < 0 || (size_t)k >= size - n)
-			break;
-		n += (size_t)k;
-	}
-}
-
-char *tool_must(const char *const *argv, size_t *len)
-{
-	char *out;
-	int st = tool_run(argv, &out, len);
-
-	if (st != 0) {
-		char cmd[2048];
-		argv_string(argv, cmd, sizeof cmd);
-		fail_msg("command failed (status %d): %s", st, cmd);
-	}
-	return out;
-}
-
-void tool_require(const char *prog)
+/* Fails the test with a clear message if @prog (a decompressor) is not in
+ * PATH. */
+static void need_program(const char *prog)
 {
 	const char *path = getenv("PATH");
 	char buf[TIMAGE_PATH_MAX];
@@ -177,37 +105,9 @@ void tool_require(const char *prog)
 			return;
 		path = end ? end + 1 : NULL;
 	}
-	fail_msg("required tool '%s' is not installed (Debian: apt-get install ntfs-3g "
-	         "sleuthkit xz-utils)",
+	fail_msg("'%s' is not installed, and the test images need it (Debian: apt-get install "
+	         "xz-utils gzip unzip)",
 	         prog);
-}
-
-bool text_field(const char *text, const char *key, char *buf, size_t size)
-{
-	size_t klen = strlen(key);
-	const char *line = text;
-
-	while (line != NULL && *line != '\0') {
-		const char *p = line, *end = strchr(line, '\n');
-		size_t n;
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (strncmp(p, key, klen) == 0 && p[klen] == ':') {
-			p += klen + 1;
-			while (*p == ' ' || *p == '\t')
-				p++;
-			n = end ? (size_t)(end - p) : strlen(p);
-			while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t' || p[n - 1] == '\r'))
-				n--;
-			if (n >= size)
-				n = size - 1;
-			memcpy(buf, p, n);
-			buf[n] = '\0';
-			return true;
-		}
-		line = end ? end + 1 : NULL;
-	}
-	return false;
 }
 
 uint64_t trand(uint64_t *state)
@@ -242,7 +142,7 @@ static int run_into(const char *const *argv, const char *dst)
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	if (fd < 0)
 		return -1;
-	pid = spawn(argv, fd, NULL);
+	pid = spawn(argv, fd);
 	close(fd);
 	st = pid < 0 ? -1 : reap(pid);
 	if (st != 0 || rename(tmp, dst) != 0) {
@@ -293,7 +193,7 @@ void timage_open(struct timage *img, const char *name)
 		fail_msg("test image %s is missing", src);
 	if (!fresh(img->path, src)) {
 		const char *argv[] = {"xz", "-dc", src, NULL};
-		tool_require("xz");
+		need_program("xz");
 		if (run_into(argv, img->path) != 0)
 			fail_msg("cannot decompress %s into %s", src, img->path);
 	}
@@ -377,7 +277,7 @@ int timage_shared(struct timage *img, const char *rel)
 		const char *gz[] = {"gzip", "-dc", src, NULL};
 		const char *zip[] = {"unzip", "-p", src, member, NULL};
 		fmt(disk, sizeof disk, "%s.disk%ld", img->path, (long)getpid());
-		tool_require(colon ? "unzip" : "gzip");
+		need_program(colon ? "unzip" : "gzip");
 		if (run_into(colon ? zip : gz, disk) != 0 || extract_volume(disk, img->path) != 0)
 			fail_msg("cannot extract %s", src);
 	}
@@ -442,158 +342,365 @@ void timage_unmount(ntfs_volume *vol, struct memalloc *ma)
 		         ma->bytes);
 }
 
-static struct xattr *xattr_get(struct xattrs *xa, uint32_t type, const char *name)
+/* ---- reference files (make-refs.py; format in test/images/README.md) ---- */
+
+enum tref_kind {
+	K_IMAGE,
+	K_TSK,
+	K_VOLUME,
+	K_UPCASE,
+	K_DIR,
+	K_ENTRY,
+	K_DOS,
+	K_RECORD,
+	K_ATTR,
+	K_RUN,
+	K_FNAME,
+	K_ISTAT_ATTR,
+	K_ISTAT_NAME,
+	K_ISTAT_FAILED,
+	K_IFIND,
+	K_COUNT
+};
+
+static const struct {
+	const char *word;
+	size_t fields; /* the keyword included */
+} tref_kinds[K_COUNT] = {
+        [K_IMAGE] = {"image", 2},
+        [K_TSK] = {"tsk", 2},
+        [K_VOLUME] = {"volume", 4},
+        [K_UPCASE] = {"upcase", 4},
+        [K_DIR] = {"dir", 3},
+        [K_ENTRY] = {"entry", 3},
+        [K_DOS] = {"dos", 3},
+        [K_RECORD] = {"record", 2},
+        [K_ATTR] = {"attr", 9},
+        [K_RUN] = {"run", 4},
+        [K_FNAME] = {"fname", 4},
+        [K_ISTAT_ATTR] = {"istat-attr", 4},
+        [K_ISTAT_NAME] = {"istat-name", 2},
+        [K_ISTAT_FAILED] = {"istat-failed", 1},
+        [K_IFIND] = {"ifind", 3},
+};
+
+/* The kind of @line (up to its first tab); fails the test if unknown. */
+static enum tref_kind tref_kind(const struct tref *r, size_t lineno, const char *line)
 {
-	for (size_t i = 0; i < xa->n; i++)
-		if (xa->a[i].type == type && strcmp(xa->a[i].name, name) == 0)
-			return &xa->a[i];
-	xa->a = realloc(xa->a, (xa->n + 1) * sizeof *xa->a);
-	assert_non_null(xa->a);
-	memset(&xa->a[xa->n], 0, sizeof xa->a[0]);
-	xa->a[xa->n].type = type;
-	fmt(xa->a[xa->n].name, sizeof xa->a[0].name, "%s", name);
-	return &xa->a[xa->n++];
+	size_t n = strcspn(line, "\t");
+
+	for (int k = 0; k < K_COUNT; k++)
+		if (strlen(tref_kinds[k].word) == n && strncmp(line, tref_kinds[k].word, n) == 0)
+			return (enum tref_kind)k;
+	fail_msg("%s:%zu: unknown line '%.40s'", r->file, lineno, line);
+	return K_COUNT;
 }
 
-/* The value after "Key:" on a "\tKey:\t value" line, or NULL. ntfsinfo
- * prints "Lowest VCN" without the colon. */
-static const char *kv(const char *line, const char *key)
+static uint64_t tref_u64(const struct tref *r, size_t lineno, const char *s)
 {
-	size_t n = strlen(key);
+	unsigned long long v;
+	char *end;
 
-	while (*line == '\t' || *line == ' ')
-		line++;
-	if (strncmp(line, key, n) != 0)
-		return NULL;
-	line += n;
-	if (*line == ':')
-		line++;
-	else if (*line != '\t')
-		return NULL;
-	while (*line == '\t' || *line == ' ')
-		line++;
-	return line;
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (*s < '0' || *s > '9' || *end != '\0' || errno != 0)
+		fail_msg("%s:%zu: '%s' is not a number", r->file, lineno, s);
+	return v;
 }
 
-void tool_attrs(const char *path, uint64_t inode, struct xattrs *out)
+static void *tref_array(size_t n, size_t size)
 {
-	char ino[32];
-	const char *argv[] = {"ntfsinfo", "-v", "-i", ino, path, NULL};
-	char *text, *line, *save = NULL;
-	/* Per dump: collected then merged into the attribute at its end. */
-	struct {
-		bool active, in_runs;
-		uint32_t type;
-		uint64_t record, lowest;
-		char name[NTFS_NAME_MAX_UTF8];
-		struct xattr v;
-		size_t nruns, cap;
-		struct xrun *runs;
-	} d;
+	void *p = calloc(n ? n : 1, size);
 
-	memset(out, 0, sizeof *out);
-	memset(&d, 0, sizeof d);
-	snprintf(ino, sizeof ino, "%llu", (unsigned long long)inode);
-	text = tool_must(argv, NULL);
-	for (line = strtok_r(text, "\n", &save);; line = strtok_r(NULL, "\n", &save)) {
-		const char *v;
-		unsigned long long a, b, c;
-		char lcn[64];
+	assert_non_null(p);
+	return p;
+}
 
-		if (line == NULL || strncmp(line, "Dumping attribute ", 18) == 0 ||
-		    strncmp(line, "End of inode", 12) == 0) {
-			if (d.active) {
-				struct xattr *x = xattr_get(out, d.type, d.name);
-				if (d.lowest == 0) {
-					x->flags = d.v.flags;
-					x->resident = d.v.resident;
-					x->size = d.v.size;
-					x->alloc = d.v.alloc;
-					x->init = d.v.init;
-				}
-				if (x->extents < 8)
-					x->records[x->extents] = d.record;
-				x->extents++;
-				x->runs = realloc(x->runs,
-				                  (x->nruns + d.nruns + 1) * sizeof *x->runs);
-				assert_non_null(x->runs);
-				if (d.nruns > 0)
-					memcpy(x->runs + x->nruns, d.runs,
-					       d.nruns * sizeof *d.runs);
-				x->nruns += d.nruns;
-			}
-			free(d.runs);
-			memset(&d, 0, sizeof d);
-			if (line == NULL)
-				break;
-			v = strstr(line, "(0x");
-			if (v != NULL && sscanf(v, "(0x%llx)", &a) == 1) {
-				d.active = true;
-				d.type = (uint32_t)a;
-				v = strstr(line, "from mft record ");
-				if (v != NULL && sscanf(v, "from mft record %llu", &b) == 1)
-					d.record = b;
-			}
-			continue;
-		}
-		if (!d.active)
-			continue;
-		if (d.in_runs && line[0] == '\t' && line[1] == '\t' &&
-		    sscanf(line, " 0x%llx %63s 0x%llx", &a, lcn, &c) == 3) {
-			struct xrun r = {a, 0, c};
-			if (strcmp(lcn, "<HOLE>") == 0)
-				r.lcn = NTFS_LCN_HOLE;
-			else if (sscanf(lcn, "0x%llx", &b) == 1)
-				r.lcn = b;
-			else
-				continue; /* <NOTMAPPED> and the like: another extent's */
-			if (d.nruns == d.cap) {
-				d.cap = d.cap ? 2 * d.cap : 16;
-				d.runs = realloc(d.runs, d.cap * sizeof *d.runs);
-				assert_non_null(d.runs);
-			}
-			d.runs[d.nruns++] = r;
-			continue;
-		}
-		d.in_runs = false;
-		if ((v = kv(line, "Attribute name")) != NULL) {
-			size_t n = strlen(v);
-			if (n >= 2 && v[0] == '\'' && v[n - 1] == '\'')
-				fmt(d.name, sizeof d.name, "%.*s", (int)(n - 2), v + 1);
-		} else if ((v = kv(line, "Attribute flags")) != NULL) {
-			d.v.flags = (uint16_t)strtoul(v, NULL, 16);
-		} else if ((v = kv(line, "Resident")) != NULL) {
-			d.v.resident = strncmp(v, "Yes", 3) == 0;
-		} else if ((v = kv(line, "Lowest VCN")) != NULL) {
-			d.lowest = strtoull(v, NULL, 10);
-		} else if ((v = kv(line, "Data size")) != NULL) {
-			d.v.size = strtoull(v, NULL, 10);
-			if (d.v.resident)
-				d.v.alloc = d.v.init = d.v.size;
-		} else if ((v = kv(line, "Allocated size")) != NULL) {
-			d.v.alloc = strtoull(v, NULL, 10);
-		} else if ((v = kv(line, "Initialized size")) != NULL) {
-			d.v.init = strtoull(v, NULL, 10);
-		} else if (kv(line, "Runlist") != NULL) {
-			d.in_runs = true;
+static void tref_read(struct tref *r, size_t *len)
+{
+	FILE *f = fopen(r->file, "rb");
+	size_t cap = 1 << 20, n = 0, got;
+
+	if (f == NULL)
+		fail_msg("reference file %s is missing: run test/images/make-refs.py", r->file);
+	r->text = malloc(cap);
+	assert_non_null(r->text);
+	while ((got = fread(r->text + n, 1, cap - n - 1, f)) > 0) {
+		n += got;
+		if (cap - n < 2) {
+			cap *= 2;
+			r->text = realloc(r->text, cap);
+			assert_non_null(r->text);
 		}
 	}
-	free(text);
+	if (ferror(f))
+		fail_msg("cannot read %s", r->file);
+	fclose(f);
+	r->text[n] = '\0';
+	*len = n;
 }
 
-void tool_attrs_free(struct xattrs *xa)
+void tref_load(struct tref *r, const char *image)
 {
-	for (size_t i = 0; i < xa->n; i++)
-		free(xa->a[i].runs);
-	free(xa->a);
-	memset(xa, 0, sizeof *xa);
+	size_t len, nlines = 0, count[K_COUNT] = {0}, ent = 0, att = 0, run = 0, fn = 0, ta = 0,
+	            tn = 0;
+	enum tref_kind prev = K_COUNT;
+	struct tref_record *rec = NULL;
+	struct tref_dir *dir = NULL;
+	struct xattr *attr = NULL;
+	bool named = false;
+	char **lines;
+
+	memset(r, 0, sizeof *r);
+	fmt(r->file, sizeof r->file, "%s/%s.ref", images_dir(), image);
+	tref_read(r, &len);
+	/* Lines, then how many of each kind (arrays that never move). */
+	for (size_t i = 0; i < len; i++)
+		nlines += r->text[i] == '\n';
+	lines = tref_array(nlines, sizeof *lines);
+	nlines = 0;
+	for (char *p = r->text; *p != '\0';) {
+		char *end = strchr(p, '\n');
+		if (end == NULL)
+			fail_msg("%s: the last line has no newline", r->file);
+		*end = '\0';
+		lines[nlines++] = p;
+		p = end + 1;
+	}
+	for (size_t i = 0; i < nlines; i++)
+		if (lines[i][0] != '#' && lines[i][0] != '\0')
+			count[tref_kind(r, i + 1, lines[i])]++;
+	r->vol = tref_array(count[K_VOLUME], sizeof *r->vol);
+	r->dirs = tref_array(count[K_DIR], sizeof *r->dirs);
+	r->ents = tref_array(count[K_ENTRY], sizeof *r->ents);
+	r->dos = tref_array(count[K_DOS], sizeof *r->dos);
+	r->recs = tref_array(count[K_RECORD], sizeof *r->recs);
+	r->attrs = tref_array(count[K_ATTR], sizeof *r->attrs);
+	r->runs = tref_array(count[K_RUN], sizeof *r->runs);
+	r->fnames = tref_array(count[K_FNAME], sizeof *r->fnames);
+	r->tattrs = tref_array(count[K_ISTAT_ATTR], sizeof *r->tattrs);
+	r->tnames = tref_array(count[K_ISTAT_NAME], sizeof *r->tnames);
+	r->ifind = tref_array(count[K_IFIND], sizeof *r->ifind);
+	r->upcase = tref_array(65536, sizeof *r->upcase);
+	for (size_t c = 0; c < 65536; c++)
+		r->upcase[c] = (uint16_t)c;
+
+	for (size_t i = 0; i < nlines; i++) {
+		char *f[9], *p = lines[i];
+		size_t nf = 0, at = i + 1;
+		enum tref_kind k;
+
+		if (p[0] == '#' || p[0] == '\0')
+			continue;
+		k = tref_kind(r, at, p);
+		for (;;) {
+			char *tab = strchr(p, '\t');
+			if (nf == sizeof f / sizeof f[0])
+				fail_msg("%s:%zu: too many fields", r->file, at);
+			f[nf++] = p;
+			if (tab == NULL)
+				break;
+			*tab = '\0';
+			p = tab + 1;
+		}
+		if (nf != tref_kinds[k].fields)
+			fail_msg("%s:%zu: %s: %zu fields, want %zu", r->file, at, f[0], nf,
+			         tref_kinds[k].fields);
+		/* Lines that belong to the line before them (the kinds from
+		 * K_RECORD to K_ISTAT_FAILED make up a record's block). */
+		if ((k == K_ENTRY && prev != K_DIR && prev != K_ENTRY) ||
+		    (k == K_RUN && prev != K_ATTR && prev != K_RUN) ||
+		    ((k == K_ATTR || k == K_FNAME || k == K_ISTAT_ATTR || k == K_ISTAT_NAME ||
+		      k == K_ISTAT_FAILED) &&
+		     (prev < K_RECORD || prev > K_ISTAT_FAILED)))
+			fail_msg("%s:%zu: a '%s' line out of place", r->file, at, f[0]);
+		prev = k;
+		switch (k) {
+		case K_IMAGE:
+			if (strcmp(f[1], image) != 0)
+				fail_msg("%s:%zu: for image '%s'", r->file, at, f[1]);
+			named = true;
+			break;
+		case K_TSK:
+			if (strcmp(f[1], "yes") != 0 && strcmp(f[1], "no") != 0)
+				fail_msg("%s:%zu: tsk '%s'", r->file, at, f[1]);
+			r->tsk = strcmp(f[1], "yes") == 0;
+			break;
+		case K_VOLUME:
+			r->vol[r->nvol++] = (struct tref_kv){f[1], f[2], f[3]};
+			break;
+		case K_UPCASE: {
+			uint64_t first = tref_u64(r, at, f[1]), n = tref_u64(r, at, f[2]);
+			char *end;
+			long delta = strtol(f[3], &end, 10);
+			if (end == f[3] || *end != '\0' || first + n > 65536)
+				fail_msg("%s:%zu: bad upcase run", r->file, at);
+			for (uint64_t c = first; c < first + n; c++)
+				r->upcase[c] = (uint16_t)((long)c + delta);
+			break;
+		}
+		case K_DIR:
+			dir = &r->dirs[r->ndirs++];
+			dir->ino = tref_u64(r, at, f[1]);
+			dir->path = f[2];
+			dir->e = &r->ents[ent];
+			break;
+		case K_ENTRY:
+			r->ents[ent++] = (struct tref_entry){tref_u64(r, at, f[1]), f[2]};
+			dir->n++;
+			break;
+		case K_DOS:
+			r->dos[r->ndos++] = (struct tref_entry){tref_u64(r, at, f[1]), f[2]};
+			break;
+		case K_RECORD:
+			rec = &r->recs[r->nrecs++];
+			rec->rec = tref_u64(r, at, f[1]);
+			rec->istat = true; /* unless istat-failed; and only if tsk */
+			rec->attrs = &r->attrs[att];
+			rec->fnames = &r->fnames[fn];
+			rec->tattrs = &r->tattrs[ta];
+			rec->tnames = &r->tnames[tn];
+			break;
+		case K_ATTR:
+			attr = &r->attrs[att++];
+			rec->nattrs++;
+			attr->type = (uint32_t)tref_u64(r, at, f[1]);
+			attr->name = f[2];
+			attr->flags = (uint16_t)tref_u64(r, at, f[3]);
+			if (strcmp(f[4], "resident") != 0 && strcmp(f[4], "nonresident") != 0)
+				fail_msg("%s:%zu: residency '%s'", r->file, at, f[4]);
+			attr->resident = strcmp(f[4], "resident") == 0;
+			attr->size = tref_u64(r, at, f[5]);
+			attr->alloc = tref_u64(r, at, f[6]);
+			attr->init = tref_u64(r, at, f[7]);
+			attr->extents = (uint32_t)tref_u64(r, at, f[8]);
+			attr->runs = &r->runs[run];
+			break;
+		case K_RUN:
+			r->runs[run].vcn = tref_u64(r, at, f[1]);
+			r->runs[run].lcn =
+			        strcmp(f[2], "hole") == 0 ? NTFS_LCN_HOLE : tref_u64(r, at, f[2]);
+			r->runs[run++].len = tref_u64(r, at, f[3]);
+			attr->nruns++;
+			break;
+		case K_FNAME:
+			r->fnames[fn++] = (struct tref_fname){tref_u64(r, at, f[1]), f[2], f[3]};
+			rec->nfnames++;
+			break;
+		case K_ISTAT_ATTR:
+			r->tattrs[ta++] =
+			        (struct tref_tattr){(uint32_t)tref_u64(r, at, f[1]),
+			                            (uint32_t)tref_u64(r, at, f[2]), f[3]};
+			rec->ntattrs++;
+			break;
+		case K_ISTAT_NAME:
+			r->tnames[tn++] = f[1];
+			rec->ntnames++;
+			break;
+		case K_ISTAT_FAILED:
+			rec->istat = false;
+			break;
+		case K_IFIND: {
+			struct tref_ifind *x = &r->ifind[r->nifind++];
+			x->path = f[1];
+			x->found = strcmp(f[2], "-") != 0;
+			x->ino = x->found ? tref_u64(r, at, f[2]) : 0;
+			break;
+		}
+		default:
+			fail();
+		}
+	}
+	free(lines);
+	for (size_t i = 0; i < r->nrecs; i++)
+		r->recs[i].istat = r->recs[i].istat && r->tsk;
+	if (!named || count[K_TSK] != 1 || count[K_UPCASE] == 0 || tref_dir(r, "/") == NULL)
+		fail_msg("%s: no image, tsk, upcase or root directory line", r->file);
 }
 
-const struct xattr *xattr_find(const struct xattrs *xa, uint32_t type, const char *name)
+void tref_free(struct tref *r)
 {
-	for (size_t i = 0; i < xa->n; i++)
-		if (xa->a[i].type == type && strcmp(xa->a[i].name, name ? name : "") == 0)
-			return &xa->a[i];
+	free(r->vol);
+	free(r->dirs);
+	free(r->ents);
+	free(r->dos);
+	free(r->recs);
+	free(r->attrs);
+	free(r->runs);
+	free(r->fnames);
+	free(r->tattrs);
+	free(r->tnames);
+	free(r->ifind);
+	free(r->upcase);
+	free(r->text);
+	memset(r, 0, sizeof *r);
+}
+
+const char *tref_volume(const struct tref *r, const char *tool, const char *key)
+{
+	for (size_t i = 0; i < r->nvol; i++)
+		if (strcmp(r->vol[i].tool, tool) == 0 && strcmp(r->vol[i].key, key) == 0)
+			return r->vol[i].value;
+	return NULL;
+}
+
+uint64_t tref_volume_num(const struct tref *r, const char *tool, const char *key)
+{
+	const char *v = tref_volume(r, tool, key);
+
+	if (v == NULL)
+		fail_msg("%s: no volume fact '%s' from %s", r->file, key, tool);
+	return tref_u64(r, 0, v);
+}
+
+const struct tref_dir *tref_dir(const struct tref *r, const char *path)
+{
+	for (size_t i = 0; i < r->ndirs; i++)
+		if (strcmp(r->dirs[i].path, path) == 0)
+			return &r->dirs[i];
+	return NULL;
+}
+
+uint64_t tref_inode(const struct tref *r, const char *dir, const char *name)
+{
+	const struct tref_dir *d = tref_dir(r, dir);
+
+	if (d == NULL)
+		fail_msg("%s: ntfsls listed no directory %s", r->file, dir);
+	for (size_t i = 0; i < d->n; i++)
+		if (strcmp(d->e[i].name, name) == 0)
+			return d->e[i].ino;
+	fail_msg("%s: ntfsls listed no '%s' in %s", r->file, name, dir);
+	return UINT64_MAX;
+}
+
+const struct tref_record *tref_record(const struct tref *r, uint64_t rec)
+{
+	for (size_t i = 0; i < r->nrecs; i++)
+		if (r->recs[i].rec == rec)
+			return &r->recs[i];
+	fail_msg("%s: record %llu was not recorded (make-refs.py dumps $MFT, every "
+	         "directory, the root's entries and the manifest's records)",
+	         r->file, (unsigned long long)rec);
+	return NULL;
+}
+
+bool tref_ifind(const struct tref *r, const char *path, uint64_t *ino)
+{
+	for (size_t i = 0; i < r->nifind; i++)
+		if (strcmp(r->ifind[i].path, path) == 0) {
+			*ino = r->ifind[i].ino;
+			return r->ifind[i].found;
+		}
+	fail_msg("%s: no ifind result for %s", r->file, path);
+	return false;
+}
+
+const struct xattr *xattr_find(const struct tref_record *rec, uint32_t type, const char *name)
+{
+	for (size_t i = 0; i < rec->nattrs; i++)
+		if (rec->attrs[i].type == type && strcmp(rec->attrs[i].name, name ? name : "") == 0)
+			return &rec->attrs[i];
 	return NULL;
 }
 
@@ -618,72 +725,70 @@ size_t xrun_normalize(struct xrun *r, size_t n)
 	return out;
 }
 
-size_t tool_ls(const char *path, const char *dir, struct lsent **out)
-{
-	const char *argv[] = {"ntfsls", "-a", "-s", "-i", "-p", dir, path, NULL};
-	char *text = tool_must(argv, NULL), *line, *save = NULL;
-	size_t n = 0, cap = 64;
-	struct lsent *e = malloc(cap * sizeof *e);
+/* ---- SHA-256 (FIPS 180-4), for the manifests' digests ---- */
 
-	assert_non_null(e);
-	for (line = strtok_r(text, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {
-		char *end;
-		unsigned long long ino = strtoull(line, &end, 10);
-		if (end == line || *end != ' ')
-			fail_msg("ntfsls -p %s %s: cannot parse '%s'", dir, path, line);
-		end++;
-		/* ntfs_dir_next() gives neither, not even the root's own "."
-		 * index entry. */
-		if (strcmp(end, "..") == 0 || strcmp(end, ".") == 0)
-			continue;
-		if (n == cap) {
-			cap *= 2;
-			e = realloc(e, cap * sizeof *e);
-			assert_non_null(e);
-		}
-		e[n].ino = ino;
-		e[n].name = strdup(end);
-		assert_non_null(e[n].name);
-		n++;
+static uint32_t ror32(uint32_t x, int n)
+{
+	return x >> n | x << (32 - n);
+}
+
+static void sha256_block(uint32_t h[8], const uint8_t *p)
+{
+	static const uint32_t k[64] = {
+	        0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4,
+	        0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe,
+	        0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f,
+	        0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7,
+	        0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc,
+	        0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
+	        0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116,
+	        0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+	        0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7,
+	        0xc67178f2,
+	};
+	uint32_t w[64], s[8];
+
+	for (int i = 0; i < 16; i++)
+		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
+		       (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
+	for (int i = 16; i < 64; i++)
+		w[i] = w[i - 16] + (ror32(w[i - 15], 7) ^ ror32(w[i - 15], 18) ^ w[i - 15] >> 3) +
+		       w[i - 7] + (ror32(w[i - 2], 17) ^ ror32(w[i - 2], 19) ^ w[i - 2] >> 10);
+	memcpy(s, h, sizeof s);
+	for (int i = 0; i < 64; i++) {
+		uint32_t t1 = s[7] + (ror32(s[4], 6) ^ ror32(s[4], 11) ^ ror32(s[4], 25)) +
+		              ((s[4] & s[5]) ^ (~s[4] & s[6])) + k[i] + w[i];
+		uint32_t t2 = (ror32(s[0], 2) ^ ror32(s[0], 13) ^ ror32(s[0], 22)) +
+		              ((s[0] & s[1]) ^ (s[0] & s[2]) ^ (s[1] & s[2]));
+		memmove(s + 1, s, 7 * sizeof s[0]);
+		s[4] += t1;
+		s[0] = t1 + t2;
 	}
-	free(text);
-	*out = e;
-	return n;
+	for (int i = 0; i < 8; i++)
+		h[i] += s[i];
 }
 
-void tool_ls_free(struct lsent *ents, size_t n)
+void sha256_hex(const void *data, size_t len, char hex[65])
 {
-	for (size_t i = 0; i < n; i++)
-		free(ents[i].name);
-	free(ents);
-}
+	uint32_t h[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+	                 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+	const uint8_t *p = data;
+	uint8_t tail[128] = {0};
+	size_t rest = len % 64, pad = rest < 56 ? 64 : 128;
+	uint64_t bits = (uint64_t)len * 8;
 
-static int lsent_cmp(const void *a, const void *b)
-{
-	const struct lsent *x = a, *y = b;
-	int c = strcmp(x->name, y->name);
-	return c ? c : (x->ino > y->ino) - (x->ino < y->ino);
-}
-
-void lsent_sort(struct lsent *ents, size_t n)
-{
-	qsort(ents, n, sizeof *ents, lsent_cmp);
-}
-
-uint16_t *tool_upcase(const char *path)
-{
-	const char *argv[] = {"ntfscat", path, "$UpCase", NULL};
-	size_t len;
-	uint8_t *raw = (uint8_t *)tool_must(argv, &len);
-	uint16_t *up = malloc(65536 * sizeof *up);
-
-	assert_non_null(up);
-	if (len != 131072)
-		fail_msg("ntfscat %s '$UpCase' gave %zu bytes, want 131072", path, len);
-	for (size_t i = 0; i < 65536; i++)
-		up[i] = (uint16_t)(raw[2 * i] | raw[2 * i + 1] << 8);
-	free(raw);
-	return up;
+	for (size_t i = 0; i + 64 <= len; i += 64)
+		sha256_block(h, p + i);
+	if (rest > 0)
+		memcpy(tail, p + len - rest, rest);
+	tail[rest] = 0x80;
+	for (int i = 0; i < 8; i++)
+		tail[pad - 1 - i] = (uint8_t)(bits >> 8 * i);
+	sha256_block(h, tail);
+	if (pad == 128)
+		sha256_block(h, tail + 64);
+	for (int i = 0; i < 32; i++)
+		snprintf(hex + 2 * i, 3, "%02x", (unsigned)(h[i / 4] >> (24 - 8 * (i % 4)) & 0xFF));
 }
 
 int name_collate_nocase(const uint16_t *up, const uint16_t *a, size_t alen, const uint16_t *b,

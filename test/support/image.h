@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Test images and the independent tools that give expected values.
+ * Test images and what independent readers said about them.
  *
  * Committed images (test/images/NAME.img.xz) are decompressed once into
  * NTFS_TEST_WORK_DIR (atomically, so parallel tests may race) and mapped
@@ -8,8 +8,11 @@
  * Shared real-world images (../shared/images) are optional: timage_shared()
  * returns -1 when absent and the test skips.
  *
- * Tools (ntfsinfo, ntfscat, ntfsls, fls, istat, fsstat, ...) are run with
- * fork/exec, never through a shell, and their standard output captured.
+ * The expected values for a committed image come from its manifest and
+ * from its reference file NAME.ref: what ntfs-3g's and The Sleuth Kit's
+ * tools said about it, recorded by make-refs.py. No test runs those tools;
+ * xz, gzip and unzip are run (fork/exec, never through a shell) only to
+ * decompress images.
  */
 #ifndef NTFS_TEST_IMAGE_H
 #define NTFS_TEST_IMAGE_H
@@ -42,67 +45,117 @@ void timage_close(struct timage *img);
 bool timage_exists(const char *name);
 /* Names of every committed image (without ".img.xz"), sorted; returns the
  * count (at most @max). Images with a JSON manifest (ntfs-names) are left
- * out: their names hold newlines, which ntfsls's lines cannot, and
- * test/cli_names.py checks them. */
+ * out: their names hold newlines, which no line of ntfsls (nor of a .ref
+ * file) can hold, and test/cli_names.py checks them. */
 size_t timage_list(char (*names)[128], size_t max);
 
-/* Run @argv (NULL-terminated; argv[0] looked up in PATH) and capture its
- * standard output into a malloc'd, NUL-terminated buffer (*out, *len).
- * Standard error goes to /dev/null. Returns the exit status, or -1 if the
- * program could not be run. */
-int tool_run(const char *const *argv, char **out, size_t *len);
-/* Like tool_run() but fails the test unless the exit status is 0. */
-char *tool_must(const char *const *argv, size_t *len);
-/* Fails the test with a clear message if @prog is not in PATH. */
-void tool_require(const char *prog);
-
-/* The value after "key:" on the first line of @text that starts (after
- * blanks) with @key followed by ':'. Copies it trimmed into @buf; returns
- * false if absent. */
-bool text_field(const char *text, const char *key, char *buf, size_t size);
-
-/* One attribute as ntfsinfo -v -i INODE prints it, its extents merged. */
+/* What the reference readers (ntfs-3g, The Sleuth Kit) said about a
+ * committed image: test/images/NAME.ref, written by make-refs.py (format in
+ * test/images/README.md). Every string points into the loaded file. */
 struct xrun {
 	uint64_t vcn, lcn, len; /* lcn NTFS_LCN_HOLE for a hole */
 };
+/* One attribute as `ntfsinfo -v -i RECORD` dumped it, its extents merged. */
 struct xattr {
 	uint32_t type;
-	char name[NTFS_NAME_MAX_UTF8]; /* "" if unnamed */
+	const char *name; /* "" if unnamed */
 	uint16_t flags;
 	bool resident;
 	uint64_t size, alloc, init; /* from the extent at VCN 0 */
 	uint32_t extents;           /* attribute records seen */
-	uint64_t records[8];        /* MFT records holding the first extents */
 	size_t nruns;
-	struct xrun *runs; /* malloc'd, in VCN order */
+	struct xrun *runs; /* as dumped, extent after extent */
 };
-struct xattrs {
+/* A $FILE_NAME of the record, from ntfsinfo. */
+struct tref_fname {
+	uint64_t parent;
+	const char *ns; /* "POSIX", "Win32", "DOS" or "Win32 & DOS" */
+	const char *name;
+};
+/* An attribute line of `istat RECORD` (one per extent). */
+struct tref_tattr {
+	uint32_t type, id;
+	const char *name; /* "" for istat's N/A */
+};
+struct tref_record {
+	uint64_t rec;
+	size_t nattrs;
+	struct xattr *attrs;
+	size_t nfnames;
+	struct tref_fname *fnames;
+	bool istat; /* istat read the record: the two lists below are its */
+	size_t ntattrs;
+	struct tref_tattr *tattrs;
+	size_t ntnames;
+	const char **tnames; /* names of its $FILE_NAMEs */
+};
+struct tref_entry {
+	uint64_t ino;
+	const char *name;
+};
+/* A directory as `ntfsls -a -s -R -i` listed it, without "." and "..":
+ * entries in ntfsls's order ($INDEX_ROOT's, then each index block's by
+ * VCN), which is not collation order. */
+struct tref_dir {
+	uint64_t ino;
+	const char *path; /* "/", "/nested", ... */
 	size_t n;
-	struct xattr *a;
+	struct tref_entry *e;
 };
-/* Run `ntfsinfo -v -i INODE PATH` and parse every attribute. */
-void tool_attrs(const char *path, uint64_t inode, struct xattrs *out);
-void tool_attrs_free(struct xattrs *xa);
-/* The attribute of @type named @name, or NULL. */
-const struct xattr *xattr_find(const struct xattrs *xa, uint32_t type, const char *name);
+struct tref_kv {
+	const char *tool, *key, *value;
+};
+struct tref_ifind {
+	const char *path;
+	bool found;
+	uint64_t ino;
+};
+struct tref {
+	char file[TIMAGE_PATH_MAX];
+	char *text;
+	bool tsk;         /* The Sleuth Kit can read the image */
+	uint16_t *upcase; /* 65536 units: the volume's $UpCase (ntfscat) */
+	size_t nvol, ndirs, ndos, nrecs, nifind;
+	struct tref_kv *vol;
+	struct tref_dir *dirs;
+	struct tref_entry *dos; /* root entries named by their DOS names (ntfsls -x) */
+	struct tref_record *recs;
+	struct tref_ifind *ifind;
+	/* Storage the arrays above point into. */
+	struct tref_entry *ents;
+	struct xattr *attrs;
+	struct xrun *runs;
+	struct tref_fname *fnames;
+	struct tref_tattr *tattrs;
+	const char **tnames;
+};
+/* Load test/images/@image.ref; fails the test if it is missing or
+ * malformed. */
+void tref_load(struct tref *r, const char *image);
+void tref_free(struct tref *r);
+/* A volume fact @key as @tool reported it; NULL if not recorded (fsstat
+ * facts of an image The Sleuth Kit cannot read). */
+const char *tref_volume(const struct tref *r, const char *tool, const char *key);
+/* The same as a number; fails the test if absent. */
+uint64_t tref_volume_num(const struct tref *r, const char *tool, const char *key);
+/* The directory at @path; NULL if ntfsls did not list it. */
+const struct tref_dir *tref_dir(const struct tref *r, const char *path);
+/* The record of entry @name of directory @dir; fails the test if absent. */
+uint64_t tref_inode(const struct tref *r, const char *dir, const char *name);
+/* Record @rec's attributes and names; fails the test if not recorded. */
+const struct tref_record *tref_record(const struct tref *r, uint64_t rec);
+/* What `ifind -n @path` found (false: "File not found"); fails the test if
+ * not recorded. */
+bool tref_ifind(const struct tref *r, const char *path, uint64_t *ino);
+/* The attribute of @type named @name ("" or NULL: unnamed), or NULL. */
+const struct xattr *xattr_find(const struct tref_record *rec, uint32_t type, const char *name);
 /* Merge adjacent runs that continue each other (or are both holes);
  * returns the new count. */
 size_t xrun_normalize(struct xrun *runs, size_t n);
 
-/* `ntfsls -a -s -i -p DIR PATH`: one (inode, name) per entry. "." and
- * ".." are dropped (the root's index holds a "." that the library skips). */
-struct lsent {
-	uint64_t ino;
-	char *name;
-};
-size_t tool_ls(const char *path, const char *dir, struct lsent **out);
-void tool_ls_free(struct lsent *ents, size_t n);
-/* Sort by name bytes (strcmp). */
-void lsent_sort(struct lsent *ents, size_t n);
+/* SHA-256 of @len bytes at @data, as 64 lowercase hex digits and a NUL. */
+void sha256_hex(const void *data, size_t len, char hex[65]);
 
-/* The volume's $UpCase (65536 host-order units), from `ntfscat PATH
- * '$UpCase'`. */
-uint16_t *tool_upcase(const char *path);
 /* NTFS file name order: compare through @up, then case-sensitively. */
 int name_collate(const uint16_t *up, const uint16_t *a, size_t alen, const uint16_t *b,
                  size_t blen);
