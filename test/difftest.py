@@ -21,7 +21,8 @@ Images
 ------
 * test/images/*.img.xz  -- our own bare volumes (mkntfs + ntfs-3g), except
   those with a JSON manifest (ntfs-names: names with newlines and ESC
-  sequences, which ntfsls and fls print raw; test/cli_names.py checks it).  Each is
+  sequences, which ntfsls and fls print raw; test/cli_names.py checks it.
+  ntfs-special: WOF files, reparse points, EAs; test/special_manifest.py).  Each is
   decompressed into WORK/difftest/own/ (cached: redone only if the .xz is
   newer than the decompressed file).
 * SHARED (optional, skipped with a message if absent) -- real-world images

@@ -769,6 +769,68 @@ PYEOF
     finish "$img" "$name"
 }
 
+# special_image: ntfs-special, the files a reader must recognise beyond plain
+# data: WOF system-compressed files (XPRESS4K/8K/16K, LZX; one > 4 GiB),
+# LZNT1 files with raw and sparse units, Interix and WSL special files,
+# Windows symlinks and junctions, other reparse tags, $EA sets.
+# test/images/special.py writes the files and the manifest ntfs-special.json
+# (schema in README.md, "ntfs-special"); in short, per entry:
+#   kind       dir, file, lznt1, wof, interix, wsl, winsymlink, junction,
+#              reparse (other tags) or ea
+#   path, inode, made_with (default, compression or wsl: the ntfs-3g mount
+#              options it was created under)
+#   size, sha256   the content a reader returns: for wof the uncompressed
+#              data, otherwise the unnamed $DATA (Interix: the IntxLNK...
+#              bytes); checked with ntfscat and icat, wof with wimlib
+#   attrib     system.ntfs_attrib_be; sd_hex: system.ntfs_acl
+#   reparse_tag, reparse_hex   system.ntfs_reparse_data (= icat TYPE 192)
+#   ea_hex (or ea_size + ea_sha256), eas [{name, flags, value_hex or
+#              value_size + value_sha256}], ea_information
+#   ls {mount: type letter}, target {mount: readlink, "$MNT" = mount
+#              point}, st_size, st_mode {mount: n}, rdev [major, minor]
+#   wof {algorithm, name, chunk, chunks, entry_size, raw_chunks,
+#              stream_size, stream_sha256, stream_resident}
+#   data_attr  the unnamed $DATA as ntfsinfo shows it (resident, flags,
+#              data, initialized, compressed sizes)
+#   tsk        istat's error, for records The Sleuth Kit refuses
+# Needs libwim15 (wimlib's compressors through ctypes) and attr (getfattr).
+special_image() {
+    local name=ntfs-special img=$WORK/ntfs-special.img state=$WORK/special-state.json
+    local sp=$SCRIPT_DIR/special.py mode
+    command -v getfattr >/dev/null || die "getfattr not found (apt-get install attr)"
+    python3 -c 'import ctypes; ctypes.CDLL("libwim.so.15")' 2>/dev/null ||
+        die "libwim.so.15 not found (apt-get install libwim15)"
+    log "$name: mkntfs 32M -c 4096 -s 512 -L SPECIAL"
+    mkimg "$img" 32M 4096 512 SPECIAL
+    rm -f "$state"
+    mnt "$img"
+    python3 "$sp" default "$MNT" "$state" || die "$name: special.py default failed"
+    umnt
+    mnt "$img" compression
+    python3 "$sp" compress "$MNT" "$state" || die "$name: special.py compress failed"
+    umnt
+    mnt "$img" special_files=wsl
+    python3 "$sp" wsl "$MNT" "$state" || die "$name: special.py wsl failed"
+    umnt
+    # what ntfs-3g shows, under each set of options (read-only mounts)
+    for mode in default compression wsl; do
+        case $mode in
+        default) mnt "$img" ro ;;
+        compression) mnt "$img" ro,compression ;;
+        wsl) mnt "$img" ro,special_files=wsl ;;
+        esac
+        python3 "$sp" observe "$MNT" "$state" "$mode" || die "$name: special.py observe failed"
+        umnt
+    done
+    ntfsfix -n "$img" >"$WORK/ntfsfix.log" 2>&1 && grep -q 'processed successfully' "$WORK/ntfsfix.log" ||
+        { cat "$WORK/ntfsfix.log" >&2; die "ntfsfix -n unhappy with $name"; }
+    fls -r "$img" >"$WORK/fls.txt" || die "$name: fls -r failed"
+    ntfsls -R -a "$img" >"$WORK/ntfsls.txt" 2>&1 || die "$name: ntfsls -R failed"
+    log "$name: ntfsls -R lists $(wc -l <"$WORK/ntfsls.txt") lines, fls -r $(wc -l <"$WORK/fls.txt") entries"
+    python3 "$sp" verify "$img" "$state" "$OUT/$name.json" SPECIAL || die "$name: verification failed"
+    finish "$img" "$name"
+}
+
 want() { [[ -z ${IMAGES:-} || " $IMAGES " == *" $1 "* ]]; }
 
 start=$SECONDS
@@ -780,4 +842,5 @@ want ntfs-s4k && common_image ntfs-s4k 10M 4096 4096 NTFS_S4K 1
 want ntfs-frag && frag_image
 want ntfs-mftlist && mftlist_image
 want ntfs-names && names_image
+want ntfs-special && special_image
 log "done in $((SECONDS - start)) s; images in $OUT"

@@ -103,7 +103,9 @@ def prepare_own(images_dir, work):
             # ntfs-names: ntfsls and fls print its names raw, a newline
             # included, so no line of theirs can be compared;
             # test/cli_names.py checks it against what was written.
-            log("note: %s left to cli_names.py (names no listing can hold)" % fn)
+            # ntfs-special (WOF, reparse points, EAs): its manifest is
+            # checked by test/special_manifest.py.
+            log("note: %s left to the test of its JSON manifest" % fn)
             continue
         src = os.path.join(images_dir, fn)
         im = Image(fn[:-3], "own", src)
