@@ -13,14 +13,17 @@
 #include "mft.h"
 #include "upcase.h"
 
+struct ntfsi_secure;
+
 struct ntfs_volume {
 	struct ntfs_config cfg;
 	uint8_t *bounce; /* read_align bytes, for unaligned device reads */
 	struct ntfsi_boot boot;
 	struct ntfsi_mft mft;
 	struct ntfsi_upcase upcase;
-	void *workspace;     /* decoders', on the first compressed read */
-	uint32_t stream_ids; /* the last id given to a compressed stream */
+	void *workspace;             /* decoders', on the first compressed read */
+	uint32_t stream_ids;         /* the last id given to a compressed stream */
+	struct ntfsi_secure *secure; /* $Secure, on the first lookup (secure.c) */
 	uint16_t vol_flags;
 	uint8_t major, minor;
 	size_t label_len;
