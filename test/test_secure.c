@@ -952,6 +952,95 @@ static void committed_images(void **state)
 	}
 }
 
+/* Device offset of byte @off of $Secure:$SDS. */
+static uint64_t sds_device_offset(ntfs_volume *vol, uint64_t off)
+{
+	static const uint16_t name[4] = {'$', 'S', 'D', 'S'};
+	struct ntfs_volume_info vi;
+	struct ntfs_run run;
+	ntfs_stream *s;
+	ntfs_file *f;
+	uint64_t cs;
+
+	assert_int_equal(ntfs_volume_info(vol, &vi), NTFS_OK);
+	cs = vi.cluster_size;
+	assert_int_equal(ntfs_file_open(vol, 9, &f), NTFS_OK);
+	assert_int_equal(ntfs_attr_open(f, NTFS_AT_DATA, name, 4, &s), NTFS_OK);
+	assert_int_equal(ntfs_stream_map(s, off / cs, &run), 1);
+	assert_true(run.lcn != NTFS_LCN_HOLE);
+	ntfs_stream_close(s);
+	ntfs_file_close(f);
+	return run.lcn * cs + (off - run.vcn * cs);
+}
+
+/* On ntfs-secure: /sd/basic.txt's primary copy in $SDS broken (one byte of
+ * the descriptor), then its mirror too. The first gives the same bytes,
+ * the second NTFS_ERR_CORRUPT_SECURITY; other files are untouched. The
+ * copies are found as the descriptor's bytes in $SDS, 256 KiB apart. */
+static void image_mirror(void **state)
+{
+	static uint8_t want[4096], got[4096];
+	struct timage img;
+	struct memdev dev;
+	struct memalloc ma;
+	ntfs_volume *vol;
+	ntfs_file *f;
+	ntfs_stream *s;
+	size_t want_len, len, sds_len;
+	uint8_t *sds;
+	uint64_t primary = UINT64_MAX, at[2];
+	(void)state;
+
+	timage_open(&img, "ntfs-secure");
+	assert_int_equal(timage_mount(&img, 512, &dev, &ma, &vol), NTFS_OK);
+	assert_int_equal(ntfs_path_open(vol, "/sd/basic.txt", &f), NTFS_OK);
+	assert_int_equal(ntfs_file_security(f, want, sizeof want, &want_len), NTFS_OK);
+	ntfs_file_close(f);
+	{
+		static const uint16_t name[4] = {'$', 'S', 'D', 'S'};
+		assert_int_equal(ntfs_file_open(vol, 9, &f), NTFS_OK);
+		assert_int_equal(ntfs_attr_open(f, NTFS_AT_DATA, name, 4, &s), NTFS_OK);
+		sds_len = (size_t)ntfs_stream_size(s);
+		sds = malloc(sds_len);
+		assert_non_null(sds);
+		assert_int_equal(ntfs_stream_read(s, 0, sds, sds_len, &len), NTFS_OK);
+		assert_int_equal(len, sds_len);
+		ntfs_stream_close(s);
+		ntfs_file_close(f);
+	}
+	for (size_t i = 0; i + want_len <= sds_len && primary == UINT64_MAX; i += 16)
+		if (memcmp(sds + i + SDF_SE_SIZE, want, want_len) == 0)
+			primary = i;
+	assert_true(primary < SDF_SDS_MIRROR);
+	assert_memory_equal(sds + primary, sds + primary + SDF_SDS_MIRROR, SDF_SE_SIZE + want_len);
+	free(sds);
+	at[0] = sds_device_offset(vol, primary + SDF_SE_SIZE + 8);
+	at[1] = sds_device_offset(vol, primary + SDF_SDS_MIRROR + SDF_SE_SIZE + 8);
+	timage_unmount(vol, &ma);
+
+	for (int k = 0; k < 2; k++) {
+		img.data[at[k]] ^= 0x01;
+		assert_int_equal(timage_mount(&img, 512, &dev, &ma, &vol), NTFS_OK);
+		assert_int_equal(ntfs_path_open(vol, "/sd/basic.txt", &f), NTFS_OK);
+		len = 0;
+		if (k == 0) {
+			assert_int_equal(ntfs_file_security(f, got, sizeof got, &len), NTFS_OK);
+			assert_int_equal(len, want_len);
+			assert_memory_equal(got, want, len);
+		} else {
+			assert_int_equal(ntfs_file_security(f, got, sizeof got, &len),
+			                 NTFS_ERR_CORRUPT_SECURITY);
+			assert_int_equal(len, 0);
+		}
+		ntfs_file_close(f);
+		assert_int_equal(ntfs_path_open(vol, "/sd/sacl.txt", &f), NTFS_OK);
+		assert_int_equal(ntfs_file_security(f, got, sizeof got, &len), NTFS_OK);
+		ntfs_file_close(f);
+		timage_unmount(vol, &ma);
+	}
+	timage_close(&img);
+}
+
 /* Windows-formatted volumes from ../shared/images, if present. */
 static void windows_images(void **state)
 {
@@ -977,11 +1066,11 @@ static void windows_images(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(check_table),    cmocka_unit_test(check_truncations),
-	        cmocka_unit_test(hash_vector),    cmocka_unit_test(secure_table),
-	        cmocka_unit_test(buffer_sizes),   cmocka_unit_test(faults),
-	        cmocka_unit_test(secure_image),   cmocka_unit_test(committed_images),
-	        cmocka_unit_test(windows_images),
+	        cmocka_unit_test(check_table),      cmocka_unit_test(check_truncations),
+	        cmocka_unit_test(hash_vector),      cmocka_unit_test(secure_table),
+	        cmocka_unit_test(buffer_sizes),     cmocka_unit_test(faults),
+	        cmocka_unit_test(secure_image),     cmocka_unit_test(image_mirror),
+	        cmocka_unit_test(committed_images), cmocka_unit_test(windows_images),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
