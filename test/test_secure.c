@@ -142,6 +142,63 @@ static void check_table(void **state)
 	}
 }
 
+/* Cases one field cannot make: each valid but for the one thing named. */
+static void check_crafted(void **state)
+{
+	uint8_t sd[512], aces[64], acl[96];
+	size_t len, n, al;
+	(void)state;
+
+	/* An owner SID of 16 sub-authorities, all inside the descriptor. */
+	len = sdfix_sd(sd, 0, "S-1-5-1-2-3-4-5-6-7-8-9-10-11-12-13-14-15", NULL, NULL, 0, NULL, 0);
+	assert_int_equal(ntfsi_secure_check(sd, len), NTFS_OK);
+	memset(sd + len, 0, 4);
+	sd[SDF_SD_HEADER + SDF_SID_COUNT] = 16;
+	assert_int_equal(ntfsi_secure_check(sd, len + 4), NTFS_ERR_CORRUPT_SECURITY);
+
+	/* An owner inside the header: at offset 8, the group offset 0x101 and
+	 * the ACL offsets read as a whole SID (revision 1, one sub-authority);
+	 * the group is a SID at 0x101. */
+	memset(sd, 0, sizeof sd);
+	sd[0] = 1;
+	fx_st16(sd + SDF_SD_CONTROL, SDF_SE_SELF_RELATIVE);
+	fx_st32(sd + SDF_SD_GROUP, 0x101);
+	sd[0x101] = 1;
+	fx_st32(sd + SDF_SD_OWNER, 0);
+	assert_int_equal(ntfsi_secure_check(sd, 0x110), NTFS_OK);
+	fx_st32(sd + SDF_SD_OWNER, 8);
+	assert_int_equal(ntfsi_secure_check(sd, 0x110), NTFS_ERR_CORRUPT_SECURITY);
+
+	/* A DACL that ends the descriptor, its count one more than it holds:
+	 * the next ACE's header would lie past the end (ASan sees a read). */
+	n = sdfix_ace(aces, 0, 0, 0x1F01FF, "S-1-5-18", NULL, NULL);
+	al = sdfix_acl(acl, aces, n, 2);
+	len = sdfix_sd(sd, SDF_SE_DACL_PRESENT, NULL, NULL, NULL, 0, acl, al);
+	{
+		uint8_t *exact = malloc(len);
+		assert_non_null(exact);
+		memcpy(exact, sd, len);
+		assert_int_equal(ntfsi_secure_check(exact, len), NTFS_ERR_CORRUPT_SECURITY);
+		free(exact);
+	}
+
+	/* ACEs of a type with no SID (opaque): size 0, size 6. */
+	for (int k = 0; k < 2; k++) {
+		memset(aces, 0, sizeof aces);
+		aces[SDF_ACE_TYPE] = 0x20;
+		fx_st16(aces + SDF_ACE_SIZE, k == 0 ? 8 : 6);
+		n = 8;
+		al = sdfix_acl(acl, aces, n, 1);
+		len = sdfix_sd(sd, SDF_SE_DACL_PRESENT, NULL, NULL, NULL, 0, acl, al);
+		assert_int_equal(ntfsi_secure_check(sd, len),
+		                 k == 0 ? NTFS_OK : NTFS_ERR_CORRUPT_SECURITY);
+		if (k == 0) {
+			fx_st16(sd + SDF_SD_HEADER + SDF_ACL_HEADER + SDF_ACE_SIZE, 0);
+			assert_int_equal(ntfsi_secure_check(sd, len), NTFS_ERR_CORRUPT_SECURITY);
+		}
+	}
+}
+
 /* Every truncation of a valid descriptor is refused, without reading past
  * it; every length from the header up is either refused or whole. */
 static void check_truncations(void **state)
@@ -470,6 +527,14 @@ static void c_id_dropped(struct world *w)
 	w->sii_key[0] = 0;
 }
 
+/* No key 0x100; the next key, 0x101, claims id 0x100 in its data and
+ * $SDS headers: the key decides. */
+static void c_key_lies(struct world *w)
+{
+	w->sii_key[0] = 0;
+	w->sii[1].id = w->hdr[1].id = 0x100;
+}
+
 static void c_id_zero(struct world *w)
 {
 	w->file_id = 0;
@@ -569,6 +634,7 @@ static const struct sec_case sec_cases[] = {
         {"$SII data shorter than 20 bytes", c_sii_data_short, NTFS_ERR_CORRUPT_SECURITY, 0},
         {"id not in $SII", c_id_missing, NTFS_ERR_CORRUPT_SECURITY, 0},
         {"id not in $SII (its entry dropped)", c_id_dropped, NTFS_ERR_CORRUPT_SECURITY, 0},
+        {"$SII key 0x101 whose data says 0x100", c_key_lies, NTFS_ERR_CORRUPT_SECURITY, 0},
         {"security id 0: none", c_id_zero, NTFS_ERR_NOT_FOUND, 0},
         {"48-byte $STANDARD_INFORMATION, no attribute: none", c_si_short, NTFS_ERR_NOT_FOUND, 0},
         {"$STANDARD_INFORMATION under 48 bytes", c_si_shorter, NTFS_ERR_CORRUPT_ATTR, 0},
@@ -614,7 +680,10 @@ static void run_case(const struct sec_case *c)
 		assert_int_equal(ntfs_file_security(f, buf, sizeof buf, &len), NTFS_OK);
 		assert_memory_equal(buf, want, len);
 	} else {
+		/* A descriptor that failed is not left in the buffer. */
 		assert_int_equal(len, 0);
+		for (int i = 0; i < NSD; i++)
+			assert_true(memcmp(buf, w->sd[i], w->sd_len[i]) != 0);
 	}
 	ntfs_file_close(f);
 	ntfs_unmount(vol);
@@ -1066,11 +1135,17 @@ static void windows_images(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(check_table),      cmocka_unit_test(check_truncations),
-	        cmocka_unit_test(hash_vector),      cmocka_unit_test(secure_table),
-	        cmocka_unit_test(buffer_sizes),     cmocka_unit_test(faults),
-	        cmocka_unit_test(secure_image),     cmocka_unit_test(image_mirror),
-	        cmocka_unit_test(committed_images), cmocka_unit_test(windows_images),
+	        cmocka_unit_test(check_table),
+	        cmocka_unit_test(check_crafted),
+	        cmocka_unit_test(check_truncations),
+	        cmocka_unit_test(hash_vector),
+	        cmocka_unit_test(secure_table),
+	        cmocka_unit_test(buffer_sizes),
+	        cmocka_unit_test(faults),
+	        cmocka_unit_test(secure_image),
+	        cmocka_unit_test(image_mirror),
+	        cmocka_unit_test(committed_images),
+	        cmocka_unit_test(windows_images),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
