@@ -67,7 +67,8 @@ size_t sdfix_acl(uint8_t *out, const uint8_t *aces, size_t len, uint16_t count)
 	out[0] = 2;
 	fx_st16(out + 2, (uint16_t)(8 + len));
 	fx_st16(out + 4, count);
-	memcpy(out + 8, aces, len);
+	if (len > 0)
+		memcpy(out + 8, aces, len);
 	return 8 + len;
 }
 
