@@ -21,13 +21,14 @@ struct ntfs_volume {
 	struct ntfsi_boot boot;
 	struct ntfsi_mft mft;
 	struct ntfsi_upcase upcase;
-	void *workspace;             /* decoders', on the first compressed read */
-	uint32_t stream_ids;         /* the last id given to a compressed stream */
-	struct ntfsi_secure *secure; /* $Secure, on the first lookup (secure.c) */
+	void *workspace;     /* decoders', on the first compressed read */
+	uint32_t stream_ids; /* the last id given to a compressed stream */
 	uint16_t vol_flags;
 	uint8_t major, minor;
 	size_t label_len;
 	char label[128 * 3 + 1];
+	/* $Secure, opened by the first lookup that needs it (secure.c). */
+	struct ntfsi_secure *secure;
 };
 
 /* Map the $MFT's $DATA from record 0 up (mount): record 0 through the boot
