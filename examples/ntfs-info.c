@@ -8,16 +8,18 @@
 #endif
 
 #include "cli.h"
+#include "sddl.h"
 
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char usage[] =
         "Usage: ntfs-info [--offset BYTES] IMAGE [PATH]\n"
         "Print the facts of the NTFS volume in IMAGE, or with PATH, the metadata,\n"
-        "attributes, streams and runs of that file.\n"
+        "security descriptor (as SDDL), attributes, streams and runs of that file.\n"
         "\n"
         "      --offset BYTES   the volume starts BYTES into IMAGE (decimal or 0x hex)\n"
         "  -h, --help           print this help and exit\n"
@@ -169,6 +171,58 @@ static void file_facts(const struct ntfs_stat *st)
 	fputs("file attributes: ", stdout);
 	print_flags(st->attributes, 8, file_flags);
 	putchar('\n');
+}
+
+/*
+ * "security: SDDL" (sddl.h), or "security: none" for a file without a
+ * descriptor. The first read asks for a small buffer; a larger descriptor
+ * says its size (at most NTFS_MAX_SECURITY_SIZE), and is read again once.
+ */
+static int print_security(ntfs_file *file, const char *path)
+{
+	size_t cap = 512, len = 0;
+	uint8_t *sd = malloc(cap);
+	char *text = NULL;
+	long n;
+	int err;
+
+	if (sd == NULL) {
+		cli_errorf(path, "security: out of memory");
+		return CLI_EXIT_FAIL;
+	}
+	err = ntfs_file_security(file, sd, cap, &len);
+	if (err == NTFS_ERR_LIMIT && len > cap) {
+		uint8_t *bigger = realloc(sd, len);
+		if (bigger == NULL) {
+			free(sd);
+			cli_errorf(path, "security: out of memory");
+			return CLI_EXIT_FAIL;
+		}
+		sd = bigger;
+		cap = len;
+		err = ntfs_file_security(file, sd, cap, &len);
+	}
+	if (err == NTFS_ERR_NOT_FOUND) {
+		free(sd);
+		puts("security: none");
+		return CLI_EXIT_OK;
+	}
+	if (err != NTFS_OK) {
+		free(sd);
+		cli_errorf(path, "security: %s", ntfs_strerror(err));
+		return CLI_EXIT_FAIL;
+	}
+	n = sddl_render(sd, len, NULL, 0);
+	if (n >= 0 && (text = malloc((size_t)n + 1)) != NULL)
+		sddl_render(sd, len, text, (size_t)n + 1);
+	free(sd);
+	if (text == NULL) {
+		cli_errorf(path, "security: %s", n < 0 ? "not a descriptor" : "out of memory");
+		return CLI_EXIT_FAIL;
+	}
+	printf("security: %s\n", text);
+	free(text);
+	return CLI_EXIT_OK;
 }
 
 /* One line per attribute extent, as ntfs_attr_next() yields them. */
@@ -339,6 +393,8 @@ static int file_info(ntfs_volume *vol, const char *path)
 		cli_error(path, err);
 		status = CLI_EXIT_FAIL;
 	}
+	if (print_security(file, path) != CLI_EXIT_OK)
+		status = CLI_EXIT_FAIL;
 	if (list_attributes(file, path) != CLI_EXIT_OK)
 		status = CLI_EXIT_FAIL;
 	if (list_streams(file, path) != CLI_EXIT_OK)

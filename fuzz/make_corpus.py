@@ -454,6 +454,28 @@ def shared_seeds(c, shared):
                     c.add("record", data[i:i + size])
 
 
+def secure_seeds(c):
+    """The distinct descriptors of ntfs-secure (ntfs-secure.json: as getfattr
+    read them back through ntfs-3g) but one each of many/ and shared/, the
+    system files' too; and a few cut or mangled in one field."""
+    import json
+    with open(os.path.join(IMAGES, "ntfs-secure.json"), encoding="ascii") as f:
+        m = json.load(f)
+    keep = [e for e in m["entries"] if not e["path"].startswith(("/many/", "/shared/"))]
+    keep += [e for e in m["entries"] if e["path"] in ("/many/m000.txt", "/shared/f00.txt")]
+    sds = sorted({e["sd_hex"] for e in keep + m["system"] if e["sd_hex"]})
+    for h in sds:
+        c.add("secure", bytes.fromhex(h))
+    base = bytes.fromhex(min(sds, key=len))
+    for off, val in [(0, b"\x02"), (2, b"\x04\x00"), (4, b"\xff\xff\x00\x00"),
+                     (16, b"\x00\x00\x00\x00"), (16, b"\x08\x00\x00\x00")]:
+        mangled = bytearray(base)
+        mangled[off:off + len(val)] = val
+        c.add("secure", bytes(mangled))
+    c.add("secure", base[:len(base) - 4])
+    c.add("secure", b"")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", default=os.path.join(HERE, "corpus"))
@@ -471,6 +493,7 @@ def main():
     path_seeds(c, vols)
     volume_seeds(c, vols)
     lznt1_seeds(c, vols)
+    secure_seeds(c)
     c.prune()
     for h in sorted(c.written):
         print("%-9s %3d seeds" % (h, len(c.written[h])))

@@ -34,6 +34,7 @@ static const int all[] = {
         NTFS_ERR_CORRUPT_UPCASE,
         NTFS_ERR_CORRUPT_MFT,
         NTFS_ERR_CORRUPT_COMPRESSED,
+        NTFS_ERR_CORRUPT_SECURITY,
 };
 #define N_ALL (sizeof all / sizeof all[0])
 
@@ -83,7 +84,8 @@ static void corrupt_class(void **state)
 		        all[i] == NTFS_ERR_CORRUPT_ATTR || all[i] == NTFS_ERR_CORRUPT_ATTRLIST ||
 		        all[i] == NTFS_ERR_CORRUPT_RUNLIST || all[i] == NTFS_ERR_CORRUPT_INDEX ||
 		        all[i] == NTFS_ERR_CORRUPT_UPCASE || all[i] == NTFS_ERR_CORRUPT_MFT ||
-		        all[i] == NTFS_ERR_CORRUPT_COMPRESSED;
+		        all[i] == NTFS_ERR_CORRUPT_COMPRESSED ||
+		        all[i] == NTFS_ERR_CORRUPT_SECURITY;
 		assert_int_equal(ntfs_error_is_corrupt(all[i]), corrupt);
 	}
 }

@@ -75,15 +75,16 @@ enum ntfs_error {
 	NTFS_ERR_STALE = -10,        /**< A file reference names a record not in use, or reused. */
 	NTFS_ERR_CORRUPT = -32,      /**< The disk is inconsistent (generic). */
 	NTFS_ERR_CORRUPT_BOOT = -33, /**< Boot sector invalid (primary and backup). */
-	NTFS_ERR_CORRUPT_RECORD = -34,   /**< MFT record header invalid, or "BAAD". */
-	NTFS_ERR_CORRUPT_FIXUP = -35,    /**< Update sequence array invalid or mismatched. */
-	NTFS_ERR_CORRUPT_ATTR = -36,     /**< Attribute header or value invalid. */
-	NTFS_ERR_CORRUPT_ATTRLIST = -37, /**< Attribute list or extension record invalid. */
-	NTFS_ERR_CORRUPT_RUNLIST = -38,  /**< Mapping pairs (runlist) invalid. */
-	NTFS_ERR_CORRUPT_INDEX = -39,    /**< Index root, block or entry invalid. */
-	NTFS_ERR_CORRUPT_UPCASE = -40,   /**< $UpCase table invalid. */
-	NTFS_ERR_CORRUPT_MFT = -41,      /**< The $MFT or a system file is inconsistent. */
+	NTFS_ERR_CORRUPT_RECORD = -34,     /**< MFT record header invalid, or "BAAD". */
+	NTFS_ERR_CORRUPT_FIXUP = -35,      /**< Update sequence array invalid or mismatched. */
+	NTFS_ERR_CORRUPT_ATTR = -36,       /**< Attribute header or value invalid. */
+	NTFS_ERR_CORRUPT_ATTRLIST = -37,   /**< Attribute list or extension record invalid. */
+	NTFS_ERR_CORRUPT_RUNLIST = -38,    /**< Mapping pairs (runlist) invalid. */
+	NTFS_ERR_CORRUPT_INDEX = -39,      /**< Index root, block or entry invalid. */
+	NTFS_ERR_CORRUPT_UPCASE = -40,     /**< $UpCase table invalid. */
+	NTFS_ERR_CORRUPT_MFT = -41,        /**< The $MFT or a system file is inconsistent. */
 	NTFS_ERR_CORRUPT_COMPRESSED = -42, /**< Compressed data does not decode. */
+	NTFS_ERR_CORRUPT_SECURITY = -45,   /**< Security descriptor or $Secure invalid. */
 };
 
 /** The lowest corrupt code: every code from ::NTFS_ERR_CORRUPT down to this
@@ -124,6 +125,9 @@ NTFS_API bool ntfs_error_is_corrupt(int err);
 #define NTFS_MAX_UPCASE_RANGES 2048u
 /** Bytes of mapping pairs kept for the $MFT's own $DATA (all its extents). */
 #define NTFS_MAX_MFT_MAPPING (1024u * 1024u)
+/** Largest security descriptor read (ntfs_file_security()): a buffer this
+ *  size always suffices. */
+#define NTFS_MAX_SECURITY_SIZE (64u * 1024u)
 /**@}*/
 
 /**
@@ -336,6 +340,53 @@ struct ntfs_stat {
  *   ::NTFS_ERR_CORRUPT_RECORD, ::NTFS_ERR_CORRUPT_FIXUP.
  */
 NTFS_API int ntfs_file_stat(ntfs_file *file, struct ntfs_stat *st);
+
+/**
+ * @brief Get a file's security descriptor, in self-relative form
+ * ([MS-DTYP] 2.4.6 SECURITY_DESCRIPTOR, as Windows' GetFileSecurity gives
+ * it).
+ *
+ * The descriptor is the file's own $SECURITY_DESCRIPTOR attribute if it has
+ * one (NTFS 1.x style; ntfs-3g writes them too), else the one its security
+ * id (in $STANDARD_INFORMATION) names in $Secure: looked up in the $SII
+ * index, read from the $SDS stream, where its header must match the index
+ * entry and its hash the bytes; a bad copy is replaced by its mirror, 256
+ * KiB on. The bytes handed out passed a structural check: revision 1,
+ * SE_SELF_RELATIVE, owner and group SIDs, SACL and DACL (present only with
+ * their SE_*_PRESENT flags), every ACE and the SID of every ACE type that
+ * has one, all inside the descriptor.
+ *
+ * The first call on a volume that needs $Secure opens it and keeps it
+ * until ntfs_unmount(): an MFT record, the $SII index's root and one index
+ * block, and one record of $SDS mapping pairs. A call whose @p cap is too
+ * small also allocates, for its duration, a buffer of the descriptor's size
+ * to check it.
+ *
+ * @param file the file.
+ * @param buf where the descriptor goes; may be NULL when @p cap is 0. On an
+ *   error other than ::NTFS_ERR_LIMIT, its first bytes may have been
+ *   zeroed; never more than @p cap of them are written.
+ * @param cap bytes available in @p buf.
+ * @param[out] len the descriptor's size in bytes: on success, and with
+ *   ::NTFS_ERR_LIMIT when @p cap is too small (the size to call again
+ *   with); else 0.
+ * @return ::NTFS_OK; ::NTFS_ERR_NOT_FOUND (the file has no descriptor:
+ *   neither the attribute nor a security id, as with the 48-byte
+ *   $STANDARD_INFORMATION of NTFS 1.2, or security id 0);
+ *   ::NTFS_ERR_LIMIT (@p cap is smaller than the descriptor, whose size is
+ *   in @p len; or @p len is 0: the descriptor is larger than
+ *   ::NTFS_MAX_SECURITY_SIZE); ::NTFS_ERR_IO; ::NTFS_ERR_NOMEM;
+ *   ::NTFS_ERR_UNSUPPORTED (a compressed or encrypted
+ *   $SECURITY_DESCRIPTOR or $SDS); ::NTFS_ERR_CORRUPT_SECURITY (the
+ *   descriptor fails the check, both copies in $SDS are bad, the security
+ *   id is not in $SII or its entry does not fit $SDS, or $Secure lacks $SII
+ *   or $SDS); ::NTFS_ERR_CORRUPT_INDEX ($SII); ::NTFS_ERR_CORRUPT_MFT
+ *   ($Secure's record missing or not in use); ::NTFS_ERR_CORRUPT_ATTR
+ *   (missing or short $STANDARD_INFORMATION); ::NTFS_ERR_CORRUPT_ATTRLIST,
+ *   ::NTFS_ERR_CORRUPT_RUNLIST, ::NTFS_ERR_CORRUPT_RECORD,
+ *   ::NTFS_ERR_CORRUPT_FIXUP.
+ */
+NTFS_API int ntfs_file_security(ntfs_file *file, void *buf, size_t cap, size_t *len);
 
 /** @name Attribute types */
 /**@{*/

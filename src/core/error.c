@@ -49,6 +49,8 @@ const char *ntfs_strerror(int err)
 		return "corrupt $MFT";
 	case NTFS_ERR_CORRUPT_COMPRESSED:
 		return "corrupt compressed data";
+	case NTFS_ERR_CORRUPT_SECURITY:
+		return "corrupt security descriptor";
 	default:
 		return "unknown error";
 	}

@@ -9,6 +9,7 @@
 #include "file.h"
 #include "io.h"
 #include "record.h"
+#include "secure.h"
 #include "stream.h"
 
 #define VI_MAJOR 8
@@ -243,6 +244,7 @@ void ntfs_unmount(ntfs_volume *vol)
 	ntfsi_mft_free(vol);
 	ntfsi_upcase_free(vol);
 	ntfsi_compress_free(vol);
+	ntfsi_secure_free(vol);
 	ntfsi_io_free(vol, vol->bounce, vol->cfg.read_align);
 	vol->cfg.free(vol->cfg.alloc_ctx, vol, sizeof *vol);
 }

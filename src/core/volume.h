@@ -13,6 +13,8 @@
 #include "mft.h"
 #include "upcase.h"
 
+struct ntfsi_secure;
+
 struct ntfs_volume {
 	struct ntfs_config cfg;
 	uint8_t *bounce; /* read_align bytes, for unaligned device reads */
@@ -25,6 +27,8 @@ struct ntfs_volume {
 	uint8_t major, minor;
 	size_t label_len;
 	char label[128 * 3 + 1];
+	/* $Secure, opened by the first lookup that needs it (secure.c). */
+	struct ntfsi_secure *secure;
 };
 
 /* Map the $MFT's $DATA from record 0 up (mount): record 0 through the boot

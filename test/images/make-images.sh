@@ -831,6 +831,222 @@ special_image() {
     finish "$img" "$name"
 }
 
+# secure_image: ntfs-secure, security descriptors. Files get descriptors
+# built byte by byte from [MS-DTYP] 2.4 (secure.py below), set through
+# ntfs-3g's system.ntfs_acl; what getfattr then reads back is the truth
+# recorded in ntfs-secure.json (path, inode, sd_hex, and Samba's SDDL of
+# those bytes), with the descriptors of the system files taken from
+# $Secure:$SDS by ntfscat and their security ids from ntfsinfo. Some files
+# keep ntfs-3g's own per-file $SECURITY_DESCRIPTOR (the root's is mkntfs's,
+# non-resident); many distinct descriptors give $SII index blocks and an
+# $SDS past its first 256 KiB block. Needs Samba's Python bindings
+# (Debian: python3-samba) for the SDDL column. difftest skips the image (it
+# has a JSON manifest).
+secure_image() {
+    local name=ntfs-secure img=$WORK/ntfs-secure.img py=/usr/bin/python3
+    $py -c 'import samba.dcerpc.security' 2>/dev/null ||
+        die "$name: needs Samba's Python bindings (apt-get install python3-samba)"
+    log "$name: mkntfs 16M -c 4096 -s 512 -L SECURE"
+    mkimg "$img" 16M 4096 512 SECURE
+    cat >"$WORK/secure.py" <<'SECEOF'
+import json, os, struct, subprocess, sys, uuid
+
+ALIAS = {'WD': 'S-1-1-0', 'CO': 'S-1-3-0', 'CG': 'S-1-3-1', 'AN': 'S-1-5-7', 'AU': 'S-1-5-11',
+         'SY': 'S-1-5-18', 'LS': 'S-1-5-19', 'NS': 'S-1-5-20', 'BA': 'S-1-5-32-544',
+         'BU': 'S-1-5-32-545', 'BG': 'S-1-5-32-546', 'LW': 'S-1-16-4096', 'HI': 'S-1-16-12288',
+         'OW': 'S-1-3-4', 'IU': 'S-1-5-4', 'PS': 'S-1-5-10'}
+DOM = 'S-1-5-21-1004336348-1177238915-682003330'
+FA, FR, FW, FX = 0x1F01FF, 0x120089, 0x120116, 0x1200A0
+GA, GX, GW, GR = 0x10000000, 0x20000000, 0x40000000, 0x80000000
+
+def sid(s):
+    p = ALIAS.get(s, s).split('-')
+    subs = [int(x) for x in p[3:]]
+    return bytes([int(p[1]), len(subs)]) + int(p[2]).to_bytes(6, 'big') + \
+        b''.join(struct.pack('<I', x) for x in subs)
+
+def ace(typ, flags, mask, who, obj=None, inh=None, extra=b''):
+    body = struct.pack('<I', mask)
+    if typ in (5, 6, 7, 8, 0xB, 0xC, 0xF, 0x10):
+        body += struct.pack('<I', (1 if obj else 0) | (2 if inh else 0))
+        body += (uuid.UUID(obj).bytes_le if obj else b'') + (uuid.UUID(inh).bytes_le if inh else b'')
+    body += sid(who) + extra
+    body += bytes(-(4 + len(body)) % 4)
+    return struct.pack('<BBH', typ, flags, 4 + len(body)) + body
+
+def acl(aces, rev=2):
+    data = b''.join(aces)
+    return struct.pack('<BBHHH', rev, 0, 8 + len(data), len(aces), 0) + data
+
+def sd(owner=None, group=None, dacl=None, sacl=None, control=0):
+    """Self-relative: header, SACL, DACL, owner, group (Windows' order).
+    dacl/sacl: None absent, 'null' present with offset 0, else ACL bytes."""
+    control |= 0x8000
+    out, offs = b'', {}
+    for key, part in (('sacl', sacl), ('dacl', dacl), ('owner', owner), ('group', group)):
+        if part is None or part == 'null':
+            offs[key] = 0
+            continue
+        offs[key] = 20 + len(out)
+        out += part if isinstance(part, bytes) else sid(part)
+    if sacl is not None:
+        control |= 0x10
+    if dacl is not None:
+        control |= 0x04
+    return struct.pack('<BBHIIII', 1, 0, control, offs['owner'], offs['group'], offs['sacl'],
+                       offs['dacl']) + out
+
+A, D, AU, ML = 0, 1, 2, 0x11
+OI, CI, NP, IO, ID, SA, FAIL = 1, 2, 4, 8, 0x10, 0x40, 0x80
+GUID1 = 'bf967aba-0de6-11d0-a285-00aa003049e2'
+GUID2 = '4828cc14-1437-45bc-9b07-ad6f015e5f28'
+
+def descriptors():
+    d = {}
+    d['basic'] = sd('BA', 'SY', acl([ace(A, 0, FA, 'SY'), ace(A, 0, FA, 'BA'), ace(A, 0, 0x1200A9, 'BU')]))
+    d['inherit'] = sd('SY', 'SY', acl([ace(A, OI | CI | ID, FA, 'SY'), ace(A, OI | CI | IO, GA, 'CO'),
+                                       ace(A, CI | IO, GR | GX, 'CG'), ace(A, NP, FR, 'AU'),
+                                       ace(A, 0, FW, 'WD'), ace(A, 0, FX, 'AN')]),
+                      control=0x1000 | 0x0400)
+    d['deny'] = sd(DOM + '-1001', DOM + '-513',
+                   acl([ace(D, 0, 0x40000, 'WD'), ace(D, OI, 0x1, 'NS'), ace(A, 0, 0xD0000, 'CO'),
+                        ace(A, 0, 0x12345, 'LS'), ace(A, 0, 0x1FF, 'IU'), ace(A, 0, 0, 'PS'),
+                        ace(A, 0, GA | GR | GW | GX | 0x30000, DOM + '-1001')]),
+                   control=0x0100)
+    d['sacl'] = sd('BA', 'BA', acl([ace(A, 0, FA, 'WD')]),
+                   acl([ace(AU, SA | FAIL, FA, 'WD'), ace(AU, FAIL | OI, GW, 'BA')]),
+                   control=0x0800)
+    d['label'] = sd('BA', 'SY', acl([ace(A, 0, FR, 'WD')]), acl([ace(ML, 0, 0x1, 'LW')]))
+    d['object'] = sd('SY', 'SY', acl([ace(5, CI, 0x30, 'WD', obj=GUID1), ace(6, 0, 0x10, 'AU', inh=GUID2),
+                                      ace(5, 0, 0x100, 'BA', obj=GUID2, inh=GUID1)], rev=4))
+    d['null-dacl'] = sd('BA', 'BA', 'null')
+    d['empty-dacl'] = sd('BA', 'BA', acl([]), control=0x1000)
+    d['no-dacl'] = sd('OW', 'BU')
+    d['domain'] = sd('S-1-5-21-7-8-9-1000', 'S-1-5-21-7-8-9-513', acl([ace(A, 0, FA, 'S-1-5-21-7-8-9-1000')]))
+    d['large'] = sd('BA', 'SY', acl([ace(A if i % 3 else D, (i % 4) and CI, [FA, FR, FW, FX, 0x1200A9][i % 5],
+                                         '%s-%d' % (DOM, 2000 + i)) for i in range(160)]))
+    d['shared'] = sd('BA', 'BU', acl([ace(A, 0, FA, 'BA'), ace(A, 0, FR, 'BU')]))
+    return d
+
+def getfattr(path):
+    out = subprocess.run(['getfattr', '--absolute-names', '-n', 'system.ntfs_acl', '-e', 'hex', path],
+                         check=True, capture_output=True, text=True).stdout
+    for line in out.splitlines():
+        if line.startswith('system.ntfs_acl=0x'):
+            return line.split('=0x', 1)[1]
+    sys.exit('%s: no system.ntfs_acl' % path)
+
+def setfattr(path, b):
+    subprocess.run(['setfattr', '-n', 'system.ntfs_acl', '-v', '0x' + b.hex(), path], check=True)
+
+def populate(root):
+    made = []  # (path, bytes set or None)
+    d = descriptors()
+    def f(rel, data=b'x\n'):
+        p = os.path.join(root, rel)
+        os.makedirs(os.path.dirname(p), exist_ok=True)
+        with open(p, 'wb') as fh:
+            fh.write(data)
+    for k, v in d.items():
+        if k == 'shared':
+            continue
+        f('sd/%s.txt' % k, (k + '\n').encode())
+        setfattr(os.path.join(root, 'sd/%s.txt' % k), v)
+        made.append('sd/%s.txt' % k)
+    os.makedirs(os.path.join(root, 'dir-with-sd'))
+    setfattr(os.path.join(root, 'dir-with-sd'), d['inherit'])
+    made += ['dir-with-sd', 'sd']
+    for i in range(40):  # many files, one descriptor
+        f('shared/f%02d.txt' % i)
+        setfattr(os.path.join(root, 'shared/f%02d.txt' % i), d['shared'])
+        made.append('shared/f%02d.txt' % i)
+    for i in range(150):  # many distinct ids: $SII beyond its root
+        f('many/m%03d.txt' % i)
+        setfattr(os.path.join(root, 'many/m%03d.txt' % i),
+                 sd('%s-%d' % (DOM, 5000 + i), 'SY', acl([ace(A, 0, FA, 'SY'), ace(A, 0, FR, '%s-%d' % (DOM, 5000 + i))])))
+        made.append('many/m%03d.txt' % i)
+    # 64 descriptors of ~5 KiB set in turn on one file: $SDS keeps them
+    # all, so the last lies past the first 256 KiB block of primary copies.
+    f('big/last.txt')
+    for i in range(64):
+        setfattr(os.path.join(root, 'big/last.txt'),
+                 sd('BA', 'SY', acl([ace(A, 0, FR, '%s-%d' % (DOM, 100000 * i + j)) for j in range(140)])))
+    made.append('big/last.txt')
+    f('plain/default.txt')  # ntfs-3g's own per-file $SECURITY_DESCRIPTOR
+    f('plain/default2.txt')
+    made += ['plain/default.txt', 'plain/default2.txt', 'plain', '']
+    return made
+
+def samba_sddl(b):
+    """Samba's SDDL of the bytes, or None where it fails (4.17 crashes on
+    a mandatory label ACE: hence a process of its own)."""
+    r = subprocess.run([sys.executable, '-c', 'import sys\n'
+                        'from samba.dcerpc import security\n'
+                        'from samba.ndr import ndr_unpack\n'
+                        'print(ndr_unpack(security.descriptor, bytes.fromhex(sys.argv[1])).as_sddl())',
+                        b.hex()], capture_output=True, text=True)
+    return r.stdout.strip() if r.returncode == 0 else None
+
+def main():
+    cmd, root, out = sys.argv[1:4]
+    if cmd == 'populate':
+        paths = populate(root)
+        entries = []
+        for rel in paths:
+            p = os.path.join(root, rel)
+            h = getfattr(p)
+            entries.append({'path': '/' + rel, 'inode': os.stat(p).st_ino, 'sd_hex': h,
+                            'sddl_samba': samba_sddl(bytes.fromhex(h))})
+        json.dump({'entries': entries}, open(out, 'w'), indent=1)
+    elif cmd == 'system':
+        # After unmount: system files' descriptors from $Secure:$SDS (ntfscat)
+        # and their security ids (ntfsinfo), for records 0-11.
+        img = root
+        m = json.load(open(out))
+        sds = subprocess.run(['ntfscat', '-a', '0x80', '-n', '$SDS', '-i', '9', img], check=True,
+                             capture_output=True).stdout
+        by_id, pos = {}, 0
+        while pos + 20 <= len(sds):
+            h, i, o, ln = struct.unpack_from('<IIQI', sds, pos)
+            if ln >= 20 and o == pos:
+                by_id[i] = sds[pos + 20:pos + ln]
+                pos = (pos + ln + 15) & ~15
+            else:
+                pos += 16
+        system = []
+        for ino in range(12):
+            info = subprocess.run(['ntfsinfo', '-i', str(ino), '-v', img], check=True,
+                                  capture_output=True, text=True).stdout
+            sid = [int(l.split()[2]) for l in info.splitlines()
+                   if l.strip().startswith('Security ID:')]
+            if '$SECURITY_DESCRIPTOR (0x50)' in info:
+                b = subprocess.run(['ntfscat', '-a', '0x50', '-i', str(ino), img], check=True,
+                                   capture_output=True).stdout
+            elif sid and sid[0] != 0:
+                b = by_id[sid[0]]
+            else:
+                b = None  # no descriptor ($MFT: security id 0)
+            system.append({'inode': ino, 'security_id': sid[0] if sid else None,
+                           'sd_hex': b.hex() if b is not None else None,
+                           'sddl_samba': samba_sddl(b) if b is not None else None})
+        m['system'] = system
+        m['sds_size'] = len(sds)
+        json.dump(m, open(out, 'w'), indent=1)
+        open(out, 'a').write('\n')
+
+main()
+SECEOF
+    mnt "$img"
+    $py "$WORK/secure.py" populate "$MNT" "$OUT/$name.json"
+    umnt
+    ntfsfix -n "$img" >"$WORK/ntfsfix.log" 2>&1 && grep -q 'processed successfully' "$WORK/ntfsfix.log" ||
+        { cat "$WORK/ntfsfix.log" >&2; die "ntfsfix -n unhappy with $name"; }
+    $py "$WORK/secure.py" system "$img" "$OUT/$name.json"
+    log "$name: $(grep -c '"sd_hex"' "$OUT/$name.json") descriptors recorded;" \
+        "\$SDS $($py -c 'import json,sys; print(json.load(open(sys.argv[1]))["sds_size"])' "$OUT/$name.json") bytes"
+    finish "$img" "$name"
+}
+
 want() { [[ -z ${IMAGES:-} || " $IMAGES " == *" $1 "* ]]; }
 
 start=$SECONDS
@@ -843,4 +1059,5 @@ want ntfs-frag && frag_image
 want ntfs-mftlist && mftlist_image
 want ntfs-names && names_image
 want ntfs-special && special_image
+want ntfs-secure && secure_image
 log "done in $((SECONDS - start)) s; images in $OUT"

@@ -23,6 +23,7 @@
 #include "record.h"
 #include "reparse.h"
 #include "runlist.h"
+#include "secure.h"
 #include "stream.h"
 #include "upcase.h"
 #include "volume.h"

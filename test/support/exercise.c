@@ -198,11 +198,31 @@ static void exercise_dir(ntfs_file *f, unsigned flags, unsigned max_entries)
 	EXERCISE_CHECK_ERR(ntfs_dir_lookup(f, "zzzzzzzz", 8, &found));
 }
 
+/* The security descriptor: a size query, then the whole of it; a
+ * descriptor given out is never larger than the cap. */
+static void exercise_security(ntfs_file *f)
+{
+	static uint8_t sd[NTFS_MAX_SECURITY_SIZE];
+	size_t len = 0, again = 0;
+	int r = ntfs_file_security(f, sd, 64, &len);
+
+	EXERCISE_CHECK_ERR(r);
+	TS_CHECK(len <= NTFS_MAX_SECURITY_SIZE);
+	if (r == NTFS_ERR_LIMIT && len > 64) {
+		r = ntfs_file_security(f, sd, len, &again);
+		EXERCISE_CHECK_ERR(r);
+		TS_CHECK(r != NTFS_OK || again == len);
+	} else {
+		TS_CHECK(r != NTFS_OK || len <= 64);
+	}
+}
+
 void exercise_file(ntfs_file *f, unsigned max_entries)
 {
 	struct ntfs_stat st;
 
 	EXERCISE_CHECK_ERR(ntfs_file_stat(f, &st));
+	exercise_security(f);
 	exercise_attrs(f);
 	exercise_streams(f);
 	if (max_entries > 0) {
