@@ -173,9 +173,15 @@ static void file_facts(const struct ntfs_stat *st)
 	putchar('\n');
 }
 
+static void print_hex(const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		printf("%02x", p[i]);
+}
+
 /*
- * "security: SDDL" (sddl.h), or "security: none" for a file without a
- * descriptor. The first read asks for a small buffer; a larger descriptor
+ * "security descriptor: HEX" then "security: SDDL" (sddl.h), or
+ * "security: none" for a file without a descriptor. The first read asks for a small buffer; a larger descriptor
  * says its size (at most NTFS_MAX_SECURITY_SIZE), and is read again once.
  */
 static int print_security(ntfs_file *file, const char *path)
@@ -215,6 +221,9 @@ static int print_security(ntfs_file *file, const char *path)
 	n = sddl_render(sd, len, NULL, 0);
 	if (n >= 0 && (text = malloc((size_t)n + 1)) != NULL)
 		sddl_render(sd, len, text, (size_t)n + 1);
+	fputs("security descriptor: ", stdout);
+	print_hex(sd, len);
+	putchar('\n');
 	free(sd);
 	if (text == NULL) {
 		cli_errorf(path, "security: %s", n < 0 ? "not a descriptor" : "out of memory");

@@ -218,6 +218,7 @@ class Tester:
         # root's DOS names
         self.check_order(im, rep, ours)
         self.check_volume(im, rep)
+        self.check_security(im, rep)
         if ls_ok:
             self.check_dos_names(im, rep, ref_ls)
 
@@ -336,6 +337,61 @@ class Tester:
                     rep.bad("volume: ntfs-info says %s %r, %s says %r"
                             % (key, got, tool, str(want)))
                 rep.facts += 1
+
+    SYSTEM_FILES = ["$MFT", "$MFTMirr", "$LogFile", "$Volume", "$AttrDef", "",
+                    "$Bitmap", "$Boot", "$BadClus", "$Secure", "$UpCase",
+                    "$Extend"]
+
+    def check_security(self, im, rep):
+        """The security descriptors of records 0-11 (reached by path):
+        ntfs-info's bytes against ntfsinfo (a $SECURITY_DESCRIPTOR
+        attribute, or a security id) and ntfscat (the attribute's value, or
+        the entry with that id in $Secure:$SDS, found header by header)."""
+        sds = run(["ntfscat", "-a", "0x80", "-n", "$SDS", "-i", "9", im.bare],
+                  REF_TIMEOUT, keep=True)
+        entries = {}
+        data = sds.out or b""
+        at = 0
+        while sds.rc == 0 and at + 20 <= len(data):
+            sid, off, ln = (int.from_bytes(data[at + 4:at + 8], "little"),
+                            int.from_bytes(data[at + 8:at + 16], "little"),
+                            int.from_bytes(data[at + 16:at + 20], "little"))
+            if ln >= 20 and off == at and at + ln <= len(data):
+                entries.setdefault(sid, data[at + 20:at + ln])
+                at = (at + ln + 15) & ~15
+            else:
+                at += 16
+        for rec, name in enumerate(self.SYSTEM_FILES):
+            info = self.ntfsinfo_record(im, rec)
+            if info is None:
+                continue
+            if "$SECURITY_DESCRIPTOR (0x50)" in info:
+                r = run(["ntfscat", "-a", "0x50", "-i", str(rec), im.bare],
+                        REF_TIMEOUT, keep=True)
+                want = r.out if r.rc == 0 else None
+            else:
+                m = re.search(r"Security ID:\s*(\d+)", info)
+                sid = int(m.group(1)) if m else 0
+                want = entries.get(sid) if sid else b""
+            if want is None:
+                rep.bad("security: no reference descriptor for record %d" % rec)
+                continue
+            o = self.run_ours(self.ours(im, self.ntfs_info, im.path,
+                                        "/" + name), keep=True)
+            out = dec(o.out or b"")
+            m = re.search(r"^security descriptor: ([0-9a-f]*)$", out, re.M)
+            got = bytes.fromhex(m.group(1)) if m else b""
+            if o.rc != 0 or got != want:
+                rep.bad("security: record %d (/%s): ntfs-info %s, %d bytes; "
+                        "ntfsinfo/ntfscat %d bytes" % (rec, name, o.describe(),
+                                                      len(got), len(want)))
+            rep.facts += 1
+
+    def ntfsinfo_record(self, im, rec):
+        r = run(["ntfsinfo", "-v", "-i", str(rec), im.bare], REF_TIMEOUT,
+                keep=True)
+        out = dec(r.out or b"")
+        return out if r.rc == 0 and "IN_USE" in out else None
 
     def check_dos_names(self, im, rep, ref_ls):
         """The DOS names ntfsls -x shows in the root instead of long names
