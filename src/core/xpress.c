@@ -47,8 +47,13 @@
 
 struct tables {
 	/* By the next TABLE_BITS bits: symbol << 4 | code length, or 0 when
-	 * the code is longer. */
-	uint16_t fast[1u << TABLE_BITS];
+	 * the code is longer. Filled four entries at a time where a code
+	 * repeats (C11 lets a union be written as one member, read as another;
+	 * the four are equal, so byte order does not matter). */
+	union {
+		uint16_t e[1u << TABLE_BITS];
+		uint64_t four[1u << TABLE_BITS >> 2];
+	} fast;
 	/* The coded symbols in canonical order: by length, then by value. */
 	uint16_t sorted[NUM_SYMS];
 	/* For lengths above TABLE_BITS: the first code of that length and the
@@ -71,17 +76,35 @@ struct bits {
 	uint32_t virt;
 };
 
-static int build(struct tables *t, const uint8_t *lens)
+/*
+ * Sort the symbols by code length, then by value (canonical order), and
+ * check the lengths make a complete code. A counting sort, run on eight
+ * slices of 64 symbols at once: a single counter per length would make
+ * each symbol wait for the last one of its length to be stored. Unused
+ * symbols (length 0) sort last, so every symbol has a slot and the loop
+ * needs no branch.
+ */
+static int sort_symbols(struct tables *t, const uint8_t *lens, uint32_t count[MAX_LEN + 1])
 {
-	uint32_t count[MAX_LEN + 1], next[MAX_LEN + 1];
-	uint32_t len, k, idx, code;
+	enum { SLICES = 8, SLICE_BYTES = NTFSI_XPRESS_LENGTHS / SLICES };
+	uint16_t next[SLICES][MAX_LEN + 1];
+	uint32_t len, k, s, at;
 	int32_t left = 1;
 
-	for (len = 0; len <= MAX_LEN; len++)
+	for (s = 0; s < SLICES; s++)
+		for (len = 0; len <= MAX_LEN; len++)
+			next[s][len] = 0;
+	for (k = 0; k < SLICE_BYTES; k++)
+		for (s = 0; s < SLICES; s++) {
+			uint8_t b = lens[s * SLICE_BYTES + k];
+
+			next[s][b & 15u]++;
+			next[s][b >> 4]++;
+		}
+	for (len = 0; len <= MAX_LEN; len++) {
 		count[len] = 0;
-	for (k = 0; k < NTFSI_XPRESS_LENGTHS; k++) {
-		count[lens[k] & 15u]++;
-		count[lens[k] >> 4]++;
+		for (s = 0; s < SLICES; s++)
+			count[len] += next[s][len];
 	}
 	/* Kraft: never more codes than a length leaves room for, and at the
 	 * end no room left (over-subscribed or incomplete are both corrupt). */
@@ -93,34 +116,64 @@ static int build(struct tables *t, const uint8_t *lens)
 	if (left != 0)
 		return NTFS_ERR_CORRUPT_COMPRESSED;
 
-	next[1] = 0;
-	for (len = 1; len < MAX_LEN; len++)
-		next[len + 1] = next[len] + count[len];
-	for (k = 0; k < NUM_SYMS; k++) {
-		len = lens[k >> 1] >> (4 * (k & 1)) & 15u;
-		if (len)
-			t->sorted[next[len]++] = (uint16_t)k;
+	/* Each slice's first slot for each length: lengths 1 to 15, then 0. */
+	at = 0;
+	for (len = 1; len <= MAX_LEN + 1; len++) {
+		uint32_t l = len & MAX_LEN;
+
+		for (s = 0; s < SLICES; s++) {
+			uint32_t n = next[s][l];
+
+			next[s][l] = (uint16_t)at;
+			at += n;
+		}
 	}
+	for (k = 0; k < SLICE_BYTES; k++)
+		for (s = 0; s < SLICES; s++) {
+			uint8_t b = lens[s * SLICE_BYTES + k];
+			uint32_t sym = 2 * (s * SLICE_BYTES + k);
+
+			t->sorted[next[s][b & 15u]++] = (uint16_t)sym;
+			t->sorted[next[s][b >> 4]++] = (uint16_t)(sym + 1);
+		}
+	return NTFS_OK;
+}
+
+static int build(struct tables *t, const uint8_t *lens)
+{
+	uint32_t count[MAX_LEN + 1], len, k, idx, code;
+	int err = sort_symbols(t, lens, count);
+
+	if (err)
+		return err;
 
 	/* Canonical codes are consecutive in this order, so each short code
-	 * fills the next 2^(TABLE_BITS - length) entries. */
+	 * fills the next 2^(TABLE_BITS - length) entries, a multiple of that
+	 * many from the start. */
 	idx = 0;
 	k = 0;
 	for (len = 1; len <= TABLE_BITS; len++) {
-		uint32_t n = 1u << (TABLE_BITS - len);
+		uint32_t n = 1u << (TABLE_BITS - len), end = k + count[len];
 
-		for (uint32_t c = 0; c < count[len]; c++, k++) {
-			uint16_t e = (uint16_t)(t->sorted[k] << 4 | len);
-			uint16_t *p = t->fast + idx;
+		if (n >= 4) {
+			for (; k < end; k++, idx += n) {
+				uint64_t e4 = (uint64_t)(t->sorted[k] << 4 | len) * 0x0001000100010001ull;
 
-			for (uint32_t j = 0; j < n; j++)
-				p[j] = e;
-			idx += n;
+				for (uint32_t j = 0; j < n / 4; j++)
+					t->fast.four[idx / 4 + j] = e4;
+			}
+		} else {
+			for (; k < end; k++) {
+				uint16_t e = (uint16_t)(t->sorted[k] << 4 | len);
+
+				for (uint32_t j = 0; j < n; j++)
+					t->fast.e[idx++] = e;
+			}
 		}
 	}
 	code = idx << (MAX_LEN - TABLE_BITS);
 	for (; idx < (1u << TABLE_BITS); idx++)
-		t->fast[idx] = 0;
+		t->fast.e[idx] = 0;
 	for (len = TABLE_BITS + 1; len <= MAX_LEN; len++) {
 		t->first[len] = (uint16_t)code;
 		t->index[len] = (uint16_t)k;
@@ -146,7 +199,7 @@ static uint32_t decode_long(const struct tables *t, uint64_t buf)
 
 static inline uint32_t decode(const struct tables *t, struct bits *b)
 {
-	uint32_t e = t->fast[b->buf >> (BUF_BITS - TABLE_BITS)];
+	uint32_t e = t->fast.e[b->buf >> (BUF_BITS - TABLE_BITS)];
 
 	if (e == 0)
 		e = decode_long(t, b->buf);
