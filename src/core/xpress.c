@@ -291,12 +291,13 @@ static inline void copy_match(uint8_t *dst, uint32_t d, uint32_t off, uint32_t l
 	uint32_t i = 0;
 
 	/* 8 at a time reads only bytes already final when off >= 8; it may
-	 * write up to 7 bytes past the match, which later output overwrites. */
-	if (off >= 8 && dlen - d - len >= 7) {
-		do {
+	 * write up to 15 bytes past the match, which later output overwrites.
+	 * Most matches are short: the first 16 bytes take no branch. */
+	if (off >= 8 && dlen - d - len >= 15) {
+		st64(to, ntfsi_le64(from));
+		st64(to + 8, ntfsi_le64(from + 8));
+		for (i = 16; i < len; i += 8)
 			st64(to + i, ntfsi_le64(from + i));
-			i += 8;
-		} while (i < len);
 		return;
 	}
 	/* Byte by byte: the copy may overlap what it produces. */
