@@ -44,10 +44,12 @@
 #define MIN_MATCH 3u
 #define BUF_BITS 64u
 #define WORD_BITS 16u
+#define ENTRY_SHIFT 6u /* a table entry: symbol << ENTRY_SHIFT | code length */
 
 struct tables {
-	/* By the next TABLE_BITS bits: symbol << 4 | code length, or 0 when
-	 * the code is longer. Filled four entries at a time where a code
+	/* By the next TABLE_BITS bits: symbol << 6 | code length, or 0 when
+	 * the code is longer (6 bits: a 64-bit shift by the entry itself
+	 * needs no mask on most cores). Filled four entries at a time where a code
 	 * repeats (C11 lets a union be written as one member, read as another;
 	 * the four are equal, so byte order does not matter). */
 	union {
@@ -86,7 +88,10 @@ struct bits {
  */
 static int sort_symbols(struct tables *t, const uint8_t *lens, uint32_t count[MAX_LEN + 1])
 {
-	enum { SLICES = 8, SLICE_BYTES = NTFSI_XPRESS_LENGTHS / SLICES };
+	enum {
+		SLICES = 8,
+		SLICE_BYTES = NTFSI_XPRESS_LENGTHS / SLICES
+	};
 	uint16_t next[SLICES][MAX_LEN + 1];
 	uint32_t len, k, s, at;
 	int32_t left = 1;
@@ -157,14 +162,15 @@ static int build(struct tables *t, const uint8_t *lens)
 
 		if (n >= 4) {
 			for (; k < end; k++, idx += n) {
-				uint64_t e4 = (uint64_t)(t->sorted[k] << 4 | len) * 0x0001000100010001ull;
+				uint64_t e4 = (uint64_t)(t->sorted[k] << ENTRY_SHIFT | len) *
+				              0x0001000100010001ull;
 
 				for (uint32_t j = 0; j < n / 4; j++)
 					t->fast.four[idx / 4 + j] = e4;
 			}
 		} else {
 			for (; k < end; k++) {
-				uint16_t e = (uint16_t)(t->sorted[k] << 4 | len);
+				uint16_t e = (uint16_t)(t->sorted[k] << ENTRY_SHIFT | len);
 
 				for (uint32_t j = 0; j < n; j++)
 					t->fast.e[idx++] = e;
@@ -193,7 +199,8 @@ static uint32_t decode_long(const struct tables *t, uint64_t buf)
 
 	for (len = TABLE_BITS + 1; len < MAX_LEN && v >= t->limit[len]; len++)
 		;
-	return (uint32_t)t->sorted[t->index[len] + ((v - t->first[len]) >> (MAX_LEN - len))] << 4 |
+	return (uint32_t)t->sorted[t->index[len] + ((v - t->first[len]) >> (MAX_LEN - len))]
+	               << ENTRY_SHIFT |
 	       len;
 }
 
@@ -203,9 +210,9 @@ static inline uint32_t decode(const struct tables *t, struct bits *b)
 
 	if (e == 0)
 		e = decode_long(t, b->buf);
-	b->buf <<= e & 15u;
-	b->cnt -= e & 15u;
-	return e >> 4;
+	b->buf <<= e & (BUF_BITS - 1);
+	b->cnt -= e & (BUF_BITS - 1);
+	return e >> ENTRY_SHIFT;
 }
 
 /* Near the end: a word at a time, zeros past the end. */
