@@ -232,14 +232,15 @@ static void refill_slow(struct bits *b, const uint8_t *src, uint32_t slen)
 	}
 }
 
-/* Make buf hold more than 48 bits: room for two codes and an offset. */
+/* Make buf hold more than 48 bits: room for two codes and an offset.
+ * Without a test: every loop uses bits, so it is cheaper to always refill
+ * (the shift is below 64 as the last decode used at least one bit). */
 static inline void refill(struct bits *b, const uint8_t *src, uint32_t slen)
 {
 	uint64_t x;
 	uint32_t words;
 
-	if (b->cnt > BUF_BITS - WORD_BITS)
-		return;
+	NTFSI_ASSERT(b->cnt < BUF_BITS);
 	if (slen - b->pos < 8) {
 		refill_slow(b, src, slen);
 		return;
