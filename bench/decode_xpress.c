@@ -86,7 +86,7 @@ static double now(void)
 }
 
 struct chunk {
-	size_t off, len; /* in data */
+	size_t off, len;   /* in data */
 	size_t coff, clen; /* in comp */
 };
 
@@ -131,8 +131,9 @@ static void run(size_t chunk, int runs)
 		unsigned sink = 0;
 
 		for (size_t i = 0; i < k; i++) {
-			sink |= (unsigned)ntfsi_xpress_decode(comp + ch[i].coff, (uint32_t)ch[i].clen,
-			                                      out, (uint32_t)ch[i].len, ws);
+			sink |= (unsigned)ntfsi_xpress_decode(comp + ch[i].coff,
+			                                      (uint32_t)ch[i].clen, out,
+			                                      (uint32_t)ch[i].len, ws);
 		}
 		double t1 = now();
 		for (size_t i = 0; i < k; i++)

@@ -119,13 +119,12 @@ static int sort_symbols(struct tables *t, const uint8_t *lens, uint32_t count[MA
 		for (s = 0; s < SLICES; s++)
 			count[len] += next[s][len];
 	}
-	/* Kraft: never more codes than a length leaves room for, and at the
-	 * end no room left (over-subscribed or incomplete are both corrupt). */
-	for (len = 1; len <= MAX_LEN; len++) {
+	/* Kraft: the codes must fill the code space exactly. Once codes
+	 * over-subscribe a length, left only falls (at most 512 * 2^15 below
+	 * 0: no overflow), so one test at the end finds both an over-subscribed
+	 * and an incomplete code; all lengths 0 leave 2^15. */
+	for (len = 1; len <= MAX_LEN; len++)
 		left = 2 * left - (int32_t)count[len];
-		if (left < 0)
-			return NTFS_ERR_CORRUPT_COMPRESSED;
-	}
 	if (left != 0)
 		return NTFS_ERR_CORRUPT_COMPRESSED;
 
