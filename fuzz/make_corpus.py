@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: BSD-2-Clause
 """Cut the seed corpora in fuzz/corpus/<harness>/ from test/images/*.img.xz.
+(The xpress seeds are made with wimlib's compressor, libwim-dev.)
 
 Usage:
     python3 fuzz/make_corpus.py                 # (re)writes fuzz/corpus/*/seed-*
@@ -411,6 +412,65 @@ def lznt1_seeds(c, vols):
         "0c0452005241388 05b4024a44ef0358028c091601484500be009e00040118900000".replace(" ", "")))
 
 
+def xpress_stream(lengths, stream):
+    """A stream as MS-XCA 3.2 prints it: {offset: byte} of the lengths, then the bits."""
+    table = bytearray(256)
+    for off, val in lengths.items():
+        table[off] = val
+    return bytes(table) + bytes.fromhex(stream)
+
+
+def xpress_seeds(c, vols):
+    """Chunks as WOF stores them, compressed by wimlib's XPRESS compressor
+    (libwim through ctypes; without it the seeds on disk are kept): 2 bytes
+    of the size minus 1, then the stream. Each of the three chunk sizes, of
+    metadata, text, patterned, random and zero bytes, and a few short ones;
+    and MS-XCA 3.2's two examples."""
+    import ctypes
+    import ctypes.util
+    import random
+    name = ctypes.util.find_library("wim")
+    if not name:
+        print("xpress: libwim not found, seeds left as they are")
+        return
+    lib = ctypes.CDLL(name)
+    lib.wimlib_compress.restype = ctypes.c_size_t
+    lib.wimlib_compress.argtypes = [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_char_p,
+                                    ctypes.c_size_t, ctypes.c_void_p]
+    lib.wimlib_create_compressor.argtypes = [ctypes.c_int, ctypes.c_size_t, ctypes.c_uint,
+                                             ctypes.POINTER(ctypes.c_void_p)]
+    lib.wimlib_free_compressor.argtypes = [ctypes.c_void_p]
+    rnd = random.Random(7)
+    v = vols["ntfs-c512"]
+    mft = bytes(v.read(v.mft_runs, 0, 16 * v.rsize))
+    upcase = bytes(v.read(v.attr_runs(10, AT_DATA, ""), 0, 16384))
+    m = dict((p, i) for i, p in manifest("ntfs-c512"))
+    pattern = bytes(v.read(v.attr_runs(m["pattern-3m.bin"], AT_DATA, ""), 0, 16384))
+    words = [b"the ", b"volume ", b"record ", b"index ", b"of ", b"stream ", b"\n"]
+    text = b"".join(rnd.choice(words) for _ in range(4000))[:16384]
+    rand = bytes(rnd.getrandbits(8) for _ in range(16384))
+    samples = [mft, upcase, pattern, text, rand, bytes(16384), (b"abc" * 6000)[:16384]]
+    for chunk in (4096, 8192, 16384):
+        comp = ctypes.c_void_p()
+        if lib.wimlib_create_compressor(1, chunk, 0, ctypes.byref(comp)) != 0:
+            sys.exit("xpress: wimlib_create_compressor failed")
+        sizes = [chunk] if chunk > 4096 else [chunk, chunk - 1, 25, 100, 1000]
+        for data in samples:
+            for n in sizes:
+                out = ctypes.create_string_buffer(n + 1024)
+                got = lib.wimlib_compress(data[:n], n, out, n + 1024, comp)
+                if got:
+                    c.add("xpress", struct.pack("<H", n - 1) + out.raw[:got])
+        lib.wimlib_free_compressor(comp)
+    # MS-XCA 3.2: "abcdefghijklmnopqrstuvwxyz", and "abc" 100 times.
+    run1 = dict((48 + i, b) for i, b in enumerate(bytes.fromhex("5055555555555555555555454404")))
+    run1[128] = 0x04
+    c.add("xpress", struct.pack("<H", 25) + xpress_stream(
+        run1, "d8523ed794115be9195ff9d67cdf8d0400000000"))
+    c.add("xpress", struct.pack("<H", 299) + xpress_stream(
+        {48: 0x30, 49: 0x23, 128: 0x02, 143: 0x20}, "a8dc0000ff2601"))
+
+
 def volume_seeds(c, vols):
     for t, name in enumerate(TEMPLATES):
         v = vols[name]
@@ -494,6 +554,7 @@ def main():
     volume_seeds(c, vols)
     lznt1_seeds(c, vols)
     secure_seeds(c)
+    xpress_seeds(c, vols)
     c.prune()
     for h in sorted(c.written):
         print("%-9s %3d seeds" % (h, len(c.written[h])))
