@@ -100,7 +100,7 @@ build() {
 	fi
 	# Largest stack frame, for information.
 	local frame
-	frame=$(cat "$dir"/*.su | sort -t$'\t' -k2 -n -r | head -n 1 |
+	frame=$(cat "$dir"/*.su | sort -t$'\t' -k2 -n -r | sed -n 1p |
 		awk -F'\t' '{ n = split($1, a, ":"); printf "%s bytes in %s (%s)", $2, a[n], $3 }')
 	echo "freestanding: $name: OK, no undefined symbols; largest stack frame: ${frame:-n/a}"
 }
