@@ -44,6 +44,8 @@
 #define MIN_MATCH 2u
 #define LONG_MATCH 7u /* the length header saying "read the length code" */
 #define NUM_REPEATS 3u
+#define MAX_MATCH 257u
+#define FAST_ROOM (MAX_MATCH + 16u) /* a match copied by words stays inside */
 #define DEFAULT_BLOCK 32768u
 #define E8_SIZE 12000000u
 #define E8_TAIL 10u /* no call starts in a chunk's last 10 bytes */
@@ -97,12 +99,15 @@ static const uint16_t slot_base[NUM_SLOTS] = {
         0,   0,   0,   1,   2,   4,    6,    10,   14,   22,   30,   46,   62,    94,    126,
         190, 254, 382, 510, 766, 1022, 1534, 2046, 3070, 4094, 6142, 8190, 12286, 16382, 24574};
 
-/* The bit reader. Bits of @buf below its top @n are zero or the input's
- * next bits, so a refill may OR a word in again at the same place. */
+/*
+ * The bit reader: @n bits are valid at the top of @buf; the bits below are
+ * zero or the input's next bits, so a refill may OR a word in again at the
+ * same place. Past the end of the input nothing is added and the bits read
+ * are zeros: @n goes negative when any of those is consumed.
+ */
 struct bits {
 	uint64_t buf;
-	uint32_t n;
-	uint32_t over; /* zero words supplied past the end */
+	int32_t n;
 	const uint8_t *p, *end;
 };
 
@@ -110,36 +115,34 @@ static void bits_init(struct bits *b, const uint8_t *p, const uint8_t *end)
 {
 	b->buf = 0;
 	b->n = 0;
-	b->over = 0;
 	b->p = p;
 	b->end = end;
 }
 
-/* Make at least 49 bits available: the most one match takes (main 16,
- * length 16, 10 extra bits and a 7-bit aligned symbol). */
+/* Make at least 49 bits available, or all the input has: the most one
+ * match takes (main 16, length 16, 10 extra bits and a 7-bit aligned
+ * symbol). */
 static inline void refill(struct bits *b)
 {
 	if (b->n > 48)
 		return;
 	if (b->end - b->p >= 8) {
-		/* Four words, the first one highest; take the whole ones that fit. */
+		/* Four words, the first one highest; take the whole ones that fit
+		 * (n >= 0 here: nothing was read past the end yet). */
 		uint64_t x = ntfsi_le64(b->p);
-		uint32_t k = (64 - b->n) >> 4;
+		uint32_t k = (uint32_t)(64 - b->n) >> 4;
 
+		NTFSI_ASSERT(b->n >= 0);
 		x = x << 32 | x >> 32;
 		x = (x & 0x0000FFFF0000FFFFull) << 16 | (x >> 16 & 0x0000FFFF0000FFFFull);
 		b->buf |= x >> b->n;
 		b->p += 2 * k;
-		b->n += 16 * k;
+		b->n += (int32_t)(16 * k);
 		return;
 	}
-	while (b->n <= 48) {
-		if (b->end - b->p >= 2) {
-			b->buf |= (uint64_t)ntfsi_le16(b->p) << (48 - b->n);
-			b->p += 2;
-		} else {
-			b->over++;
-		}
+	while (b->n >= 0 && b->n <= 48 && b->end - b->p >= 2) {
+		b->buf |= (uint64_t)ntfsi_le16(b->p) << (48 - b->n);
+		b->p += 2;
 		b->n += 16;
 	}
 }
@@ -149,16 +152,16 @@ static inline uint32_t bits_get(struct bits *b, uint32_t k)
 {
 	uint32_t v = (uint32_t)(b->buf >> 32 >> (32 - k));
 
-	NTFSI_ASSERT(k <= 32 && b->n >= k);
+	NTFSI_ASSERT(k <= 32);
 	b->buf <<= k;
-	b->n -= k;
+	b->n -= (int32_t)k;
 	return v;
 }
 
-/* True when a zero word fed past the end of the input was consumed. */
+/* True when a bit past the end of the input was consumed. */
 static inline bool bits_overrun(const struct bits *b)
 {
-	return b->over > b->n / 16;
+	return b->n < 0;
 }
 
 /* One symbol of the code whose table is @t, or BAD_SYM for an empty code.
@@ -174,9 +177,8 @@ static inline uint32_t decode(struct bits *b, const uint16_t *t, uint32_t tb)
 			return BAD_SYM;
 		e = t[(1u << tb) + (e & ENTRY_OFF_MASK) + (uint32_t)(b->buf << tb >> (64 - sb))];
 	}
-	NTFSI_ASSERT(b->n >= (e & 31));
 	b->buf <<= e & 31;
-	b->n -= e & 31;
+	b->n -= (int32_t)(e & 31);
 	return e >> 5;
 }
 
@@ -383,24 +385,30 @@ static inline void store32(uint8_t *p, uint32_t v)
 }
 
 /*
- * Copy the match of @len bytes from @off back to @out (both checked). With
- * room before @dend, eight bytes at a time: a copy may write up to 7 bytes
- * past its end, which later output overwrites. An offset under 8 overlaps
+ * Copy the match of @len bytes from @off back to @out (both checked). Before
+ * @fast, where there is room for the longest match and 7 bytes more, eight
+ * bytes at a time: a copy may write up to 7 bytes past its end, which later
+ * output overwrites. An offset under 8 overlaps
  * what it produces, so it goes byte by byte.
  */
-static inline void copy_match(uint8_t *out, uint32_t off, uint32_t len, const uint8_t *dend)
+static inline void copy_match(uint8_t *out, uint32_t off, uint32_t len, const uint8_t *fast)
 {
 	const uint8_t *from = out - off;
 
-	if ((size_t)(dend - out) >= (size_t)len + 8) {
+	if (out < fast) {
 		uint8_t *stop = out + len;
 
 		if (off >= 8) {
-			do {
+			/* Most matches are short: two words without a branch. */
+			store64(out, load64(from));
+			store64(out + 8, load64(from + 8));
+			out += 16;
+			from += 16;
+			while (out < stop) {
 				store64(out, load64(from));
 				out += 8;
 				from += 8;
-			} while (out < stop);
+			}
 			return;
 		}
 		if (off == 1) {
@@ -421,14 +429,25 @@ static inline void copy_match(uint8_t *out, uint32_t off, uint32_t len, const ui
 static int decode_block(struct bits *bp, const struct workspace *w, uint32_t *rep, uint8_t *dst,
                         uint32_t pos, uint32_t end, uint32_t dlen, bool aligned)
 {
-	struct bits b = *bp;
-	uint8_t *out = dst + pos, *const bend = dst + end, *const dend = dst + dlen;
-	uint32_t r0 = rep[0], r1 = rep[1], r2 = rep[2];
+	struct bits b;
+	uint8_t *out = dst + pos, *const bend = dst + end;
+	uint8_t *const fast = dlen > FAST_ROOM ? dst + dlen - FAST_ROOM : dst;
+	uint32_t r[NUM_REPEATS], amask = aligned ? ~0u : 0;
 
+	b.buf = bp->buf;
+	b.n = bp->n;
+	b.p = bp->p;
+	b.end = bp->end;
+	r[0] = rep[0];
+	r[1] = rep[1];
+	r[2] = rep[2];
 	while (out < bend) {
-		uint32_t sym, len, slot, off;
+		uint32_t sym, len, slot, off, nb;
 
-		refill(&b);
+		/* Refill less often: 16 bits for the main symbol, then the
+		 * rest of a match (33 bits) if it is one. */
+		if (b.n < (int32_t)MAX_CODEWORD)
+			refill(&b);
 		sym = decode(&b, w->main, MAIN_BITS);
 		if (sym < NUM_CHARS) {
 			*out++ = (uint8_t)sym;
@@ -436,6 +455,8 @@ static int decode_block(struct bits *bp, const struct workspace *w, uint32_t *re
 		}
 		if (sym >= MAIN_SYMS)
 			return NTFS_ERR_CORRUPT_COMPRESSED;
+		if (b.n < 33)
+			refill(&b);
 		sym -= NUM_CHARS;
 		len = sym % NUM_LEN_HEADERS;
 		slot = sym / NUM_LEN_HEADERS;
@@ -448,23 +469,14 @@ static int decode_block(struct bits *bp, const struct workspace *w, uint32_t *re
 		}
 		len += MIN_MATCH;
 		if (slot < NUM_REPEATS) {
-			/* R0 is swapped with the one used; not a true LRU. */
-			if (slot == 0) {
-				off = r0;
-			} else if (slot == 1) {
-				off = r1;
-				r1 = r0;
-				r0 = off;
-			} else {
-				off = r2;
-				r2 = r0;
-				r0 = off;
-			}
+			/* The one used is swapped with R0 (not a true LRU). */
+			off = r[slot];
+			r[slot] = r[0];
+			r[0] = off;
 		} else {
-			uint32_t nb = slot_bits[slot];
-
+			nb = slot_bits[slot];
 			off = slot_base[slot];
-			if (aligned && nb >= 3) {
+			if ((nb & amask) >= 3) {
 				uint32_t low;
 
 				off += bits_get(&b, nb - 3) << 3;
@@ -475,26 +487,40 @@ static int decode_block(struct bits *bp, const struct workspace *w, uint32_t *re
 			} else {
 				off += bits_get(&b, nb);
 			}
-			r2 = r1;
-			r1 = r0;
-			r0 = off;
+			r[2] = r[1];
+			r[1] = r[0];
+			r[0] = off;
 		}
 		if (len > (uint32_t)(bend - out) || off > (uint32_t)(out - dst))
 			return NTFS_ERR_CORRUPT_COMPRESSED;
-		copy_match(out, off, len, dend);
+		copy_match(out, off, len, fast);
 		out += len;
 	}
-	rep[0] = r0;
-	rep[1] = r1;
-	rep[2] = r2;
-	*bp = b;
+	rep[0] = r[0];
+	rep[1] = r[1];
+	rep[2] = r[2];
+	bp->buf = b.buf;
+	bp->n = b.n;
+	bp->p = b.p;
 	return NTFS_OK;
 }
 
+/* Undo the translation of the call at @d[@i] (an E8 byte, then a 32-bit
+ * target): targets in [0, E8_SIZE) were i + rel, those in [-i, 0) were rel
+ * - E8_SIZE (then v + i wraps past 2^32), others were left alone. Written
+ * with masks and stored either way, as the data decides and branches on it
+ * would be mispredicted. */
+static inline void undo_call(uint8_t *d, uint32_t i)
+{
+	uint32_t v = ntfsi_le32(d + i + 1);
+	uint32_t good = 0u - (uint32_t)(v < E8_SIZE), comp = 0u - (uint32_t)((uint32_t)(v + i) < i);
+
+	store32(d + i + 1, ((v - i) & good) | ((v + E8_SIZE) & comp) | (v & ~(good | comp)));
+}
+
 /* Turn the absolute call targets the compressor wrote back into relative
- * ones: an E8 byte at i before the last 10 bytes is followed by a 32-bit
- * target, translated when it is in [-i, E8_SIZE); the target's bytes are
- * never taken as an E8 themselves. */
+ * ones: each E8 byte before the last 10 bytes of the chunk starts a call,
+ * whose 4 target bytes are never taken as an E8 themselves. */
 static void undo_e8(uint8_t *d, uint32_t n)
 {
 	uint32_t i = 0, lim;
@@ -502,28 +528,34 @@ static void undo_e8(uint8_t *d, uint32_t n)
 	if (n <= E8_TAIL)
 		return;
 	lim = n - E8_TAIL;
-	while (i < lim) {
-		uint32_t v;
+	while (i + 16 <= lim) { /* cannot wrap: i < 2^16 */
+		/* Sixteen bytes at once, as most have no E8: a byte equal to E8
+		 * becomes 0, and the lowest byte flagged here is the first. */
+		uint64_t x = load64(d + i) ^ 0xE8E8E8E8E8E8E8E8ull;
+		uint64_t y = load64(d + i + 8) ^ 0xE8E8E8E8E8E8E8E8ull;
+		uint64_t m = (x - 0x0101010101010101ull) & ~x & 0x8080808080808080ull;
+		uint64_t my = (y - 0x0101010101010101ull) & ~y & 0x8080808080808080ull;
 
-		if (lim - i >= 8) {
-			/* Skip eight bytes with no E8 at once. */
-			uint64_t x = load64(d + i) ^ 0xE8E8E8E8E8E8E8E8ull;
-
-			if (((x - 0x0101010101010101ull) & ~x & 0x8080808080808080ull) == 0) {
-				i += 8;
-				continue;
-			}
-		}
-		if (d[i] != 0xE8) {
-			i++;
+		if ((m | my) == 0) {
+			i += 16;
 			continue;
 		}
-		v = ntfsi_le32(d + i + 1);
-		if (v < E8_SIZE)
-			store32(d + i + 1, v - i);
-		else if (i != 0 && v >= 0u - i)
-			store32(d + i + 1, v + E8_SIZE);
+		if (m == 0) {
+			i += 8;
+			m = my;
+		}
+		/* Its index: the lowest flag, 1 in byte k, times the bytes 0, 1,
+		 * ... 7 from the top puts k in the top byte. */
+		m &= 0 - m;
+		i += (uint32_t)(((m >> 7) * 0x0001020304050607ull) >> 56);
+		undo_call(d, i);
 		i += 5;
+	}
+	for (; i < lim; i++) {
+		if (d[i] == 0xE8) {
+			undo_call(d, i);
+			i += 4;
+		}
 	}
 }
 
@@ -567,9 +599,11 @@ int ntfsi_lzx_decode(const uint8_t *src, uint32_t slen, uint8_t *dst, uint32_t d
 		} else if (type == BLOCK_UNCOMPRESSED) {
 			/* The bytes start at the next word, or one word on if the
 			 * bits end on a word: the word after the one being read. */
-			uint32_t at = (uint32_t)(b.p - src) / 2 + b.over;
+			uint32_t at = (uint32_t)(b.p - src) / 2;
 
-			at = 2 * (at - (b.n + 15) / 16 + 1);
+			if (bits_overrun(&b))
+				return NTFS_ERR_CORRUPT_COMPRESSED;
+			at = 2 * (at - ((uint32_t)b.n + 15) / 16 + 1);
 			if (!ntfsi_range_ok(slen, at, 4 * NUM_REPEATS))
 				return NTFS_ERR_CORRUPT_COMPRESSED;
 			for (uint32_t k = 0; k < NUM_REPEATS; k++) {
