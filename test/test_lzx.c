@@ -644,6 +644,107 @@ static void v_stored_sets_repeats(void)
 	expect("0123456789345", 13);
 }
 
+/*
+ * The complete codes that need the most table entries, as counts of
+ * codewords per length: the shapes behind the table sizes in lzx.c (main
+ * 2048 + 518 entries, length 256 + 494, pretree 128 + 262). Their longest
+ * codewords land in the last second-level table; each must decode.
+ */
+static const uint16_t worst_main[17] = {0, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 235, 5, 9, 17, 226};
+static const uint16_t worst_len[17] = {0, 1, 1, 0, 0, 0, 0, 0, 0, 119, 1, 9, 17, 33, 65, 1, 2};
+
+/* Lengths from counts, the longest to symbol 0 and up. */
+static void lens_from_counts(uint8_t *lens, unsigned n, const uint16_t *counts)
+{
+	unsigned s = 0;
+
+	for (unsigned l = 16; l >= 1; l--)
+		for (unsigned k = 0; k < counts[l]; k++)
+			lens[s++] = (uint8_t)l;
+	assert_int_equal(s, n);
+}
+
+/* Literals 0-255 have the 16- to 13-bit codewords. */
+static void v_worst_main(void)
+{
+	lens_from_counts(E.main, LE_MAIN_SYMS, worst_main);
+	le_header(&E, 1, 256);
+	le_codes(&E, false);
+	for (unsigned c = 0; c < 256; c++) {
+		le_lit(&E, (uint8_t)c);
+		want[c] = (uint8_t)c; /* the E8 at 232 has a target far below -232 */
+	}
+	want_len = 256;
+}
+
+/* Length symbols 0-130 (16- to 11-bit codewords) through repeated R0. */
+static void v_worst_length(void)
+{
+	unsigned syms[2] = {'a', le_match_sym(0, 9)};
+
+	main_code_of(syms, 2);
+	lens_from_counts(E.len_lens, LE_LEN_SYMS, worst_len);
+	le_header(&E, 1, 1 + 131 * 9 + 130 * 131 / 2);
+	le_codes(&E, false);
+	le_lit(&E, 'a');
+	for (unsigned s = 0; s <= 130; s++)
+		le_match(&E, 0, 9 + s, 0);
+	want_len = 1 + 131 * 9 + 130 * 131 / 2;
+	memset(want, 'a', want_len);
+}
+
+/* The pretree's worst shape (two 15-bit codewords, then 14 ... 9, seven of
+ * 8 bits, 5 ... 1), the longest on the symbols used: runs 17, 18, 19, then
+ * 16 and 0. */
+static void v_worst_pretree(void)
+{
+	static const uint8_t order[LE_PRE_SYMS] = {17, 18, 19, 16, 0,  1,  2,  3,  4,  5,
+	                                           6,  7,  8,  9,  10, 11, 12, 13, 14, 15};
+	static const uint8_t len_of[LE_PRE_SYMS] = {15, 15, 14, 13, 12, 11, 10, 9, 8, 8,
+	                                            8,  8,  8,  8,  8,  5,  4,  3, 2, 1};
+	uint8_t pre[LE_PRE_SYMS];
+
+	for (unsigned k = 0; k < LE_PRE_SYMS; k++)
+		pre[order[k]] = len_of[k];
+	le_header(&E, 1, 2);
+	/* Literal lengths: 51 zeros, 19 zeros, 5 equal (unchanged), 22
+	 * unchanged, 'a' and 'b' to 1, then 153 + 4 zeros. */
+	le_pretree(&E, pre);
+	le_presym(&E, 18);
+	le_bits(&E, 31, 5);
+	le_presym(&E, 17);
+	le_bits(&E, 15, 4);
+	le_presym(&E, 19);
+	le_bits(&E, 1, 1);
+	le_presym(&E, 0);
+	for (int k = 0; k < 22; k++)
+		le_presym(&E, 0);
+	le_presym(&E, 16);
+	le_presym(&E, 16);
+	for (int k = 0; k < 3; k++) {
+		le_presym(&E, 18);
+		le_bits(&E, 31, 5);
+	}
+	for (int k = 0; k < 4; k++)
+		le_presym(&E, 0);
+	/* Match lengths: 4 x 51 + 36 zeros; the length code: 4 x 51 + 45. */
+	for (int part = 0; part < 2; part++) {
+		le_pretree(&E, pre);
+		for (int k = 0; k < 4; k++) {
+			le_presym(&E, 18);
+			le_bits(&E, 31, 5);
+		}
+		le_presym(&E, 18);
+		le_bits(&E, part == 0 ? 16 : 25, 5);
+	}
+	memset(E.main, 0, sizeof E.main);
+	E.main['a'] = E.main['b'] = 1;
+	le_canon(E.main, LE_MAIN_SYMS, E.main_code);
+	le_lit(&E, 'b');
+	le_lit(&E, 'a');
+	expect("ba", 2);
+}
+
 struct valid_case {
 	const char *what;
 	void (*build)(void);
@@ -661,6 +762,9 @@ static const struct valid_case valid_cases[] = {
         {"aligned-offset block", v_aligned},
         {"E8 translation edges", v_e8},
         {"repeated offsets from a stored block", v_stored_sets_repeats},
+        {"the main code that needs the largest table", v_worst_main},
+        {"the length code that needs the largest table", v_worst_length},
+        {"the pretree that needs the largest table", v_worst_pretree},
 };
 
 static void valid_streams(void **state)

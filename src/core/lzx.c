@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * LZX decoding, WIM/WOF dialect, from [MS-PATCH] 2.2-2.3 and 3.1.
+ * LZX decoding, WIM/WOF dialect, from [MS-PATCH] section 2 and the WIM
+ * differences (no translation header: E8 translation always on with
+ * 12000000; block sizes as in lzx.h).
  *
  * The bitstream is 16-bit little-endian words read most significant bit
  * first. A chunk is a run of blocks, each a 3-bit type and a size (a set
@@ -24,8 +26,8 @@
  *
  * Bits come through a 64-bit buffer refilled four words at a time while
  * eight bytes of input remain, and one word at a time after that; past the
- * end of the input it is fed zero words, counted, and the chunk is corrupt
- * if any of those were consumed.
+ * end of the input the bits read are zeros, and the chunk is corrupt if any
+ * of those was consumed. So no byte outside the input is ever read.
  */
 #include "lzx.h"
 
@@ -56,8 +58,9 @@
 
 /*
  * Table sizes: 2^bits primary entries plus the most second-level entries a
- * complete code of that many symbols and lengths can need (worked out by
- * enumerating the shapes of canonical codes, as zlib's "enough" does).
+ * complete code of that many symbols and lengths can need, found by a
+ * search over the shapes of canonical codes (as zlib's "enough" does); the
+ * codes that need them are in test_lzx.c.
  */
 #define MAIN_BITS 11u
 #define MAIN_TABLE (2048u + 518u)
