@@ -8,9 +8,12 @@
  * chunk is an error or the same bytes; mutated chunks never touch memory
  * they should not. Streams built field by field with test/support/lzx_enc.h
  * cover what wimlib never writes (uncompressed blocks, the 16-bit skip
- * before one, one-byte chunks, repeated-offset swaps, E8 edge cases) with
- * their expected bytes (and wimlib's decoder must agree), and a table of
- * broken streams, one field each, must give NTFS_ERR_CORRUPT_COMPRESSED.
+ * before one, one-byte chunks, repeated-offset swaps, E8 edge cases, the
+ * codes that need the largest tables) with their expected bytes (and
+ * wimlib's decoder must agree), and a table of broken streams, one field
+ * each and valid otherwise, must give NTFS_ERR_CORRUPT_COMPRESSED. Every
+ * decode reads an exact-size copy of its input (ASan, in the sanitizer
+ * build, sees a byte read past it) and writes a room followed by canaries.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -38,14 +41,19 @@ static uint16_t ws[NTFSI_LZX_WORKSPACE / 2];
 static uint8_t out[CHUNK + SLACK];
 static struct lzx_enc E;
 
-/* Decode into a room of @dlen with canaries after it; the canaries must
- * survive whatever the result. */
+/* Decode a copy of @src in a heap block of exactly @slen bytes (so ASan
+ * sees a read past it) into a room of @dlen with canaries after it; the
+ * canaries must survive whatever the result. */
 static int decode(const uint8_t *src, size_t slen, uint32_t dlen)
 {
+	uint8_t *in = malloc(slen > 0 ? slen : 1);
 	int r;
 
+	assert_non_null(in);
+	memcpy(in, src, slen);
 	memset(out, CANARY, sizeof out);
-	r = ntfsi_lzx_decode(src, (uint32_t)slen, out, dlen, ws);
+	r = ntfsi_lzx_decode(in, (uint32_t)slen, out, dlen, ws);
+	free(in);
 	for (size_t k = dlen; k < sizeof out; k++)
 		if (out[k] != CANARY)
 			fail_msg("byte %zu past the room of %u written", k, dlen);
@@ -813,24 +821,30 @@ static void h_main_incomplete(void)
 }
 
 /* No main codeword at all, and a byte to decode. */
+/* No main codeword at all (the length code is fine), and a byte to
+ * decode. */
 static void h_main_empty(void)
 {
 	memset(E.main, 0, sizeof E.main);
+	E.len_lens[0] = E.len_lens[1] = 1;
 	le_header(&E, 1, 1);
 	le_codes(&E, false);
 	le_bits(&E, 0, 16);
 }
 
+/* A match that needs the length code, which is empty. The block is long
+ * and the bits to fill it are there: only the empty code is wrong. */
 static void h_length_code_empty_used(void)
 {
 	unsigned syms[2] = {'a', le_match_sym(3, 20)};
 
 	main_code_of(syms, 2);
-	le_header(&E, 1, 21);
+	le_header(&E, 1, 3000);
 	le_codes(&E, false); /* the length code is all zeros */
 	le_lit(&E, 'a');
 	le_sym(&E, E.main_code, E.main, syms[1]);
-	le_bits(&E, 0, 32);
+	for (int i = 0; i < 3000; i++)
+		le_lit(&E, 'a');
 }
 
 static void h_length_code_oversubscribed(void)
@@ -842,6 +856,9 @@ static void h_length_code_oversubscribed(void)
 	le_lit(&E, 'a');
 }
 
+/* An offset of slot 8 (all 3 extra bits aligned) in an aligned block
+ * whose aligned code is empty; enough output before it and bits after it
+ * that only the empty code is wrong. */
 static void h_aligned_code_empty_used(void)
 {
 	unsigned slot;
@@ -851,12 +868,13 @@ static void h_aligned_code_empty_used(void)
 	le_offset(20, &slot, &extra);
 	syms[1] = le_match_sym(slot, 2);
 	main_code_of(syms, 2);
-	le_header(&E, 2, 22);
+	le_header(&E, 2, 3000);
 	le_codes(&E, true); /* the aligned code is all zeros */
-	for (int i = 0; i < 20; i++)
+	for (int i = 0; i < 2100; i++)
 		le_lit(&E, 'a');
 	le_sym(&E, E.main_code, E.main, syms[1]);
-	le_bits(&E, 0, 32);
+	for (int i = 0; i < 1000; i++)
+		le_lit(&E, 'a');
 }
 
 static void h_aligned_code_incomplete(void)
@@ -871,6 +889,16 @@ static void h_aligned_code_incomplete(void)
 static void h_pretree_oversubscribed(void)
 {
 	static const uint8_t pre[LE_PRE_SYMS] = {1, 1, 1};
+
+	le_header(&E, 1, 1);
+	le_pretree(&E, pre);
+	le_bits(&E, 0, 32);
+}
+
+/* All 20 lengths 0: an empty pretree, and lengths to send. */
+static void h_pretree_empty(void)
+{
+	static const uint8_t pre[LE_PRE_SYMS] = {0};
 
 	le_header(&E, 1, 1);
 	le_pretree(&E, pre);
@@ -913,15 +941,23 @@ static void h_run_past_lengths(void)
 	le_bits(&E, 0, 32);
 }
 
-/* Symbol 19 (a run of equal lengths) whose length is symbol 18. */
+/* Symbol 19 (a run of equal lengths) whose length is symbol 18, in a
+ * stream that is valid otherwise. */
 static void h_run_of_a_run(void)
 {
+	two_literals('a', 'b');
 	le_header(&E, 1, 1);
 	le_pretree(&E, le_pre_std);
 	le_presym(&E, 19);
 	le_bits(&E, 0, 1);
 	le_presym(&E, 18);
-	le_bits(&E, 0, 32);
+	for (unsigned i = 4; i < 256; i++)
+		le_presym(&E, (E.main_prev[i] + 17u - E.main[i]) % 17u);
+	memcpy(E.main_prev, E.main, 256);
+	le_lens(&E, E.main_prev + 256, E.main + 256, LE_MAIN_SYMS - 256);
+	le_lens(&E, E.len_prev, E.len_lens, LE_LEN_SYMS);
+	le_canon(E.main, LE_MAIN_SYMS, E.main_code);
+	le_lit(&E, 'a');
 }
 
 /* A match first: R0 = 1 back from position 0. */
@@ -974,24 +1010,34 @@ static void h_block_past_room(void)
 	le_lit(&E, 'a');
 }
 
+/* A block of size 0 (codes and all), then a valid one. */
 static void h_block_size_zero(void)
 {
 	two_literals('a', 'b');
 	le_header(&E, 1, 0);
+	le_codes(&E, false);
+	le_header(&E, 1, 1);
+	le_codes(&E, false);
+	le_lit(&E, 'a');
+}
+
+/* A block of type @type, the rest as a verbatim block would be. */
+static void unknown_type(unsigned type)
+{
+	two_literals('a', 'b');
+	le_header(&E, type, 1);
 	le_codes(&E, false);
 	le_lit(&E, 'a');
 }
 
 static void h_block_type_0(void)
 {
-	le_header(&E, 0, 1);
-	le_bits(&E, 0, 32);
+	unknown_type(0);
 }
 
 static void h_block_type_7(void)
 {
-	le_header(&E, 7, 1);
-	le_bits(&E, 0, 32);
+	unknown_type(7);
 }
 
 /* 100 bytes declared, 50 there. */
@@ -1042,14 +1088,31 @@ static void h_truncated(void)
 	E.len -= 2;
 }
 
-/* Cut in the middle of the main code's lengths. */
+/* Cut after the length code's pretree: the rest of its lengths would be
+ * read from zeros (all "unchanged"), so only running out tells. */
 static void h_truncated_in_codes(void)
 {
+	size_t mark;
+
 	two_literals('a', 'b');
 	le_header(&E, 1, 1);
-	le_codes(&E, false);
+	le_lens(&E, E.main_prev, E.main, 256);
+	le_lens(&E, E.main_prev + 256, E.main + 256, LE_MAIN_SYMS - 256);
+	le_pretree(&E, le_pre_std);
+	mark = E.len;
+	for (unsigned i = 0; i < LE_LEN_SYMS; i++)
+		le_presym(&E, 0);
+	le_canon(E.main, LE_MAIN_SYMS, E.main_code);
+	le_lit(&E, 'a');
 	le_flush(&E);
-	E.len = 60;
+	E.len = mark + 4;
+}
+
+/* One word: type 3, a 16-bit size of which 12 bits are there (16). */
+static void h_stored_header_cut(void)
+{
+	le_byte(&E, 0x01);
+	le_byte(&E, 0x60);
 }
 
 static void h_no_input(void)
@@ -1066,12 +1129,13 @@ static const struct broken_case broken_cases[] = {
         {"main code over-subscribed", h_main_oversubscribed, 1},
         {"main code incomplete", h_main_incomplete, 1},
         {"main code empty", h_main_empty, 1},
-        {"length code empty, then used", h_length_code_empty_used, 21},
+        {"length code empty, then used", h_length_code_empty_used, 3000},
         {"length code over-subscribed", h_length_code_oversubscribed, 1},
-        {"aligned code empty, then used", h_aligned_code_empty_used, 22},
+        {"aligned code empty, then used", h_aligned_code_empty_used, 3000},
         {"aligned code incomplete", h_aligned_code_incomplete, 1},
         {"pretree over-subscribed", h_pretree_oversubscribed, 1},
         {"pretree incomplete", h_pretree_incomplete, 1},
+        {"pretree empty", h_pretree_empty, 1},
         {"zero run past the literal lengths", h_run_past_literals, 1},
         {"zero run past the length code", h_run_past_lengths, 1},
         {"equal-length run given as a run", h_run_of_a_run, 1},
@@ -1090,6 +1154,7 @@ static const struct broken_case broken_cases[] = {
         {"odd stored block ends the input, more to fill", h_stored_then_nothing, 4},
         {"last word cut", h_truncated, 40},
         {"cut inside the code lengths", h_truncated_in_codes, 1},
+        {"stored block's header cut", h_stored_header_cut, 16},
         {"no input", h_no_input, 1},
 };
 
