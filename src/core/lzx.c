@@ -92,6 +92,7 @@ struct workspace {
 };
 
 _Static_assert(sizeof(struct workspace) <= NTFSI_LZX_WORKSPACE, "NTFSI_LZX_WORKSPACE too small");
+_Static_assert(_Alignof(struct workspace) == _Alignof(uint16_t), "documented as uint16_t");
 _Static_assert(PRE_TABLE <= LEN_TABLE, "the pretree's table lives in the length code's");
 
 /* Offset slot -> extra bits, and -> the smallest offset it gives (the

@@ -25,16 +25,17 @@
 
 /*
  * Bytes of workspace a call needs, aligned for uint16_t; nothing in it
- * survives the call, so one workspace serves any number of streams one at a
- * time. It holds the Huffman decode tables, each a primary table indexed by
- * the next bits plus the most second-level tables any complete code can
- * need (the main code: 2048 + 518 entries; the length code: 256 + 494; the
- * aligned-offset code: 128), the code lengths that the next block's are
- * coded against (496 + 249 bytes), and the symbols sorted by code length
- * while a table is built (496 entries). The pretree's table shares the
- * length code's, which is dead while the pretree is in use.
+ * survives the call, so one workspace serves any number of streams, one at
+ * a time. It holds the Huffman decode tables of 2-byte entries, each a
+ * primary table indexed by the next bits plus the most second-level
+ * entries any complete code can need: main code 2048 + 518, length code
+ * 256 + 494 (the pretree's table, 128 + 262, lives there while code lengths
+ * are read), aligned-offset code 128; the symbols sorted by code length
+ * while a table is built (496 entries); and the main and length codes'
+ * lengths, which the next block's are coded against (496 + 249 bytes):
+ * 3940 x 2 + 745 = 8625, rounded up to the alignment.
  */
-#define NTFSI_LZX_WORKSPACE 8656u
+#define NTFSI_LZX_WORKSPACE 8626u
 
 /*
  * Decode the compressed chunk @src (@slen bytes) into exactly @dlen <=
