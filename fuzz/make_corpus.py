@@ -472,9 +472,10 @@ def lzx_data(kind, n, seed):
 
 def lzx_seeds(c):
     """Chunks compressed by wimlib's LZX compressor (libwim through ctypes;
-    without it the lzx seeds are left as they are), and a few uncompressed
-    blocks, which wimlib never writes. Each is prefixed with its size - 1
-    (16 bits LE), the harness's input format."""
+    without it the lzx seeds are left as they are), a few uncompressed
+    blocks, which wimlib never writes, and choices for the harness's own
+    writer. Each is prefixed with its size - 1 (16 bits LE; bit 15 set for
+    the writer), the harness's input format."""
     import ctypes
     import ctypes.util
     lib = ctypes.util.find_library("wim")
@@ -507,6 +508,10 @@ def lzx_seeds(c):
         word1 = (len(data) & 15) << 12
         out = struct.pack("<HH", word0, word1) + struct.pack("<III", *reps) + data
         return out + (b"\0" if len(data) & 1 else b"")
+    # Structured inputs (bit 15 of the size set): choices for the harness's
+    # writer, which always makes a well-formed chunk of them.
+    for n, length in ((100, 64), (4096, 1500), (32768, 6000)):
+        c.add("lzx", struct.pack("<H", 0x8000 | (n - 1)) + lzx_data("random", length, n))
     c.add("lzx", struct.pack("<H", 4) + stored(b"hello"))
     c.add("lzx", struct.pack("<H", 15) + stored(b"\xe8\x10\0\0\0 call  \xe8\0\0"))
     c.add("lzx", struct.pack("<H", 9) + stored(b"abc", (7, 3, 9)) + stored(b"defghij"))

@@ -389,11 +389,11 @@ static inline void store32(uint8_t *p, uint32_t v)
 }
 
 /*
- * Copy the match of @len bytes from @off back to @out (both checked). Before
- * @fast, where there is room for the longest match and 7 bytes more, eight
- * bytes at a time: a copy may write up to 7 bytes past its end, which later
- * output overwrites. An offset under 8 overlaps
- * what it produces, so it goes byte by byte.
+ * Copy the match of @len bytes from @off back to @out (both checked).
+ * Before @fast, where the longest match and 16 bytes more fit, by 8-byte
+ * words: a copy may write up to 15 bytes past its end, which later output
+ * overwrites. An offset of 1 repeats one byte; the other offsets under 8
+ * overlap what they produce, so they go byte by byte.
  */
 static inline void copy_match(uint8_t *out, uint32_t off, uint32_t len, const uint8_t *fast)
 {
@@ -429,7 +429,10 @@ static inline void copy_match(uint8_t *out, uint32_t off, uint32_t len, const ui
 		out[k] = from[k];
 }
 
-/* Decode a verbatim or aligned block into @dst[@pos, @end). */
+/* Decode a verbatim or aligned block into @dst[@pos, @end), @dlen the
+ * room: every match is checked against the block's end and the chunk's
+ * start. The bit reader and repeated offsets live in locals meanwhile, so
+ * the byte stores cannot make the compiler reload them. */
 static int decode_block(struct bits *bp, const struct workspace *w, uint32_t *rep, uint8_t *dst,
                         uint32_t pos, uint32_t end, uint32_t dlen, bool aligned)
 {
@@ -478,6 +481,8 @@ static int decode_block(struct bits *bp, const struct workspace *w, uint32_t *re
 			r[slot] = r[0];
 			r[0] = off;
 		} else {
+			/* In an aligned block, an offset with 3 extra bits or more
+			 * takes its low 3 from the aligned code. */
 			nb = slot_bits[slot];
 			off = slot_base[slot];
 			if ((nb & amask) >= 3) {
@@ -581,6 +586,7 @@ int ntfsi_lzx_decode(const uint8_t *src, uint32_t slen, uint8_t *dst, uint32_t d
 		uint32_t type, size;
 		int r;
 
+		/* A header read past the end of the input is zeros: size 0. */
 		refill(&b);
 		type = bits_get(&b, 3);
 		size = bits_get(&b, 1) ? DEFAULT_BLOCK : bits_get(&b, 16);
@@ -602,7 +608,9 @@ int ntfsi_lzx_decode(const uint8_t *src, uint32_t slen, uint8_t *dst, uint32_t d
 				return NTFS_ERR_CORRUPT_COMPRESSED;
 		} else if (type == BLOCK_UNCOMPRESSED) {
 			/* The bytes start at the next word, or one word on if the
-			 * bits end on a word: the word after the one being read. */
+			 * bits end on a word: the word after the one being read,
+			 * i.e. the words taken, less those still (partly) in the
+			 * buffer, plus one. */
 			uint32_t at = (uint32_t)(b.p - src) / 2;
 
 			if (bits_overrun(&b))
