@@ -5,6 +5,8 @@
 
 Usage:
     python3 fuzz/make_corpus.py                 # (re)writes fuzz/corpus/*/seed-*
+    python3 fuzz/make_corpus.py --only lzx      # only the lzx seeds (made with
+                                                # wimlib's compressor, no images)
     python3 fuzz/make_corpus.py --shared DIR --extra OUT
         also cut seeds from DIR/records/* (e.g. ../shared/images) into OUT/<harness>/;
         those are for local campaigns only and must NOT be committed.
@@ -497,6 +499,84 @@ def volume_seeds(c, vols):
     c.add("volume", bytes([7, 0]) + vols["ntfs-c512"].img[:512])
 
 
+def lzx_data(kind, n, seed):
+    """Deterministic test data: text, zeros, random bytes, x86-like code
+    with calls (E8), 16-byte records (aligned-offset blocks)."""
+    x = seed * 2654435761 % 2**32 or 1
+
+    def rnd():
+        nonlocal x
+        x ^= (x << 13) & 0xFFFFFFFF
+        x ^= x >> 17
+        x ^= (x << 5) & 0xFFFFFFFF
+        return x
+    out = bytearray()
+    if kind == "zeros":
+        return bytes(n)
+    while len(out) < n:
+        r = rnd()
+        if kind == "text":
+            out += b"the file record index stream of NTFS a chunk call offset ".split()[r % 11] + b" "
+        elif kind == "random":
+            out.append(r >> 7 & 255)
+        elif kind == "code":
+            if r % 3 == 0:
+                out += b"\xe8" + struct.pack("<i", (r >> 8) % 16 * 2048 - len(out))
+            else:
+                out += [b"\x55\x48\x89\xe5", b"\x48\x8b\x45\xf8", b"\x5d\xc3\x90\x90"][r % 3 - 1]
+        elif kind == "records":
+            t = r % 64
+            out += struct.pack("<IIII", t * 0x9E3779B1 % 2**32, len(out) // 16, t ^ 0xABCDEF, r >> 24)
+    return bytes(out[:n])
+
+
+def lzx_seeds(c):
+    """Chunks compressed by wimlib's LZX compressor (libwim through ctypes;
+    without it the lzx seeds are left as they are), a few uncompressed
+    blocks, which wimlib never writes, and choices for the harness's own
+    writer. Each is prefixed with its size - 1 (16 bits LE; bit 15 set for
+    the writer), the harness's input format."""
+    import ctypes
+    import ctypes.util
+    lib = ctypes.util.find_library("wim")
+    if lib is None:
+        print("lzx: libwim not found, its seeds not rewritten")
+        return
+    wim = ctypes.CDLL(lib)
+    wim.wimlib_compress.restype = ctypes.c_size_t
+    wim.wimlib_compress.argtypes = [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_char_p,
+                                    ctypes.c_size_t, ctypes.c_void_p]
+    for level in (0, 100):
+        comp = ctypes.c_void_p()
+        if wim.wimlib_create_compressor(2, 32768, level, ctypes.byref(comp)) != 0:
+            sys.exit("wimlib: no LZX compressor")
+        for kind, sizes in (("text", (64, 1000, 6000)), ("zeros", (100, 32768)),
+                            ("random", (200, 3000)), ("code", (500, 4000, 32768)),
+                            ("records", (800, 5000))):
+            for n in sizes:
+                data = lzx_data(kind, n, n + level)
+                buf = ctypes.create_string_buffer(n + 4096)
+                size = wim.wimlib_compress(data, n, buf, n + 4096, comp)
+                if size:
+                    c.add("lzx", struct.pack("<H", n - 1) + buf.raw[:size])
+        wim.wimlib_free_compressor(comp)
+
+    def stored(data, reps=(1, 1, 1)):
+        # Block type 3, explicit 16-bit size: 20 bits, padded to 32; then
+        # R0-R2 and the bytes, a pad byte if odd.
+        word0 = 3 << 13 | len(data) >> 4
+        word1 = (len(data) & 15) << 12
+        out = struct.pack("<HH", word0, word1) + struct.pack("<III", *reps) + data
+        return out + (b"\0" if len(data) & 1 else b"")
+    # Structured inputs (bit 15 of the size set): choices for the harness's
+    # writer, which always makes a well-formed chunk of them.
+    for n, length in ((100, 64), (4096, 1500), (32768, 6000)):
+        c.add("lzx", struct.pack("<H", 0x8000 | (n - 1)) + lzx_data("random", length, n))
+    c.add("lzx", struct.pack("<H", 4) + stored(b"hello"))
+    c.add("lzx", struct.pack("<H", 15) + stored(b"\xe8\x10\0\0\0 call  \xe8\0\0"))
+    c.add("lzx", struct.pack("<H", 9) + stored(b"abc", (7, 3, 9)) + stored(b"defghij"))
+
+
 def shared_seeds(c, shared):
     rec = os.path.join(shared, "records")
     if not os.path.isdir(rec):
@@ -541,9 +621,16 @@ def main():
     ap.add_argument("--out", default=os.path.join(HERE, "corpus"))
     ap.add_argument("--shared", help="shared images dir (seeds go to --extra only)")
     ap.add_argument("--extra", help="where shared-derived seeds go (never the repo)")
+    ap.add_argument("--only", choices=["lzx"], help="rewrite only this harness's seeds")
     args = ap.parse_args()
-    vols = dict((n, Volume(n)) for n in TEMPLATES)
     c = Corpus(args.out)
+    if args.only == "lzx":
+        lzx_seeds(c)
+        c.prune()
+        for h in sorted(c.written):
+            print("%-9s %3d seeds" % (h, len(c.written[h])))
+        return
+    vols = dict((n, Volume(n)) for n in TEMPLATES)
     boot_seeds(c, vols)
     record_seeds(c, vols)
     attrlist_seeds(c, vols)
@@ -555,6 +642,7 @@ def main():
     lznt1_seeds(c, vols)
     secure_seeds(c)
     xpress_seeds(c, vols)
+    lzx_seeds(c)
     c.prune()
     for h in sorted(c.written):
         print("%-9s %3d seeds" % (h, len(c.written[h])))
