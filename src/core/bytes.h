@@ -4,7 +4,8 @@
  * big-endian cores and on cores that fault on unaligned loads), the one
  * overflow-safe range gateway, and the copy/zero loops the core uses in
  * place of the C library (struct assignment may compile to a memcpy call,
- * so structs are copied with ntfsi_copy()).
+ * so structs are copied with ntfsi_copy()). ntfsi_copy() copies forward,
+ * so it may also move bytes down within one buffer.
  */
 #ifndef NTFS_BYTES_H
 #define NTFS_BYTES_H
@@ -34,6 +35,64 @@ static inline void ntfsi_st16(uint8_t *p, uint16_t v)
 	p[1] = (uint8_t)(v >> 8);
 }
 
+static inline void ntfsi_st32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+	p[2] = (uint8_t)(v >> 16);
+	p[3] = (uint8_t)(v >> 24);
+}
+
+/* Spelled out byte by byte: compilers merge these into one store. */
+static inline void ntfsi_st64(uint8_t *p, uint64_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+	p[2] = (uint8_t)(v >> 16);
+	p[3] = (uint8_t)(v >> 24);
+	p[4] = (uint8_t)(v >> 32);
+	p[5] = (uint8_t)(v >> 40);
+	p[6] = (uint8_t)(v >> 48);
+	p[7] = (uint8_t)(v >> 56);
+}
+
+/* Eight bytes at a time, each eight loaded before they are stored, so
+ * copying forward is safe even when @dst lies below @src in one buffer. */
+static inline void ntfsi_copy(void *dst, const void *src, size_t n)
+{
+	uint8_t *d = dst;
+	const uint8_t *s = src;
+
+	for (; n >= 8; n -= 8, d += 8, s += 8)
+		ntfsi_st64(d, ntfsi_le64(s));
+	while (n--)
+		*d++ = *s++;
+}
+
+/*
+ * An LZ77 match: @len bytes from @off back to @to, where @room bytes from
+ * @to on may be written (room >= len; the caller checked off and len).
+ * Eight bytes at a time when the source is at least 8 back (every byte
+ * read is final) and there is room to write up to 15 bytes past the
+ * match, which later output overwrites; else byte by byte, since a match
+ * may overlap what it produces.
+ */
+static inline void ntfsi_match_copy(uint8_t *to, uint32_t off, uint32_t len, uint32_t room)
+{
+	const uint8_t *from = to - off;
+	uint32_t i = 0;
+
+	if (off >= 8 && room - len >= 15) {
+		ntfsi_st64(to, ntfsi_le64(from));
+		ntfsi_st64(to + 8, ntfsi_le64(from + 8));
+		for (i = 16; i < len; i += 8)
+			ntfsi_st64(to + i, ntfsi_le64(from + i));
+		return;
+	}
+	for (; i < len; i++)
+		to[i] = from[i];
+}
+
 /*
  * The gateway: true when [off, off + len) lies inside a buffer of @size
  * bytes. Every offset or length that came from the disk passes through
@@ -42,14 +101,6 @@ static inline void ntfsi_st16(uint8_t *p, uint16_t v)
 static inline bool ntfsi_range_ok(uint64_t size, uint64_t off, uint64_t len)
 {
 	return off <= size && len <= size - off;
-}
-
-static inline void ntfsi_copy(void *dst, const void *src, size_t n)
-{
-	uint8_t *d = dst;
-	const uint8_t *s = src;
-	while (n--)
-		*d++ = *s++;
 }
 
 static inline void ntfsi_zero(void *dst, size_t n)

@@ -33,6 +33,41 @@ int ntfsi_lznt1_header(const uint8_t *p, uint32_t *body, bool *compressed)
 	return 1;
 }
 
+/* The trailing zero bits of @x (nonzero), which count a run of literals. */
+static inline uint32_t ctz(uint32_t x)
+{
+#if defined(__GNUC__) || defined(__clang__)
+	return (uint32_t)__builtin_ctz(x);
+#else
+	uint32_t n = 0;
+	while (!(x & 1u)) {
+		x >>= 1;
+		n++;
+	}
+	return n;
+#endif
+}
+
+/* The copy token at src + *s: check it and copy. */
+static inline int match(const uint8_t *src, uint32_t *s, uint8_t *dst, uint32_t *d, uint32_t dlen,
+                        uint32_t *len_bits, uint32_t *limit)
+{
+	uint32_t token = ntfsi_le16(src + *s), disp, len;
+
+	*s += 2;
+	while (*d > *limit) {
+		(*len_bits)--;
+		*limit <<= 1;
+	}
+	disp = (token >> *len_bits) + 1;
+	len = (token & ((1u << *len_bits) - 1)) + 3;
+	if (disp > *d || len > dlen - *d)
+		return NTFS_ERR_CORRUPT_COMPRESSED;
+	ntfsi_match_copy(dst + *d, disp, len, dlen - *d);
+	*d += len;
+	return NTFS_OK;
+}
+
 int ntfsi_lznt1_decode(const uint8_t *src, uint32_t slen, uint8_t *dst, uint32_t dlen,
                        uint32_t *out)
 {
@@ -40,37 +75,45 @@ int ntfsi_lznt1_decode(const uint8_t *src, uint32_t slen, uint8_t *dst, uint32_t
 
 	NTFSI_ASSERT(dlen <= NTFSI_LZNT1_CHUNK);
 	while (s < slen) {
-		uint32_t flags = src[s++];
+		uint32_t flags = src[s++], k = 0;
 
-		for (uint32_t k = 0; k < 8 && s < slen; k++, flags >>= 1) {
-			uint32_t token, disp, len;
-			const uint8_t *from;
-			uint8_t *to;
+		/* A group with all its tokens (at most 16 bytes) and 8 more in the
+		 * input: each run of literals is one 8-byte copy. */
+		if (slen - s >= 24) {
+			uint32_t bits = flags | 0x100u; /* a stop after the 8th */
 
+			while (k < 8) {
+				uint32_t t = ctz(bits >> k);
+
+				if (t > 0) {
+					if (t > dlen - d)
+						return NTFS_ERR_CORRUPT_COMPRESSED;
+					if (dlen - d >= 8)
+						ntfsi_st64(dst + d, ntfsi_le64(src + s));
+					else
+						ntfsi_copy(dst + d, src + s, t);
+					s += t;
+					d += t;
+					k += t;
+					if (k == 8)
+						break;
+				}
+				if (d == 0 || match(src, &s, dst, &d, dlen, &len_bits, &limit))
+					return NTFS_ERR_CORRUPT_COMPRESSED;
+				k++;
+			}
+			continue;
+		}
+		for (; k < 8 && s < slen; k++, flags >>= 1) {
 			if (!(flags & 1u)) {
 				if (d == dlen)
 					return NTFS_ERR_CORRUPT_COMPRESSED;
 				dst[d++] = src[s++];
 				continue;
 			}
-			if (slen - s < 2 || d == 0)
+			if (slen - s < 2 || d == 0 ||
+			    match(src, &s, dst, &d, dlen, &len_bits, &limit))
 				return NTFS_ERR_CORRUPT_COMPRESSED;
-			token = ntfsi_le16(src + s);
-			s += 2;
-			while (d > limit) {
-				len_bits--;
-				limit <<= 1;
-			}
-			disp = (token >> len_bits) + 1;
-			len = (token & ((1u << len_bits) - 1)) + 3;
-			if (disp > d || len > dlen - d)
-				return NTFS_ERR_CORRUPT_COMPRESSED;
-			/* Byte by byte: a copy may overlap what it produces. */
-			to = dst + d;
-			from = to - disp;
-			for (uint32_t i = 0; i < len; i++)
-				to[i] = from[i];
-			d += len;
 		}
 	}
 	*out = d;

@@ -362,32 +362,6 @@ static int read_codes(struct bits *b, struct workspace *w, bool aligned)
 	return r;
 }
 
-static inline uint64_t load64(const uint8_t *p)
-{
-	return ntfsi_le64(p);
-}
-
-/* A little-endian store, so load64/store64 copy bytes on any core. */
-static inline void store64(uint8_t *p, uint64_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-	p[2] = (uint8_t)(v >> 16);
-	p[3] = (uint8_t)(v >> 24);
-	p[4] = (uint8_t)(v >> 32);
-	p[5] = (uint8_t)(v >> 40);
-	p[6] = (uint8_t)(v >> 48);
-	p[7] = (uint8_t)(v >> 56);
-}
-
-static inline void store32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-	p[2] = (uint8_t)(v >> 16);
-	p[3] = (uint8_t)(v >> 24);
-}
-
 /*
  * Copy the match of @len bytes from @off back to @out (both checked).
  * Before @fast, where the longest match and 16 bytes more fit, by 8-byte
@@ -404,12 +378,12 @@ static inline void copy_match(uint8_t *out, uint32_t off, uint32_t len, const ui
 
 		if (off >= 8) {
 			/* Most matches are short: two words without a branch. */
-			store64(out, load64(from));
-			store64(out + 8, load64(from + 8));
+			ntfsi_st64(out, ntfsi_le64(from));
+			ntfsi_st64(out + 8, ntfsi_le64(from + 8));
 			out += 16;
 			from += 16;
 			while (out < stop) {
-				store64(out, load64(from));
+				ntfsi_st64(out, ntfsi_le64(from));
 				out += 8;
 				from += 8;
 			}
@@ -419,7 +393,7 @@ static inline void copy_match(uint8_t *out, uint32_t off, uint32_t len, const ui
 			uint64_t v = 0x0101010101010101ull * *from;
 
 			do {
-				store64(out, v);
+				ntfsi_st64(out, v);
 				out += 8;
 			} while (out < stop);
 			return;
@@ -524,7 +498,7 @@ static inline void undo_call(uint8_t *d, uint32_t i)
 	uint32_t v = ntfsi_le32(d + i + 1);
 	uint32_t good = 0u - (uint32_t)(v < E8_SIZE), comp = 0u - (uint32_t)((uint32_t)(v + i) < i);
 
-	store32(d + i + 1, ((v - i) & good) | ((v + E8_SIZE) & comp) | (v & ~(good | comp)));
+	ntfsi_st32(d + i + 1, ((v - i) & good) | ((v + E8_SIZE) & comp) | (v & ~(good | comp)));
 }
 
 /* Turn the absolute call targets the compressor wrote back into relative
@@ -540,8 +514,8 @@ static void undo_e8(uint8_t *d, uint32_t n)
 	while (i + 16 <= lim) { /* cannot wrap: i < 2^16 */
 		/* Sixteen bytes at once, as most have no E8: a byte equal to E8
 		 * becomes 0, and the lowest byte flagged here is the first. */
-		uint64_t x = load64(d + i) ^ 0xE8E8E8E8E8E8E8E8ull;
-		uint64_t y = load64(d + i + 8) ^ 0xE8E8E8E8E8E8E8E8ull;
+		uint64_t x = ntfsi_le64(d + i) ^ 0xE8E8E8E8E8E8E8E8ull;
+		uint64_t y = ntfsi_le64(d + i + 8) ^ 0xE8E8E8E8E8E8E8E8ull;
 		uint64_t m = (x - 0x0101010101010101ull) & ~x & 0x8080808080808080ull;
 		uint64_t my = (y - 0x0101010101010101ull) & ~y & 0x8080808080808080ull;
 

@@ -288,40 +288,6 @@ static int rewind_for_bytes(struct bits *b, uint32_t slen, uint32_t n)
 	return NTFS_OK;
 }
 
-static inline void st64(uint8_t *p, uint64_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-	p[2] = (uint8_t)(v >> 16);
-	p[3] = (uint8_t)(v >> 24);
-	p[4] = (uint8_t)(v >> 32);
-	p[5] = (uint8_t)(v >> 40);
-	p[6] = (uint8_t)(v >> 48);
-	p[7] = (uint8_t)(v >> 56);
-}
-
-/* Copy @len bytes from @off back to dst + d; the caller checked both. */
-static inline void copy_match(uint8_t *dst, uint32_t d, uint32_t off, uint32_t len, uint32_t dlen)
-{
-	uint8_t *to = dst + d;
-	const uint8_t *from = to - off;
-	uint32_t i = 0;
-
-	/* 8 at a time reads only bytes already final when off >= 8; it may
-	 * write up to 15 bytes past the match, which later output overwrites.
-	 * Most matches are short: the first 16 bytes take no branch. */
-	if (off >= 8 && dlen - d - len >= 15) {
-		st64(to, ntfsi_le64(from));
-		st64(to + 8, ntfsi_le64(from + 8));
-		for (i = 16; i < len; i += 8)
-			st64(to + i, ntfsi_le64(from + i));
-		return;
-	}
-	/* Byte by byte: the copy may overlap what it produces. */
-	for (; i < len; i++)
-		to[i] = from[i];
-}
-
 int ntfsi_xpress_decode(const uint8_t *src, uint32_t slen, uint8_t *dst, uint32_t dlen,
                         void *workspace)
 {
@@ -383,7 +349,7 @@ int ntfsi_xpress_decode(const uint8_t *src, uint32_t slen, uint8_t *dst, uint32_
 		b.cnt -= obits;
 		if (off > d || len > dlen - d)
 			return NTFS_ERR_CORRUPT_COMPRESSED;
-		copy_match(dst, d, off, len, dlen);
+		ntfsi_match_copy(dst + d, off, len, dlen - d);
 		d += len;
 	}
 	/* Bits decoded from the zeros past the end: the stream was cut. */
