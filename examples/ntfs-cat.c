@@ -57,6 +57,11 @@ static int copy(ntfs_stream *stream, const char *what)
 		size_t n;
 		int err = ntfs_stream_read(stream, pos, buf, CHUNK, &n);
 
+		if (err == NTFS_ERR_UNSUPPORTED && ntfs_stream_refusal(stream) != NULL) {
+			cli_errorf(what, "%s: %s", ntfs_strerror(err), ntfs_stream_refusal(stream));
+			status = CLI_EXIT_FAIL;
+			break;
+		}
 		if (err != NTFS_OK) {
 			cli_error(what, err);
 			status = CLI_EXIT_FAIL;

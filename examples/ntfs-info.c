@@ -63,6 +63,39 @@ static const char *attr_type_name(uint32_t type)
 	}
 }
 
+static const char *type_name(unsigned type)
+{
+	static const char *const names[] = {"file",   "directory",        "symlink",     "fifo",
+	                                    "socket", "character device", "block device"};
+	return type < sizeof names / sizeof names[0] ? names[type] : "unknown";
+}
+
+static const char *reparse_name(uint32_t tag)
+{
+	switch (tag) {
+	case NTFS_REPARSE_TAG_MOUNT_POINT:
+		return "junction";
+	case NTFS_REPARSE_TAG_SYMLINK:
+		return "symlink";
+	case NTFS_REPARSE_TAG_DEDUP:
+		return "deduplicated";
+	case NTFS_REPARSE_TAG_WOF:
+		return "WOF";
+	case NTFS_REPARSE_TAG_LX_SYMLINK:
+		return "WSL symlink";
+	case NTFS_REPARSE_TAG_AF_UNIX:
+		return "WSL socket";
+	case NTFS_REPARSE_TAG_LX_FIFO:
+		return "WSL FIFO";
+	case NTFS_REPARSE_TAG_LX_CHR:
+		return "WSL character device";
+	case NTFS_REPARSE_TAG_LX_BLK:
+		return "WSL block device";
+	default:
+		return "other reparse point";
+	}
+}
+
 struct flag_name {
 	uint32_t bit;
 	const char *name;
@@ -160,7 +193,15 @@ static void file_facts(const struct ntfs_stat *st)
 	printf("record: %" PRIu64 "\n", (uint64_t)NTFS_REF_RECORD(st->ref));
 	printf("sequence: %u\n", (unsigned)NTFS_REF_SEQUENCE(st->ref));
 	printf("link count: %u\n", (unsigned)st->link_count);
-	printf("type: %s\n", st->is_dir ? "directory" : "file");
+	printf("type: %s\n", type_name(st->type));
+	if (st->type == NTFS_TYPE_CHAR || st->type == NTFS_TYPE_BLOCK)
+		printf("device: %" PRIu64 ",%" PRIu64 "\n", st->rdev_major, st->rdev_minor);
+	if (st->wsl & NTFS_WSL_UID)
+		printf("wsl uid: %" PRIu32 "\n", st->uid);
+	if (st->wsl & NTFS_WSL_GID)
+		printf("wsl gid: %" PRIu32 "\n", st->gid);
+	if (st->wsl & NTFS_WSL_MODE)
+		printf("wsl mode: 0%" PRIo32 "\n", st->mode);
 	print_time("creation time", st->creation_time);
 	print_time("modification time", st->modification_time);
 	print_time("MFT change time", st->mft_change_time);
@@ -181,8 +222,9 @@ static void print_hex(const uint8_t *p, size_t n)
 
 /*
  * "security descriptor: HEX" then "security: SDDL" (sddl.h), or
- * "security: none" for a file without a descriptor. The first read asks for a small buffer; a larger descriptor
- * says its size (at most NTFS_MAX_SECURITY_SIZE), and is read again once.
+ * "security: none" for a file without a descriptor. The first read asks
+ * for a small buffer; a larger descriptor says its size (at most
+ * NTFS_MAX_SECURITY_SIZE), and is read again once.
  */
 static int print_security(ntfs_file *file, const char *path)
 {
@@ -381,6 +423,97 @@ static int list_all_runs(ntfs_file *file, const char *path, uint32_t cluster_siz
 	return status;
 }
 
+/* A UTF-16LE name inside a reparse value, as one quoted word. */
+static void print_utf16le(const uint8_t *p, uint32_t len)
+{
+	uint16_t units[NTFS_REPARSE_MAX / 2];
+	static char utf8[NTFS_TARGET_MAX];
+
+	for (uint32_t i = 0; i < len / 2; i++)
+		units[i] = (uint16_t)(p[2 * i] | p[2 * i + 1] << 8);
+	if (ntfs_utf16_to_utf8(units, len / 2, utf8, sizeof utf8, NULL) == NTFS_OK)
+		cli_put_name(stdout, utf8, CLI_QUOTE_ALWAYS);
+	else
+		fputs("(not valid UTF-16)", stdout);
+}
+
+/* The reparse point: tag, what it means, its data in hex, a link's target. */
+static int reparse_facts(ntfs_file *file, const struct ntfs_stat *st, const char *path)
+{
+	static uint8_t value[NTFS_REPARSE_MAX];
+	static char target[NTFS_TARGET_MAX];
+	struct ntfs_reparse rp;
+	size_t len;
+	int err;
+
+	if (st->reparse_tag == 0 && st->type != NTFS_TYPE_SYMLINK)
+		return CLI_EXIT_OK;
+	if (st->reparse_tag != 0) {
+		err = ntfs_file_reparse(file, value, sizeof value, &len);
+		if (err == NTFS_OK)
+			err = ntfs_reparse_parse(value, len, &rp);
+		if (err != NTFS_OK) {
+			cli_errorf(path, "reparse point: %s", ntfs_strerror(err));
+			return CLI_EXIT_FAIL;
+		}
+		printf("reparse tag: 0x%08" PRIX32 " (%s)\n", rp.tag, reparse_name(rp.tag));
+		fputs("reparse data: ", stdout);
+		print_hex(value + rp.data_off, rp.data_len);
+		putchar('\n');
+		if (rp.tag == NTFS_REPARSE_TAG_SYMLINK || rp.tag == NTFS_REPARSE_TAG_MOUNT_POINT) {
+			fputs("substitute name: ", stdout);
+			print_utf16le(value + rp.subst_off, rp.subst_len);
+			fputs("\nprint name: ", stdout);
+			print_utf16le(value + rp.print_off, rp.print_len);
+			putchar('\n');
+			if (rp.tag == NTFS_REPARSE_TAG_SYMLINK)
+				printf("symlink flags: 0x%" PRIX32 "%s\n", rp.flags,
+				       rp.flags & NTFS_SYMLINK_RELATIVE ? " (relative)" : "");
+		}
+		if (rp.tag == NTFS_REPARSE_TAG_WOF)
+			printf("WOF provider: %" PRIu32 " algorithm: %" PRIu32 "\n",
+			       rp.wof_provider, rp.wof_algorithm);
+	} else {
+		puts("interix: yes");
+	}
+	if (st->type != NTFS_TYPE_SYMLINK)
+		return CLI_EXIT_OK;
+	err = ntfs_file_readlink(file, target, sizeof target, NULL);
+	if (err != NTFS_OK) {
+		cli_errorf(path, "link target: %s", ntfs_strerror(err));
+		return CLI_EXIT_FAIL;
+	}
+	fputs("link target: ", stdout);
+	cli_put_name(stdout, target, CLI_QUOTE_ALWAYS);
+	putchar('\n');
+	return CLI_EXIT_OK;
+}
+
+/* One line per extended attribute: flags, name, value in hex. */
+static int list_eas(ntfs_file *file, const char *path)
+{
+	static uint8_t value[UINT16_MAX];
+	struct ntfs_ea_info ea;
+	uint32_t cursor = 0;
+	int r;
+
+	while ((r = ntfs_ea_next(file, &cursor, &ea)) == 1) {
+		r = ntfs_ea_read(file, &ea, value, sizeof value);
+		if (r != NTFS_OK)
+			break;
+		printf("ea: ");
+		cli_put_name(stdout, ea.name, CLI_QUOTE_ALWAYS);
+		printf(" flags=0x%02X size=%u value=", (unsigned)ea.flags, (unsigned)ea.value_len);
+		print_hex(value, ea.value_len);
+		putchar('\n');
+	}
+	if (r < 0) {
+		cli_errorf(path, "extended attributes: %s", ntfs_strerror(r));
+		return CLI_EXIT_FAIL;
+	}
+	return CLI_EXIT_OK;
+}
+
 static int file_info(ntfs_volume *vol, const char *path)
 {
 	struct ntfs_volume_info vi;
@@ -398,6 +531,8 @@ static int file_info(ntfs_volume *vol, const char *path)
 	err = ntfs_file_stat(file, &st);
 	if (err == NTFS_OK) {
 		file_facts(&st);
+		if (reparse_facts(file, &st, path) != CLI_EXIT_OK)
+			status = CLI_EXIT_FAIL;
 	} else {
 		cli_error(path, err);
 		status = CLI_EXIT_FAIL;
@@ -407,6 +542,8 @@ static int file_info(ntfs_volume *vol, const char *path)
 	if (list_attributes(file, path) != CLI_EXIT_OK)
 		status = CLI_EXIT_FAIL;
 	if (list_streams(file, path) != CLI_EXIT_OK)
+		status = CLI_EXIT_FAIL;
+	if (list_eas(file, path) != CLI_EXIT_OK)
 		status = CLI_EXIT_FAIL;
 	if (list_all_runs(file, path, vi.cluster_size) != CLI_EXIT_OK)
 		status = CLI_EXIT_FAIL;

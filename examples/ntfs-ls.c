@@ -22,7 +22,7 @@ static const char usage[] =
         "Usage: ntfs-ls [-l] [-a] [-i] [-R] [--offset BYTES] IMAGE [PATH]\n"
         "List the directory PATH (default /) of the NTFS volume in IMAGE, in index order.\n"
         "\n"
-        "  -l, --long           print TYPE SIZE MTIME RECORD NAME (TYPE d or -, MTIME in UTC)\n"
+        "  -l, --long           print TYPE SIZE MTIME RECORD NAME [-> TARGET] (MTIME in UTC)\n"
         "  -a, --all            also list NTFS metadata files ($MFT, $Extend...)\n"
         "  -i, --inode          print the MFT record number before each name\n"
         "  -R, --recursive      list subdirectories too, printing full paths\n"
@@ -255,19 +255,59 @@ fail:
 	ntfs_file_close(file);
 }
 
-static void print_entry(const struct walk *w, const char *name, uint64_t record, bool is_dir,
-                        const struct ntfs_stat *st)
+/* ls's letter for a type. */
+static char type_letter(unsigned type)
+{
+	static const char letters[] = "-dlpscb";
+	return type < sizeof letters - 1 ? letters[type] : '?';
+}
+
+/* -l's TYPE: the type letter, then C (compressed: LZNT1 or WOF), S (sparse),
+ * E (encrypted), R (a reparse point that is not a link or special file). */
+static void print_type(const struct ntfs_stat *st)
+{
+	putchar(type_letter(st->type));
+	if ((st->attributes & NTFS_FILE_ATTR_COMPRESSED) || st->reparse_tag == NTFS_REPARSE_TAG_WOF)
+		putchar('C');
+	if (st->attributes & NTFS_FILE_ATTR_SPARSE)
+		putchar('S');
+	if (st->attributes & NTFS_FILE_ATTR_ENCRYPTED)
+		putchar('E');
+	if (st->reparse_tag != 0 && st->reparse_tag != NTFS_REPARSE_TAG_WOF &&
+	    (st->type == NTFS_TYPE_FILE || st->type == NTFS_TYPE_DIR))
+		putchar('R');
+}
+
+static void print_entry(struct walk *w, const char *name, uint64_t record, bool is_dir,
+                        const struct ntfs_stat *st, ntfs_file *file)
 {
 	if (w->opt.longfmt) {
 		char when[CLI_TIME_LEN];
 
 		cli_format_time(st->modification_time, when);
-		printf("%c %" PRIu64 " %s %" PRIu64 " ", is_dir ? 'd' : '-',
-		       is_dir ? (uint64_t)0 : st->size, when, record);
+		print_type(st);
+		if (st->type == NTFS_TYPE_CHAR || st->type == NTFS_TYPE_BLOCK)
+			printf(" %" PRIu64 ",%" PRIu64, st->rdev_major, st->rdev_minor);
+		else
+			printf(" %" PRIu64, is_dir ? (uint64_t)0 : st->size);
+		printf(" %s %" PRIu64 " ", when, record);
 	} else if (w->opt.inode) {
 		printf("%" PRIu64 " ", record);
 	}
 	cli_put_name(stdout, name, CLI_QUOTE_NEEDED);
+	if (w->opt.longfmt && st->type == NTFS_TYPE_SYMLINK) {
+		static char target[NTFS_TARGET_MAX];
+		int err = ntfs_file_readlink(file, target, sizeof target, NULL);
+
+		fputs(" -> ", stdout);
+		if (err == NTFS_OK) {
+			cli_put_name(stdout, target, CLI_QUOTE_NEEDED);
+		} else {
+			putchar('?');
+			cli_error(w->path, err);
+			w->status = CLI_EXIT_FAIL;
+		}
+	}
 	putchar('\n');
 }
 
@@ -302,9 +342,10 @@ static void visit(struct walk *w, const struct ntfs_dirent *ent)
 			w->status = CLI_EXIT_FAIL;
 			return;
 		}
-		is_dir = st.is_dir;
+		/* A directory symlink or junction is listed, not entered, as ls -R does. */
+		is_dir = st.type == NTFS_TYPE_DIR;
 	}
-	print_entry(w, w->opt.recursive ? w->path : ent->name, record, is_dir, &st);
+	print_entry(w, w->opt.recursive ? w->path : ent->name, record, is_dir, &st, file);
 	if (w->opt.recursive && is_dir)
 		descend(w, file, record, path_len);
 	else

@@ -75,8 +75,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		/* All closed: what mount held, and the decoder workspace the first
 		 * compressed read allocated and the volume keeps. */
 		ws = vols[k].vol->workspace != NULL;
+		TS_CHECK(vols[k].vol->workspace_size <= ntfs_decoder_workspace_size());
 		memalloc_expect(&vols[k].alloc, vols[k].blocks + ws,
-		                vols[k].bytes + ws * ntfs_decoder_workspace_size());
+		                vols[k].bytes + vols[k].vol->workspace_size);
 	}
 	free(path);
 	return 0;

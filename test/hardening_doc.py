@@ -132,14 +132,13 @@ sector larger than the device accepted) were fixed in the core.
 
 - Add a row to the table of the file that holds the structure, then run
   `python3 test/hardening_doc.py --write`.
-- Classes 24–25: LZNT1 and WOF decompression are not implemented, so the
-  tests check the current contract (`NTFS_ERR_UNSUPPORTED`). When
-  decompression lands, replace them with crafted compression units: LZNT1
-  chunk headers running past the unit or the output, back-references before
-  the output start, compression unit ≠ 4, clusters > 4 KiB; WOF chunk tables
-  that are not increasing or point past the stream, chunks decoding to more
-  or less than the chunk size, over-subscribed and incomplete Huffman
-  tables.
+- Classes 24–25: the rows break real compressed data of the committed
+  images (LZNT1 units of ntfs-c512, WOF chunk tables and chunks of
+  ntfs-special). Every Huffman and LZ77 case of the decoders themselves
+  (over- and under-subscribed codes, back-references before the start,
+  output overruns, truncated input) is a named row of the decoders' own
+  tables in `test/test_lznt1.c`, `test/test_xpress.c` and `test/test_lzx.c`,
+  and `test/test_wof.c` drives the WOF chunk table directly.
 - Class 28: there is no FUSE adapter yet. The test checks what an adapter
   would build on: a directory cursor's sequence is deterministic, and
   re-opening it and skipping N entries resumes at entry N.
@@ -283,6 +282,8 @@ def structure(r):
         s = f"{file_ref(target)} INDX block 0"
     elif kind == "HU_DATA":
         s = f"{file_ref(target)}'s first 512 bytes as stored"
+    elif kind == "HU_WOF":
+        s = f"{file_ref(target)}'s `WofCompressedData`, first 512 bytes"
     elif kind == "HU_BOOT":
         s = "boot sector"
     elif kind == "HU_NONE":

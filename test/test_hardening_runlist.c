@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Hardening tests, classes 13-16, 24-25 of docs HARDENING.md and the
+ * Hardening tests, classes 13-16 of docs HARDENING.md and the
  * runlist's part of class 26: mapping pairs (encoding, lengths, VCN and
- * LCN ranges, sparse runs), compressed streams, the memory a long runlist
+ * LCN ranges, sparse runs), the memory a long runlist
  * costs. One row per test; see support/hardening_cases.h.
  */
 #include <setjmp.h>
@@ -207,110 +207,6 @@ static void h16_sparse_run_length_high_bit(const struct hu_case *c)
 	free(after);
 }
 
-/* ---- 24. LZNT1 ------------------------------------------------------------------- */
-
-/*
- * The first chunk of /compressed/text.txt (a compressed unit: its header at
- * byte 0, then a flag byte): @p says how to break it.
- *   1  its size runs past the unit's allocated clusters
- *   2  its first token is a copy, before any byte is out
- *   3  a copy longer than the 4 KiB chunk: 'A', then a copy of 4098 bytes
- *   4  a header signature other than 3
- *   5  a stored chunk of 256 bytes (stored chunks hold 4096)
- */
-static void m_lznt1(struct hu *h, uint8_t *b, size_t len, long long p)
-{
-	uint32_t hdr = ld16(b);
-	(void)h;
-	assert_true(len >= 8 && (hdr & 0xF000u) == 0xB000u); /* compressed, signature 3 */
-	switch (p) {
-	case 1:
-		hu_st(b, hdr | 0x0FFFu, 2);
-		break;
-	case 2:
-		b[2] |= 1;
-		break;
-	case 3:
-		hu_st(b, 0xB000u | (5 - 1), 2); /* body: 5 bytes */
-		b[2] = 0x02;                    /* a literal, then a copy */
-		b[3] = 'A';
-		hu_st(b + 4, 0x0FFF, 2); /* displacement 1, length 4095 + 3 */
-		hu_st(b + 6, 0, 2);      /* end of the unit's chunks */
-		break;
-	case 4:
-		hu_st(b, (hdr & ~0x7000u) | 0x1000u, 2);
-		break;
-	default:
-		hu_st(b, 0x3000u | (256 - 1), 2);
-		break;
-	}
-}
-
-/* A compressed attribute on a volume of 64 KiB clusters: LZNT1 cannot have
- * those, so the read is refused, never decoded as if it could. */
-static void m_compress_64k(struct hu *h, uint8_t *b, size_t len, long long p)
-{
-	uint32_t a = hu_attr_find(b, OD_AT_DATA, "");
-	(void)h;
-	(void)len;
-	(void)p;
-	assert_int_equal(b[a + OD_AH_NONRESIDENT], 1);
-	hu_st(b + a + OD_AH_FLAGS, ld16(b + a + OD_AH_FLAGS) | OD_AH_FLAG_COMPRESSED, 2);
-	b[a + OD_AH_CU] = 4;
-}
-
-/* Stream "gamma": the compressed flag on a non-resident stream. */
-static void m_set_compressed(struct hu *h, uint8_t *b, size_t len, long long p)
-{
-	uint32_t a = hu_attr_find(b, OD_AT_DATA, "gamma");
-	(void)h;
-	(void)len;
-	(void)p;
-	assert_int_equal(b[a + OD_AH_NONRESIDENT], 1);
-	hu_st(b + a + OD_AH_FLAGS, ld16(b + a + OD_AH_FLAGS) | OD_AH_FLAG_COMPRESSED, 2);
-}
-
-static void h25_compressed_stream_read_unsupported(const struct hu_case *c)
-{
-	struct hu h;
-
-	hu_case_prepare(c, &h);
-	hu_expect(&h, c->op, c->arg, c->expect);
-	hu_expect(&h, c->op, MULTI ":beta", NTFS_OK);
-	hu_close(&h);
-}
-
-/*
- * WOF (Windows Overlay Filter) compression: the file carries a reparse
- * point with tag IO_REPARSE_TAG_WOF, provider FILE (2), and its unnamed
- * $DATA is only a placeholder; the data lives compressed (XPRESS/LZX) in
- * the "WofCompressedData" stream. Reading the unnamed stream must not hand
- * back the placeholder as the file's content. The resident stream "note"
- * becomes such a $REPARSE_POINT.
- */
-static void m_wof_reparse(struct hu *h, uint8_t *b, size_t len, long long p)
-{
-	uint8_t wof[24] = {0};
-	uint32_t a = hu_attr_find(b, OD_AT_DATA, "note");
-	uint8_t *si;
-	(void)h;
-	(void)len;
-	(void)p;
-	hu_st(wof, OD_RP_TAG_WOF, 4);
-	hu_st(wof + 4, 16, 2); /* reparse data length */
-	hu_st(wof + 8, 1, 4);  /* WOF_EXTERNAL_INFO: version 1 */
-	hu_st(wof + 12, 2, 4); /* provider FILE */
-	hu_st(wof + 16, 1, 4); /* FILE_PROVIDER_EXTERNAL_INFO_V1: version 1 */
-	hu_st(wof + 20, 0, 4); /* algorithm XPRESS4K */
-	assert_true(ld32(b + a + OD_AH_LENGTH) - ld16(b + a + OD_AH_VALUE_OFF) >= sizeof wof);
-	hu_st(b + a + OD_AH_TYPE, OD_AT_REPARSE_POINT, 4);
-	b[a + OD_AH_NAME_LEN] = 0;
-	hu_st(b + a + OD_AH_VALUE_LEN, sizeof wof, 4);
-	memcpy(hu_attr_value(b, a), wof, sizeof wof);
-	si = hu_attr_value(b, hu_attr_find(b, OD_AT_STANDARD_INFORMATION, ""));
-	hu_st(si + OD_SI_FILE_ATTRS, ld32(si + OD_SI_FILE_ATTRS) | OD_FILE_ATTR_REPARSE_POINT, 4);
-}
-
 /* ---- 26. what a long runlist costs --------------------------------------------- */
 
 /* 3,000+ runs over ~15 extents cost no more memory than one run. */
@@ -394,50 +290,6 @@ static const struct hu_case cases[] = {
                .kind = HU_RECORD, .target = R100K, .mutate = m_sparse_high_bit, .param = 1,
                .op = hu_op_read, .expect = NTFS_ERR_CORRUPT_RUNLIST,
                .what = "one sparse run `01 FF` (255 > 200 clusters)"),
-
-        /* 24. LZNT1 */
-        HU_ROW(.name = "h24_lznt1_compression_unit_not_4", .cls = 24, .image = C512,
-               .kind = HU_RECORD, .target = "/compressed/text.txt", .mutate = m_nr_field,
-               .param = P(NR(OD_AH_CU, 1), 5), .op = hu_op_read, .expect = NTFS_ERR_UNSUPPORTED,
-               .what = "compression unit 5: a read is refused, not decoded"),
-        HU_ROW(.name = "h24_lznt1_cluster_over_4k", .cls = 24, .image = C64K, .kind = HU_RECORD,
-               .target = R100K, .mutate = m_compress_64k, .op = hu_op_read,
-               .expect = NTFS_ERR_UNSUPPORTED,
-               .what = "compressed flag and unit 4 on a file of 64 KiB clusters"),
-        HU_ROW(.name = "h24_lznt1_chunk_past_unit", .cls = 24, .image = C512, .kind = HU_DATA,
-               .target = "/compressed/text.txt", .mutate = m_lznt1, .param = 1, .op = hu_op_read,
-               .expect = NTFS_ERR_CORRUPT_COMPRESSED,
-               .what = "first chunk's size 4096: past the unit's allocated clusters"),
-        HU_ROW(.name = "h24_lznt1_backreference_before_start", .cls = 24, .image = C512,
-               .kind = HU_DATA, .target = "/compressed/text.txt", .mutate = m_lznt1, .param = 2,
-               .op = hu_op_read, .expect = NTFS_ERR_CORRUPT_COMPRESSED,
-               .what = "first token a copy, with nothing out yet"),
-        HU_ROW(.name = "h24_lznt1_output_overrun", .cls = 24, .image = C512, .kind = HU_DATA,
-               .target = "/compressed/text.txt", .mutate = m_lznt1, .param = 3, .op = hu_op_read,
-               .expect = NTFS_ERR_CORRUPT_COMPRESSED,
-               .what = "a literal, then a copy of 4098 bytes: more than the 4 KiB chunk"),
-        HU_ROW(.name = "h24_lznt1_bad_signature", .cls = 24, .image = C512, .kind = HU_DATA,
-               .target = "/compressed/text.txt", .mutate = m_lznt1, .param = 4, .op = hu_op_read,
-               .expect = NTFS_ERR_CORRUPT_COMPRESSED,
-               .what = "chunk header signature 1 instead of 3"),
-        HU_ROW(.name = "h24_lznt1_stored_chunk_short", .cls = 24, .image = C512, .kind = HU_DATA,
-               .target = "/compressed/text.txt", .mutate = m_lznt1, .param = 5, .op = hu_op_read,
-               .expect = NTFS_ERR_CORRUPT_COMPRESSED,
-               .what = "a stored (uncompressed) chunk of 256 bytes"),
-
-        /* 25. compressed streams and WOF */
-        HU_ROW(.name = "h25_compressed_stream_read_unsupported", .cls = 25,
-               .run = h25_compressed_stream_read_unsupported, .image = C512, .kind = HU_RECORD,
-               .target = MULTI, .mutate = m_set_compressed, .op = hu_op_read, .arg = MULTI ":gamma",
-               .expect = NTFS_ERR_UNSUPPORTED,
-               .what = "compressed flag on the non-resident stream `gamma` (`beta` still reads "
-                       "`OK`)"),
-        HU_ROW(.name = "h25_wof_compressed_file_read_unsupported", .cls = 25, .image = C512,
-               .kind = HU_RECORD, .target = NOTE, .mutate = m_wof_reparse, .op = hu_op_read,
-               .expect = NTFS_ERR_UNSUPPORTED,
-               .what = "stream \"note\" turned into a `$REPARSE_POINT` with tag WOF (0x80000017, "
-                       "FILE "
-                       "provider, XPRESS4K): the unnamed stream is a placeholder"),
 
         /* 26. allocations sized by the disk */
         HU_ROW(.name = "h26_runlist_length_not_allocated", .cls = 26,

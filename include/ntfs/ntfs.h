@@ -84,6 +84,8 @@ enum ntfs_error {
 	NTFS_ERR_CORRUPT_UPCASE = -40,     /**< $UpCase table invalid. */
 	NTFS_ERR_CORRUPT_MFT = -41,        /**< The $MFT or a system file is inconsistent. */
 	NTFS_ERR_CORRUPT_COMPRESSED = -42, /**< Compressed data does not decode. */
+	NTFS_ERR_CORRUPT_REPARSE = -43,    /**< Reparse point or Interix file invalid. */
+	NTFS_ERR_CORRUPT_EA = -44,         /**< Extended attributes invalid. */
 	NTFS_ERR_CORRUPT_SECURITY = -45,   /**< Security descriptor or $Secure invalid. */
 };
 
@@ -331,13 +333,55 @@ struct ntfs_stat {
 	uint32_t attributes;        /**< NTFS_FILE_ATTR_* from $STANDARD_INFORMATION. */
 	uint16_t link_count;        /**< Hard links (from the record header). */
 	bool is_dir;                /**< Has an $I30 index. */
+	uint8_t type;               /**< NTFS_TYPE_*: what a POSIX reader sees. */
+	uint32_t reparse_tag;       /**< The reparse point's tag; 0 if none. */
+	uint64_t rdev_major;        /**< ::NTFS_TYPE_CHAR, ::NTFS_TYPE_BLOCK: device. */
+	uint64_t rdev_minor;        /**< ::NTFS_TYPE_CHAR, ::NTFS_TYPE_BLOCK: device. */
+	uint8_t wsl;                /**< NTFS_WSL_* bits: which of uid, gid, mode are set. */
+	uint32_t uid;               /**< WSL owner ($LXUID EA). */
+	uint32_t gid;               /**< WSL group ($LXGID EA). */
+	uint32_t mode;              /**< WSL st_mode, type bits included ($LXMOD EA). */
 };
 
 /**
+ * @name File types (ntfs_stat::type)
+ *
+ * A file is what its reparse point says (Windows symlinks and junctions,
+ * WSL symlinks, sockets, FIFOs and devices), else what ntfs-3g's Interix
+ * convention says (a SYSTEM file whose data begins "IntxLNK\1", "IntxCHR",
+ * "IntxBLK"; an empty one is a FIFO, a 1-byte one a socket), else a
+ * directory or a regular file. Other reparse points (WOF, deduplication,
+ * cloud files, ...) leave the type alone.
+ */
+/**@{*/
+#define NTFS_TYPE_FILE 0u    /**< Regular file. */
+#define NTFS_TYPE_DIR 1u     /**< Directory. */
+#define NTFS_TYPE_SYMLINK 2u /**< Symlink or junction: see ntfs_file_readlink(). */
+#define NTFS_TYPE_FIFO 3u    /**< Named pipe. */
+#define NTFS_TYPE_SOCKET 4u  /**< AF_UNIX socket. */
+#define NTFS_TYPE_CHAR 5u    /**< Character device. */
+#define NTFS_TYPE_BLOCK 6u   /**< Block device. */
+/**@}*/
+
+/** @name ntfs_stat::wsl bits */
+/**@{*/
+#define NTFS_WSL_UID 0x01u  /**< ntfs_stat::uid is set. */
+#define NTFS_WSL_GID 0x02u  /**< ntfs_stat::gid is set. */
+#define NTFS_WSL_MODE 0x04u /**< ntfs_stat::mode is set. */
+/**@}*/
+
+/**
  * @brief Get a file's metadata.
+ *
+ * Besides the record, this reads the reparse point, the EAs of a file
+ * that has them (WSL metadata), and the first bytes of an Interix
+ * candidate (a SYSTEM file of at most 8 + 2 x 8192 bytes).
+ *
  * @return ::NTFS_OK; ::NTFS_ERR_IO; ::NTFS_ERR_NOMEM; ::NTFS_ERR_CORRUPT_ATTR
- *   (missing or short $STANDARD_INFORMATION); ::NTFS_ERR_CORRUPT_ATTRLIST,
- *   ::NTFS_ERR_CORRUPT_RECORD, ::NTFS_ERR_CORRUPT_FIXUP.
+ *   (missing or short $STANDARD_INFORMATION); ::NTFS_ERR_CORRUPT_REPARSE;
+ *   ::NTFS_ERR_CORRUPT_EA; ::NTFS_ERR_CORRUPT_ATTRLIST,
+ *   ::NTFS_ERR_CORRUPT_RUNLIST, ::NTFS_ERR_CORRUPT_RECORD,
+ *   ::NTFS_ERR_CORRUPT_FIXUP.
  */
 NTFS_API int ntfs_file_stat(ntfs_file *file, struct ntfs_stat *st);
 
@@ -387,6 +431,155 @@ NTFS_API int ntfs_file_stat(ntfs_file *file, struct ntfs_stat *st);
  *   ::NTFS_ERR_CORRUPT_FIXUP.
  */
 NTFS_API int ntfs_file_security(ntfs_file *file, void *buf, size_t cap, size_t *len);
+
+/** @name Reparse tags */
+/**@{*/
+#define NTFS_REPARSE_TAG_MOUNT_POINT 0xA0000003u /**< Junction (or volume mount point). */
+#define NTFS_REPARSE_TAG_SYMLINK 0xA000000Cu     /**< Windows symbolic link. */
+#define NTFS_REPARSE_TAG_DEDUP 0x80000013u       /**< Data in the dedup chunk store. */
+#define NTFS_REPARSE_TAG_WOF 0x80000017u         /**< WOF: system-compressed or WIM-backed. */
+#define NTFS_REPARSE_TAG_LX_SYMLINK 0xA000001Du  /**< WSL symlink (UTF-8 target). */
+#define NTFS_REPARSE_TAG_AF_UNIX 0x80000023u     /**< WSL socket. */
+#define NTFS_REPARSE_TAG_LX_FIFO 0x80000024u     /**< WSL FIFO. */
+#define NTFS_REPARSE_TAG_LX_CHR 0x80000025u      /**< WSL character device. */
+#define NTFS_REPARSE_TAG_LX_BLK 0x80000026u      /**< WSL block device. */
+/**@}*/
+
+/** ntfs_reparse::flags of a symlink: the target is relative to the link. */
+#define NTFS_SYMLINK_RELATIVE 0x1u
+
+/** @name WOF algorithms (ntfs_reparse::wof_algorithm) */
+/**@{*/
+#define NTFS_WOF_XPRESS4K 0u  /**< XPRESS Huffman, 4 KiB chunks. */
+#define NTFS_WOF_LZX 1u       /**< LZX, 32 KiB chunks. */
+#define NTFS_WOF_XPRESS8K 2u  /**< XPRESS Huffman, 8 KiB chunks. */
+#define NTFS_WOF_XPRESS16K 3u /**< XPRESS Huffman, 16 KiB chunks. */
+/**@}*/
+
+/** WOF providers (ntfs_reparse::wof_provider). */
+#define NTFS_WOF_PROVIDER_WIM 1u  /**< Data in a WIM file elsewhere. */
+#define NTFS_WOF_PROVIDER_FILE 2u /**< Data compressed in WofCompressedData. */
+
+/** The largest reparse point value: 16 KiB of data and its header. */
+#define NTFS_REPARSE_MAX (16384u + 24u)
+/** A buffer this long holds any link target ntfs_file_readlink() gives. */
+#define NTFS_TARGET_MAX (3u * 8192u + 1u)
+
+/**
+ * A reparse point's value, parsed. Names are where they lie in the value
+ * (UTF-16LE, lengths in bytes), so the caller decides how to show them.
+ */
+struct ntfs_reparse {
+	uint32_t tag;           /**< NTFS_REPARSE_TAG_* or any other tag. */
+	uint32_t data_off;      /**< Where the tag's data begins in the value. */
+	uint32_t data_len;      /**< Its length. */
+	uint32_t flags;         /**< Symlink: ::NTFS_SYMLINK_RELATIVE. */
+	uint32_t subst_off;     /**< Symlink, junction: substitute name. */
+	uint32_t subst_len;     /**< Its length in bytes. */
+	uint32_t print_off;     /**< Symlink, junction: print name. */
+	uint32_t print_len;     /**< Its length in bytes. */
+	uint32_t target_off;    /**< WSL symlink: UTF-8 target (not NUL-terminated). */
+	uint32_t target_len;    /**< Its length in bytes. */
+	uint32_t wof_provider;  /**< WOF: NTFS_WOF_PROVIDER_*. */
+	uint32_t wof_algorithm; /**< WOF file provider: NTFS_WOF_*. */
+};
+
+/**
+ * @brief Parse a reparse point's value (pure: no I/O).
+ *
+ * Checks the header and, for the tags listed above, the fields inside the
+ * data; other tags are only split into tag and data.
+ *
+ * @param value the $REPARSE_POINT value (as ntfs_file_reparse() gives it).
+ * @param len its length.
+ * @param[out] rp the parse; offsets are inside [0, len).
+ * @return ::NTFS_OK; ::NTFS_ERR_CORRUPT_REPARSE.
+ */
+NTFS_API int ntfs_reparse_parse(const void *value, size_t len, struct ntfs_reparse *rp);
+
+/**
+ * @brief Read a file's reparse point value: tag, length, reserved (and the
+ * GUID of a non-Microsoft tag), then the data.
+ * @param file the file.
+ * @param buf destination; may be NULL when @p cap is 0.
+ * @param cap bytes available; ::NTFS_REPARSE_MAX always suffices.
+ * @param[out] len the value's length, also when @p cap is too small.
+ * @return ::NTFS_OK; ::NTFS_ERR_NOT_FOUND (no reparse point);
+ *   ::NTFS_ERR_LIMIT (@p cap too small); ::NTFS_ERR_CORRUPT_REPARSE (value
+ *   longer than ::NTFS_REPARSE_MAX); ::NTFS_ERR_IO; ::NTFS_ERR_NOMEM;
+ *   ::NTFS_ERR_CORRUPT_ATTR, ::NTFS_ERR_CORRUPT_ATTRLIST,
+ *   ::NTFS_ERR_CORRUPT_RUNLIST, ::NTFS_ERR_CORRUPT_RECORD,
+ *   ::NTFS_ERR_CORRUPT_FIXUP.
+ */
+NTFS_API int ntfs_file_reparse(ntfs_file *file, void *buf, size_t cap, size_t *len);
+
+/**
+ * @brief A link's target as a POSIX path, UTF-8, NUL-terminated.
+ *
+ * Windows symlinks and junctions give their substitute name with each
+ * backslash turned into a slash; an absolute one drops the NT prefix
+ * "\??\", so "\??\C:\dir" reads "C:/dir" (ntfs-3g's mount shows the same
+ * path under "MOUNTPOINT/.NTFS-3G/"), and "\??\UNC\srv\share" reads
+ * "//srv/share". WSL symlinks give their UTF-8 target as stored, Interix
+ * symlinks their UTF-16 target.
+ *
+ * @param file the file.
+ * @param buf destination.
+ * @param cap bytes available; ::NTFS_TARGET_MAX always suffices.
+ * @param[out] len bytes without the NUL (may be NULL).
+ * @return ::NTFS_OK; ::NTFS_ERR_NOT_FOUND (not a symlink);
+ *   ::NTFS_ERR_LIMIT (@p cap too small); ::NTFS_ERR_NAME (target not valid
+ *   UTF-16, or WSL target holding a NUL); ::NTFS_ERR_CORRUPT_REPARSE; and
+ *   the errors of ntfs_file_stat().
+ */
+NTFS_API int ntfs_file_readlink(ntfs_file *file, char *buf, size_t cap, size_t *len);
+
+/** An extended attribute (one entry of $EA). */
+struct ntfs_ea_info {
+	uint8_t flags;      /**< ::NTFS_EA_NEED_EA or 0. */
+	uint8_t name_len;   /**< Bytes in name, without the NUL. */
+	uint16_t value_len; /**< Bytes in the value. */
+	uint32_t value_off; /**< Where the value lies in $EA (for ntfs_ea_read()). */
+	char name[256];     /**< Name as stored (ASCII in practice), NUL-terminated. */
+};
+/** ntfs_ea_info::flags: a reader that does not know this EA must not open the file. */
+#define NTFS_EA_NEED_EA 0x80u
+/** The largest $EA this library reads (Windows' own limit). */
+#define NTFS_EA_MAX 65536u
+
+/**
+ * @brief Enumerate a file's extended attributes in stored order.
+ * @param file the file.
+ * @param[in,out] cursor start at 0: an opaque position each call advances.
+ * @param[out] info the EA.
+ * @return 1 (an EA), 0 (no more, or no EAs), ::NTFS_ERR_CORRUPT_EA (an entry
+ *   that does not fit, or a $EA larger than ::NTFS_EA_MAX), ::NTFS_ERR_IO,
+ *   ::NTFS_ERR_NOMEM, ::NTFS_ERR_CORRUPT_ATTR, ::NTFS_ERR_CORRUPT_ATTRLIST,
+ *   ::NTFS_ERR_CORRUPT_RUNLIST, ::NTFS_ERR_CORRUPT_RECORD,
+ *   ::NTFS_ERR_CORRUPT_FIXUP.
+ */
+NTFS_API int ntfs_ea_next(ntfs_file *file, uint32_t *cursor, struct ntfs_ea_info *info);
+
+/**
+ * @brief Read the value of an EA ntfs_ea_next() returned.
+ * @param file the file.
+ * @param info the EA.
+ * @param buf destination of info->value_len bytes.
+ * @param cap bytes available.
+ * @return ::NTFS_OK; ::NTFS_ERR_LIMIT (@p cap too small); ::NTFS_ERR_INVALID
+ *   (@p info does not lie inside the file's $EA); and the errors of
+ *   ntfs_ea_next().
+ */
+NTFS_API int ntfs_ea_read(ntfs_file *file, const struct ntfs_ea_info *info, void *buf, size_t cap);
+
+/**
+ * @brief Read the EA named @p name (ASCII letters compared without case, as
+ * Windows does).
+ * @param[out] len the value's length, also when @p cap is too small.
+ * @return ::NTFS_OK; ::NTFS_ERR_NOT_FOUND; ::NTFS_ERR_LIMIT; and the errors
+ *   of ntfs_ea_next().
+ */
+NTFS_API int ntfs_ea_get(ntfs_file *file, const char *name, void *buf, size_t cap, size_t *len);
 
 /** @name Attribute types */
 /**@{*/
@@ -503,27 +696,44 @@ NTFS_API uint64_t ntfs_stream_size(const ntfs_stream *stream);
  * Holes in sparse streams and bytes past the initialized size read as
  * zeros. Reading at or past the end gives 0 bytes.
  *
+ * LZNT1-compressed streams and the unnamed stream of a WOF system-compressed
+ * file (XPRESS or LZX, its data in the stream "WofCompressedData") read
+ * decoded, each read decoding only the chunks it touches.
+ *
  * @param stream the stream.
  * @param offset byte offset in the value.
  * @param buf destination.
  * @param len bytes wanted.
  * @param[out] nread bytes stored (less than @p len only at the end).
- * @return ::NTFS_OK; ::NTFS_ERR_UNSUPPORTED (compressed or encrypted
- *   stream, or a file whose data Windows keeps elsewhere: WOF "compact OS"
- *   compression and deduplication); ::NTFS_ERR_IO; ::NTFS_ERR_NOMEM; ::NTFS_ERR_CORRUPT_RUNLIST;
- *   ::NTFS_ERR_CORRUPT_ATTRLIST, ::NTFS_ERR_CORRUPT_ATTR,
- *   ::NTFS_ERR_CORRUPT_RECORD, ::NTFS_ERR_CORRUPT_FIXUP.
+ * @return ::NTFS_OK; ::NTFS_ERR_UNSUPPORTED (see ntfs_stream_refusal());
+ *   ::NTFS_ERR_CORRUPT_COMPRESSED (a chunk, chunk table or Huffman code that
+ *   does not decode); ::NTFS_ERR_IO; ::NTFS_ERR_NOMEM;
+ *   ::NTFS_ERR_CORRUPT_RUNLIST, ::NTFS_ERR_CORRUPT_ATTRLIST,
+ *   ::NTFS_ERR_CORRUPT_ATTR, ::NTFS_ERR_CORRUPT_RECORD,
+ *   ::NTFS_ERR_CORRUPT_FIXUP.
  */
 NTFS_API int ntfs_stream_read(ntfs_stream *stream, uint64_t offset, void *buf, size_t len,
                               size_t *nread);
 
 /**
- * @brief Bytes of decoder workspace a volume allocates, once, on its first
- * read of a compressed stream (0 in a build without decoders).
+ * @brief Why reads of a stream give ::NTFS_ERR_UNSUPPORTED, as a static
+ * string ("encrypted (EFS)", "WOF provider 1 (WIM-backed)", "deduplicated",
+ * "unknown compression method", "LZX not built in", ...), or NULL when
+ * the stream is readable.
+ */
+NTFS_API const char *ntfs_stream_refusal(const ntfs_stream *stream);
+
+/**
+ * @brief The most decoder workspace a volume allocates (0 in a build
+ * without decoders).
  *
- * LZNT1 ("compress this folder") needs a 4 KiB window of compressed bytes
- * and one decoded 4 KiB chunk, whatever the file's size: add this to a
- * static arena meant for compressed files. It is freed at unmount.
+ * One workspace serves every compressed stream of the volume. It is
+ * allocated on the first compressed read, grown when a stream needs more,
+ * and freed at unmount: 8 KiB + a few bytes for LZNT1 ("compress this
+ * folder": a 4 KiB window of compressed bytes and one decoded 4 KiB
+ * chunk); for WOF one chunk of compressed bytes, one decoded chunk and the
+ * decoder's tables (XPRESS16K or LZX set the maximum). Add this to a static
+ * arena meant for compressed files.
  */
 NTFS_API size_t ntfs_decoder_workspace_size(void);
 

@@ -7,11 +7,12 @@
  * headers before it without decoding them.
  *
  * The volume has one workspace for all its compressed streams (the volume
- * is used by one thread at a time): a 4 KiB window of compressed bytes and
- * the last chunk decoded, with where the next chunk's header is, so a
- * sequential read decodes each chunk once and reads each compressed byte
- * once. A read that covers a whole chunk decodes it straight into the
- * caller's buffer.
+ * is used by one thread at a time): a 4 KiB window of compressed bytes that
+ * slides forward keeping what it still holds, and the last chunk decoded,
+ * with where the next chunk's header is, so a sequential read decodes each
+ * chunk once and reads each compressed byte once. A read that covers a
+ * whole chunk decodes it straight into the caller's buffer. A read that
+ * goes back within a unit walks the chunk headers again from its start.
  */
 #include "compress.h"
 
@@ -22,7 +23,6 @@
 #if NTFS_WITH_LZNT1
 
 struct workspace {
-	uint32_t owner; /* the stream whose bytes these are; 0 none */
 	uint64_t unit;
 	uint32_t chunk; /* chunk decoded in out; UINT32_MAX none */
 	uint32_t out_len;
@@ -34,29 +34,30 @@ struct workspace {
 	uint8_t out[NTFSI_LZNT1_CHUNK];
 };
 
-size_t ntfs_decoder_workspace_size(void)
+size_t ntfsi_compress_workspace_size(void)
 {
 	return sizeof(struct workspace);
 }
 
-int ntfsi_compress_init(ntfs_volume *vol, struct ntfsi_compress *c, uint8_t compression_unit)
+int ntfsi_compress_init(ntfs_volume *vol, struct ntfsi_compress *c, uint8_t compression_unit,
+                        const char **why)
 {
-	if (compression_unit != NTFSI_COMPRESS_UNIT_SHIFT ||
-	    vol->boot.cluster_size > NTFSI_COMPRESS_MAX_CLUSTER)
+	if (compression_unit != NTFSI_COMPRESS_UNIT_SHIFT) {
+		*why = "compression unit other than 16 clusters";
 		return NTFS_ERR_UNSUPPORTED;
-	c->id = ++vol->stream_ids ? vol->stream_ids : ++vol->stream_ids;
+	}
+	if (vol->boot.cluster_size > NTFSI_COMPRESS_MAX_CLUSTER) {
+		*why = "compressed with clusters over 4 KiB";
+		return NTFS_ERR_UNSUPPORTED;
+	}
+	c->id = ntfsi_io_stream_id(vol);
 	c->unit = UINT64_MAX;
 	return NTFS_OK;
 }
 
-void ntfsi_compress_free(ntfs_volume *vol)
-{
-	ntfsi_io_free(vol, vol->workspace, sizeof(struct workspace));
-	vol->workspace = NULL;
-}
-
 /* The clusters of unit @u allocated from its start; the rest must be
- * sparse (or past the runs, at the end of the value). */
+ * sparse. Compressed values are allocated in whole units, so runs that
+ * end inside one are damage. */
 static int classify(struct ntfsi_compress *c, struct ntfsi_runmap *m, uint64_t u)
 {
 	const uint32_t per_unit = 1u << NTFSI_COMPRESS_UNIT_SHIFT;
@@ -73,7 +74,7 @@ static int classify(struct ntfsi_compress *c, struct ntfsi_runmap *m, uint64_t u
 		if (r < 0)
 			return r;
 		if (r == 0)
-			break;
+			return NTFS_ERR_CORRUPT_RUNLIST;
 		if (run.lcn != NTFS_LCN_HOLE) {
 			if (hole)
 				return NTFS_ERR_CORRUPT_COMPRESSED;
@@ -98,9 +99,17 @@ static int fetch(ntfs_volume *vol, struct workspace *w, struct ntfsi_runmap *m, 
 	if (n > limit || off > limit - n)
 		return NTFS_ERR_CORRUPT_COMPRESSED;
 	if (off < w->in_off || off + n > w->in_off + w->in_len) {
+		uint32_t keep = 0;
+
+		/* Moving forward: keep what the window still holds. */
+		if (off >= w->in_off && off - w->in_off < w->in_len) {
+			keep = w->in_len - (off - w->in_off);
+			ntfsi_copy(w->in, w->in + (off - w->in_off), keep);
+		}
 		w->in_off = off;
 		w->in_len = (uint32_t)ntfsi_min64(sizeof w->in, limit - off);
-		err = ntfsi_runlist_read(vol, m, UINT64_MAX, unit_pos + off, w->in, w->in_len);
+		err = ntfsi_runlist_read(vol, m, UINT64_MAX, unit_pos + off + keep, w->in + keep,
+		                         w->in_len - keep);
 		if (err) {
 			w->in_len = 0;
 			return err;
@@ -122,8 +131,7 @@ static int decode_chunk(ntfs_volume *vol, struct ntfsi_compress *c, struct works
 	const uint8_t *p;
 	int r;
 
-	if (w->owner != c->id || w->unit != u) {
-		w->owner = c->id;
+	if (w->unit != u) {
 		w->unit = u;
 		w->chunk = UINT32_MAX;
 		w->next_chunk = 0;
@@ -178,7 +186,7 @@ int ntfsi_compress_read(ntfs_volume *vol, struct ntfsi_compress *c, struct ntfsi
 	const uint32_t cshift = vol->boot.cluster_shift;
 	const uint32_t unit_shift = cshift + NTFSI_COMPRESS_UNIT_SHIFT;
 	const uint64_t unit_bytes = (uint64_t)1 << unit_shift;
-	struct workspace *w = vol->workspace;
+	struct workspace *w = NULL;
 	uint64_t done = 0;
 	int err;
 
@@ -206,16 +214,20 @@ int ntfsi_compress_read(ntfs_volume *vol, struct ntfsi_compress *c, struct ntfsi
 
 			n = (uint32_t)ntfsi_min64(n, NTFSI_LZNT1_CHUNK - at);
 			if (w == NULL) {
-				w = vol->workspace = ntfsi_io_alloc(vol, sizeof *w);
+				bool fresh;
+				w = ntfsi_io_workspace(vol, sizeof *w, c->id, &fresh);
 				if (w == NULL)
 					return NTFS_ERR_NOMEM;
-				w->owner = 0;
+				if (fresh) {
+					w->unit = UINT64_MAX;
+					w->chunk = UINT32_MAX;
+				}
 			}
 			if (n == NTFSI_LZNT1_CHUNK) {
 				/* A whole chunk goes straight to the caller. */
 				err = decode_chunk(vol, c, w, m, u, j, buf + done);
 			} else {
-				if (w->owner != c->id || w->unit != u || w->chunk != j) {
+				if (w->unit != u || w->chunk != j) {
 					err = decode_chunk(vol, c, w, m, u, j, w->out);
 					w->chunk = err ? UINT32_MAX : j;
 				}
@@ -230,16 +242,4 @@ int ntfsi_compress_read(ntfs_volume *vol, struct ntfsi_compress *c, struct ntfsi
 	return NTFS_OK;
 }
 
-#else /* !NTFS_WITH_LZNT1: no decoder, no workspace */
-
-size_t ntfs_decoder_workspace_size(void)
-{
-	return 0;
-}
-
-void ntfsi_compress_free(ntfs_volume *vol)
-{
-	(void)vol;
-}
-
-#endif
+#endif /* NTFS_WITH_LZNT1 */

@@ -26,19 +26,21 @@
 
 /* A compressed stream's state. */
 struct ntfsi_compress {
-	uint32_t id;        /* names the stream in the volume's workspace; nonzero */
+	uint64_t id;        /* names the stream in the volume's workspace; nonzero */
 	uint64_t unit;      /* the unit last looked at; UINT64_MAX none */
 	uint32_t allocated; /* its allocated clusters */
 };
 
-/* Ready @c for a stream of the volume; NTFS_ERR_UNSUPPORTED unless its
- * compression unit and cluster size are the ones LZNT1 files have. */
-int ntfsi_compress_init(ntfs_volume *vol, struct ntfsi_compress *c, uint8_t compression_unit);
+/* Ready @c for a stream of the volume; NTFS_ERR_UNSUPPORTED, with the
+ * reason in *why, unless its compression unit and cluster size are the
+ * ones LZNT1 files have. */
+int ntfsi_compress_init(ntfs_volume *vol, struct ntfsi_compress *c, uint8_t compression_unit,
+                        const char **why);
 /* Read @len bytes at @offset of the value @m maps, whose first @init bytes
  * were written. */
 int ntfsi_compress_read(ntfs_volume *vol, struct ntfsi_compress *c, struct ntfsi_runmap *m,
                         uint64_t init, uint64_t offset, uint8_t *buf, size_t len);
-/* Free the volume's workspace (unmount). */
-void ntfsi_compress_free(ntfs_volume *vol);
+/* The workspace a compressed stream needs (ntfsi_io_workspace). */
+size_t ntfsi_compress_workspace_size(void);
 
 #endif /* NTFS_COMPRESS_H */

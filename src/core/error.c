@@ -49,6 +49,10 @@ const char *ntfs_strerror(int err)
 		return "corrupt $MFT";
 	case NTFS_ERR_CORRUPT_COMPRESSED:
 		return "corrupt compressed data";
+	case NTFS_ERR_CORRUPT_REPARSE:
+		return "corrupt reparse point";
+	case NTFS_ERR_CORRUPT_EA:
+		return "corrupt extended attributes";
 	case NTFS_ERR_CORRUPT_SECURITY:
 		return "corrupt security descriptor";
 	default:

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Files: a base MFT record with its attribute list, metadata, attribute
- * and stream enumeration.
+ * Files: a base MFT record with its attribute list, attribute and stream
+ * enumeration.
  */
 #include "file.h"
 
@@ -9,13 +9,6 @@
 #include "mft.h"
 #include "name.h"
 #include "volume.h"
-
-#define SI_CTIME 0
-#define SI_MTIME 8
-#define SI_MFTTIME 16
-#define SI_ATIME 24
-#define SI_FLAGS 32
-#define SI_MIN_SIZE 48
 
 int ntfsi_file_from_record(ntfs_volume *vol, uint64_t recno, uint8_t *rec, ntfs_file **out)
 {
@@ -210,37 +203,6 @@ int ntfsi_file_attr_next(ntfs_file *file, uint32_t *cursor, struct ntfsi_attr *a
 		err = ntfsi_file_entry_attr(file, &e, a);
 		return err ? err : 1;
 	}
-}
-
-int ntfs_file_stat(ntfs_file *f, struct ntfs_stat *st)
-{
-	struct ntfsi_attr a;
-	int err;
-
-	ntfsi_zero(st, sizeof *st);
-	st->ref = f->recno | (uint64_t)f->hdr.seq << 48;
-	st->link_count = f->hdr.links;
-	st->is_dir = (f->hdr.flags & NTFSI_RECORD_DIRECTORY) != 0;
-	err = ntfsi_file_need_attr(f, NTFS_AT_STANDARD_INFORMATION, NULL, 0, NTFS_ERR_CORRUPT_ATTR,
-	                           &a);
-	if (err == NTFS_OK && (!a.resident || a.value_len < SI_MIN_SIZE))
-		err = NTFS_ERR_CORRUPT_ATTR;
-	if (err)
-		return err;
-	st->creation_time = ntfsi_le64(a.value + SI_CTIME);
-	st->modification_time = ntfsi_le64(a.value + SI_MTIME);
-	st->mft_change_time = ntfsi_le64(a.value + SI_MFTTIME);
-	st->access_time = ntfsi_le64(a.value + SI_ATIME);
-	st->attributes = ntfsi_le32(a.value + SI_FLAGS);
-	err = ntfsi_file_find_attr(f, NTFS_AT_DATA, NULL, 0, &a);
-	if (err == NTFS_ERR_NOT_FOUND)
-		return NTFS_OK;
-	if (err)
-		return err;
-	st->size = a.data_size;
-	st->allocated_size = a.alloc_size;
-	st->initialized_size = a.init_size;
-	return NTFS_OK;
 }
 
 static int attr_name_utf8(const struct ntfsi_attr *a, char *out, size_t size, size_t *len)

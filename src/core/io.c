@@ -20,6 +20,36 @@ void ntfsi_io_free(ntfs_volume *vol, void *ptr, size_t size)
 		vol->cfg.free(vol->cfg.alloc_ctx, ptr, size);
 }
 
+uint64_t ntfsi_io_stream_id(ntfs_volume *vol)
+{
+	return ++vol->stream_ids;
+}
+
+/* One workspace serves every compressed stream: a volume is used by one
+ * thread at a time, and decoders' buffers are the largest allocations the
+ * core makes, so firmware budgets them once. */
+void *ntfsi_io_workspace(ntfs_volume *vol, size_t size, uint64_t id, bool *fresh)
+{
+	if (vol->workspace_size < size) {
+		ntfsi_io_workspace_free(vol);
+		vol->workspace = ntfsi_io_alloc(vol, size);
+		if (vol->workspace == NULL)
+			return NULL;
+		vol->workspace_size = size;
+	}
+	*fresh = vol->workspace_owner != id;
+	vol->workspace_owner = id;
+	return vol->workspace;
+}
+
+void ntfsi_io_workspace_free(ntfs_volume *vol)
+{
+	ntfsi_io_free(vol, vol->workspace, vol->workspace_size);
+	vol->workspace = NULL;
+	vol->workspace_size = 0;
+	vol->workspace_owner = 0;
+}
+
 static int dev_read_aligned(ntfs_volume *vol, uint64_t offset, void *buf, size_t len)
 {
 	return vol->cfg.read(vol->cfg.read_ctx, offset, buf, len) == 0 ? NTFS_OK : NTFS_ERR_IO;

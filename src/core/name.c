@@ -6,22 +6,31 @@
  */
 #include "name.h"
 
-int ntfs_utf16_to_utf8(const uint16_t *src, size_t src_len, char *dst, size_t dst_size,
-                       size_t *out_len)
+/* Unit @i of @src: host-order units, or little-endian bytes when @le. */
+static uint32_t unit(const void *src, bool le, size_t i)
+{
+	return le ? ntfsi_le16((const uint8_t *)src + 2 * i) : ((const uint16_t *)src)[i];
+}
+
+static int to_utf8(const void *src, bool le, size_t src_len, char *dst, size_t dst_size,
+                   size_t *out_len)
 {
 	size_t i, o = 0;
 
 	if (dst_size == 0)
 		return NTFS_ERR_LIMIT;
 	for (i = 0; i < src_len; i++) {
-		uint32_t c = src[i];
+		uint32_t c = unit(src, le, i), c2;
 		uint8_t tmp[4];
 		size_t n, k;
 
 		if (c >= 0xD800 && c <= 0xDBFF) {
-			if (i + 1 >= src_len || src[i + 1] < 0xDC00 || src[i + 1] > 0xDFFF)
+			if (i + 1 >= src_len)
 				goto bad;
-			c = 0x10000 + ((c - 0xD800) << 10) + (src[++i] - 0xDC00u);
+			c2 = unit(src, le, ++i);
+			if (c2 < 0xDC00 || c2 > 0xDFFF)
+				goto bad;
+			c = 0x10000 + ((c - 0xD800) << 10) + (c2 - 0xDC00u);
 		} else if (c >= 0xDC00 && c <= 0xDFFF) {
 			goto bad;
 		}
@@ -58,6 +67,18 @@ int ntfs_utf16_to_utf8(const uint16_t *src, size_t src_len, char *dst, size_t ds
 bad:
 	dst[0] = '\0';
 	return NTFS_ERR_NAME;
+}
+
+int ntfs_utf16_to_utf8(const uint16_t *src, size_t src_len, char *dst, size_t dst_size,
+                       size_t *out_len)
+{
+	return to_utf8(src, false, src_len, dst, dst_size, out_len);
+}
+
+int ntfsi_name_le_to_utf8(const uint8_t *le, size_t units, char *dst, size_t dst_size,
+                          size_t *out_len)
+{
+	return to_utf8(le, true, units, dst, dst_size, out_len);
 }
 
 int ntfs_utf8_to_utf16(const char *src, size_t src_len, uint16_t *dst, size_t dst_cap,

@@ -10,4 +10,8 @@
 /* Compare an on-disk little-endian name with host-order units. */
 bool ntfsi_name_equal_le(const uint8_t *le, size_t le_len, const uint16_t *name, size_t len);
 
+/* ntfs_utf16_to_utf8() for @units little-endian units at @le, as on disk. */
+int ntfsi_name_le_to_utf8(const uint8_t *le, size_t units, char *dst, size_t dst_size,
+                          size_t *out_len);
+
 #endif /* NTFS_NAME_H */

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Reparse points (reparse.c): the $REPARSE_POINT attribute and its tags. */
+/*
+ * Reparse points (reparse.c): parsing the $REPARSE_POINT value
+ * (ntfs_reparse_parse() is public) and turning a link into a POSIX target.
+ */
 #ifndef NTFS_REPARSE_H
 #define NTFS_REPARSE_H
 
@@ -7,11 +10,10 @@
 
 #include "bytes.h"
 
-#define NTFSI_REPARSE_TAG_DEDUP 0x80000013u /* data in the dedup chunk store */
-#define NTFSI_REPARSE_TAG_WOF 0x80000017u   /* data in WofCompressedData or a WIM */
-
-/* The tag of @file's reparse point; 0 when it has none, or one whose
- * value is too short to hold a tag. */
-int ntfsi_reparse_tag(ntfs_file *file, uint32_t *tag);
+/* The POSIX target of the link @rp parsed from @value (the rule is
+ * ntfs_file_readlink()'s): NTFS_ERR_NOT_FOUND for a tag that is not a
+ * link, NTFS_ERR_LIMIT, NTFS_ERR_NAME. */
+int ntfsi_reparse_target(const uint8_t *value, const struct ntfs_reparse *rp, char *dst, size_t cap,
+                         size_t *len);
 
 #endif /* NTFS_REPARSE_H */

@@ -5,12 +5,12 @@
  * extension records has one extent per attribute-list entry; only one
  * extent's mapping pairs are held at a time.
  *
- * How the bytes come off the disk is a codec chosen at open: today "raw"
- * (the value as stored; holes and the tail past the initialized size read
- * as zeros) and "refused" (valid NTFS this build cannot decode: reads give
- * NTFS_ERR_UNSUPPORTED, never stored bytes passed off as content). A
- * decoder joins as another codec: a pure function over buffers in a file
- * of its own, behind a compile-time switch.
+ * How the bytes come off the disk is a codec chosen at open: "raw" (the
+ * value as stored; holes and the tail past the initialized size read as
+ * zeros), LZNT1, WOF (the unnamed $DATA of a system-compressed file, read
+ * from its stream "WofCompressedData"), and "refused" (valid NTFS this
+ * build cannot decode: reads give NTFS_ERR_UNSUPPORTED and a reason, never
+ * stored bytes passed off as content).
  */
 #include "stream.h"
 
@@ -18,13 +18,14 @@
 #include "file.h"
 #include "io.h"
 #include "name.h"
-#include "reparse.h"
 #include "runlist.h"
 #include "volume.h"
+#include "wof.h"
 
 enum stream_codec {
 	CODEC_RAW,
 	CODEC_LZNT1,
+	CODEC_WOF,
 	CODEC_REFUSED,
 };
 
@@ -43,28 +44,39 @@ struct ntfs_stream {
 	struct ntfsi_runmap map;    /* map.mp is the pool */
 	uint8_t *pool;              /* one extent's mapping pairs: a record's worth */
 	struct ntfsi_compress comp; /* CODEC_LZNT1 */
+	struct ntfsi_wof wof;       /* CODEC_WOF */
+	ntfs_stream *wof_data;      /* CODEC_WOF: WofCompressedData */
+	const char *why;            /* CODEC_REFUSED */
 };
 
-/* The codec for what attribute @a says; reparse-point checks are the
- * unnamed $DATA's (ntfs_stream_open). */
+static uint8_t refuse(ntfs_stream *s, const char *why)
+{
+	s->why = why;
+	return CODEC_REFUSED;
+}
+
+/* The codec for what attribute @a says; reparse points are the unnamed
+ * $DATA's (ntfs_stream_open). */
 static uint8_t choose_codec(ntfs_stream *s, const struct ntfsi_attr *a)
 {
 	uint16_t method = s->flags & NTFS_ATTR_FLAG_COMPRESSION_MASK;
+	const char *why = "LZNT1 not built in";
 
 	if (s->flags & NTFS_ATTR_FLAG_ENCRYPTED)
-		return CODEC_REFUSED;
+		return refuse(s, "encrypted (EFS)");
 	/* A resident value is never compressed, even when the attribute says so
 	 * (small files in compressed directories). */
 	if (s->resident || method == 0)
 		return CODEC_RAW;
+	if (method != NTFS_ATTR_FLAG_COMPRESSED)
+		return refuse(s, "unknown compression method");
 #if NTFS_WITH_LZNT1
-	if (method == NTFS_ATTR_FLAG_COMPRESSED &&
-	    ntfsi_compress_init(s->vol, &s->comp, a->compression_unit) == NTFS_OK)
+	if (ntfsi_compress_init(s->vol, &s->comp, a->compression_unit, &why) == NTFS_OK)
 		return CODEC_LZNT1;
 #else
 	(void)a;
 #endif
-	return CODEC_REFUSED;
+	return refuse(s, why);
 }
 
 /* The runmap's loader: extent @k's mapping pairs into the pool. */
@@ -164,6 +176,11 @@ bool ntfsi_stream_resident(const ntfs_stream *s)
 	return s->resident;
 }
 
+bool ntfsi_stream_stored(const ntfs_stream *s)
+{
+	return s->codec == CODEC_RAW;
+}
+
 uint64_t ntfsi_stream_init_size(const ntfs_stream *s)
 {
 	return s->init_size;
@@ -176,6 +193,7 @@ void ntfs_stream_close(ntfs_stream *s)
 	ntfsi_io_free(s->vol, s->value, s->size);
 	ntfsi_io_free(s->vol, s->pool, s->vol->boot.record_size);
 	ntfsi_io_free(s->vol, s->map.extents, s->map.n * sizeof *s->map.extents);
+	ntfs_stream_close(s->wof_data);
 	ntfsi_io_free(s->vol, s, sizeof *s);
 }
 
@@ -219,6 +237,9 @@ int ntfs_stream_read(ntfs_stream *s, uint64_t offset, void *buf, size_t len, siz
 		                          len);
 		break;
 #endif
+	case CODEC_WOF:
+		err = ntfsi_wof_read(s->vol, &s->wof, offset, buf, len);
+		break;
 	default:
 		NTFSI_ASSERT(0);
 		err = NTFS_ERR_UNSUPPORTED;
@@ -234,11 +255,109 @@ int ntfs_attr_open(ntfs_file *f, uint32_t type, const uint16_t *name, size_t nam
 	return ntfsi_stream_open(f, type, name, name_len, out);
 }
 
+size_t ntfs_decoder_workspace_size(void)
+{
+	size_t w = ntfsi_wof_workspace_size();
+#if NTFS_WITH_LZNT1
+	if (ntfsi_compress_workspace_size() > w)
+		w = ntfsi_compress_workspace_size();
+#endif
+	return w;
+}
+
+const char *ntfs_stream_refusal(const ntfs_stream *s)
+{
+	return s->codec == CODEC_REFUSED ? s->why : NULL;
+}
+
+int ntfsi_stream_load(ntfs_file *f, uint32_t type, uint32_t cap, int too_big, uint8_t **buf,
+                      uint32_t *len)
+{
+	ntfs_stream *s;
+	int err = ntfsi_stream_open(f, type, NULL, 0, &s);
+
+	*buf = NULL;
+	*len = 0;
+	if (err)
+		return err;
+	if (s->codec != CODEC_RAW) {
+		err = too_big;
+	} else if (s->size > cap) {
+		err = too_big;
+	} else if (s->size != 0) {
+		*len = (uint32_t)s->size;
+		*buf = ntfsi_io_alloc(f->vol, *len);
+		err = *buf == NULL ? NTFS_ERR_NOMEM : read_raw(s, 0, *buf, *len);
+		if (err) {
+			ntfsi_io_free(f->vol, *buf, *len);
+			*buf = NULL;
+			*len = 0;
+		}
+	}
+	ntfs_stream_close(s);
+	return err;
+}
+
+/* The WOF codec's reader: the compressed stream, raw. */
+static int wof_fetch(void *ctx, uint64_t off, uint8_t *buf, size_t len)
+{
+	return read_raw(ctx, off, buf, len);
+}
+
+/* Make @s, the unnamed $DATA of a file whose reparse point is @rp, read
+ * what WOF or deduplication keep elsewhere, or refuse to: its own value is
+ * only a sparse placeholder, and reading it would give zeros. */
+static int elsewhere(ntfs_stream *s, const struct ntfs_reparse *rp)
+{
+	static const uint16_t wof_name[] = {'W', 'o', 'f', 'C', 'o', 'm', 'p', 'r', 'e',
+	                                    's', 's', 'e', 'd', 'D', 'a', 't', 'a'};
+	const char *why = NULL;
+	ntfs_stream *d;
+	int err;
+
+	if (rp->tag == NTFS_REPARSE_TAG_DEDUP) {
+		s->codec = refuse(s, "deduplicated (data in the chunk store)");
+		return NTFS_OK;
+	}
+	if (rp->wof_provider != NTFS_WOF_PROVIDER_FILE) {
+		s->codec = refuse(s, rp->wof_provider == NTFS_WOF_PROVIDER_WIM
+		                             ? "WOF provider 1 (WIM-backed)"
+		                             : "unknown WOF provider");
+		return NTFS_OK;
+	}
+	err = ntfsi_stream_open(s->file, NTFS_AT_DATA, wof_name,
+	                        sizeof wof_name / sizeof wof_name[0], &d);
+	if (err)
+		return err == NTFS_ERR_NOT_FOUND ? NTFS_ERR_CORRUPT_COMPRESSED : err;
+	if (d->codec != CODEC_RAW) {
+		ntfs_stream_close(d);
+		s->codec = refuse(s, "WofCompressedData is itself compressed or encrypted");
+		return NTFS_OK;
+	}
+	err = ntfsi_wof_init(s->vol, &s->wof, rp->wof_algorithm, s->size, d->size, &why);
+	if (err == NTFS_ERR_UNSUPPORTED) {
+		ntfs_stream_close(d);
+		s->codec = refuse(s, why);
+		return NTFS_OK;
+	}
+	if (err) {
+		ntfs_stream_close(d);
+		return err;
+	}
+	s->wof.fetch = wof_fetch;
+	s->wof.ctx = d;
+	s->wof_data = d;
+	s->codec = CODEC_WOF;
+	return NTFS_OK;
+}
+
 int ntfs_stream_open(ntfs_file *f, const char *name, ntfs_stream **out)
 {
 	uint16_t name16[NTFS_NAME_MAX_UTF16];
 	size_t len = 0, n = 0;
-	uint32_t tag;
+	struct ntfs_reparse rp;
+	uint8_t *value;
+	uint32_t value_len;
 	int err;
 
 	if (name != NULL) {
@@ -255,18 +374,19 @@ int ntfs_stream_open(ntfs_file *f, const char *name, ntfs_stream **out)
 		return NTFS_ERR_IS_DIR;
 	if (err || len != 0)
 		return err;
-	/*
-	 * Windows' WOF ("compact OS") and deduplication keep a file's data
-	 * outside its unnamed $DATA, which then holds only a sparse placeholder
-	 * of the right size: reading it would return zeros.
-	 */
-	err = ntfsi_reparse_tag(f, &tag);
+	err = ntfsi_stream_load(f, NTFS_AT_REPARSE_POINT, NTFS_REPARSE_MAX,
+	                        NTFS_ERR_CORRUPT_REPARSE, &value, &value_len);
+	if (err == NTFS_ERR_NOT_FOUND)
+		return NTFS_OK;
+	if (err == NTFS_OK) {
+		err = ntfs_reparse_parse(value, value_len, &rp);
+		ntfsi_io_free(f->vol, value, value_len);
+	}
+	if (err == NTFS_OK && (rp.tag == NTFS_REPARSE_TAG_WOF || rp.tag == NTFS_REPARSE_TAG_DEDUP))
+		err = elsewhere(*out, &rp);
 	if (err) {
 		ntfs_stream_close(*out);
 		*out = NULL;
-		return err;
 	}
-	if (tag == NTFSI_REPARSE_TAG_WOF || tag == NTFSI_REPARSE_TAG_DEDUP)
-		(*out)->codec = CODEC_REFUSED;
-	return NTFS_OK;
+	return err;
 }

@@ -5,7 +5,6 @@
  */
 #include "volume.h"
 
-#include "compress.h"
 #include "file.h"
 #include "io.h"
 #include "record.h"
@@ -108,7 +107,9 @@ int ntfsi_volume_load_mft(ntfs_volume *vol)
 	if (err)
 		return err;
 	err = ntfsi_file_need_attr(f, NTFS_AT_DATA, NULL, 0, NTFS_ERR_CORRUPT_MFT, &a);
-	if (!err && a.resident)
+	/* Records are read as stored: a $MFT compressed or encrypted cannot be. */
+	if (!err && (a.resident ||
+	             (a.flags & (NTFS_ATTR_FLAG_COMPRESSION_MASK | NTFS_ATTR_FLAG_ENCRYPTED))))
 		err = NTFS_ERR_CORRUPT_MFT;
 	if (!err)
 		err = ntfsi_attrlist_extents(vol, f->alist, f->alist_len, NTFS_AT_DATA, NULL, 0,
@@ -243,7 +244,7 @@ void ntfs_unmount(ntfs_volume *vol)
 		return;
 	ntfsi_mft_free(vol);
 	ntfsi_upcase_free(vol);
-	ntfsi_compress_free(vol);
+	ntfsi_io_workspace_free(vol);
 	ntfsi_secure_free(vol);
 	ntfsi_io_free(vol, vol->bounce, vol->cfg.read_align);
 	vol->cfg.free(vol->cfg.alloc_ctx, vol, sizeof *vol);
@@ -290,7 +291,9 @@ int ntfs_volume_free_clusters(ntfs_volume *vol, uint64_t *free_clusters)
 		ntfs_file_close(f);
 		return err;
 	}
-	if (ntfs_stream_size(s) < need)
+	/* Holes are skipped as zeros below, which only a value stored as is has
+	 * (in a compressed one a hole ends a unit's data). */
+	if (ntfs_stream_size(s) < need || !ntfsi_stream_stored(s))
 		err = NTFS_ERR_CORRUPT_MFT;
 	init = ntfsi_stream_init_size(s);
 	/* Only set bits are counted. Holes and bytes past the initialized

@@ -21,8 +21,10 @@ struct ntfs_volume {
 	struct ntfsi_boot boot;
 	struct ntfsi_mft mft;
 	struct ntfsi_upcase upcase;
-	void *workspace;     /* decoders', on the first compressed read */
-	uint32_t stream_ids; /* the last id given to a compressed stream */
+	void *workspace; /* decoders' (ntfsi_io_workspace) */
+	size_t workspace_size;
+	uint64_t workspace_owner; /* the stream whose bytes it holds; 0 none */
+	uint64_t stream_ids;      /* the last id given to a compressed stream */
 	uint16_t vol_flags;
 	uint8_t major, minor;
 	size_t label_len;

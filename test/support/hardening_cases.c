@@ -44,6 +44,9 @@ void hu_case_prepare(const struct hu_case *c, struct hu *h)
 	case HU_DATA:
 		hu_loc_stream(h, c->target, OD_AT_DATA, NULL, 0, 512, &h->loc);
 		break;
+	case HU_WOF:
+		hu_loc_stream(h, c->target, OD_AT_DATA, "WofCompressedData", 0, 512, &h->loc);
+		break;
 	case HU_BOOT:
 		hu_loc_device(h, 0, 512, &h->loc);
 		break;

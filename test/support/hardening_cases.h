@@ -27,6 +27,7 @@
 #define S4K "ntfs-s4k"
 #define FRAG "ntfs-frag"
 #define MFTLIST "ntfs-mftlist"
+#define SPECIAL "ntfs-special"
 
 /* Files in them (c512 unless said). */
 #define SMALL "/small.txt"
@@ -47,6 +48,7 @@ enum hu_kind {
 	HU_ALIST,     /* the non-resident $ATTRIBUTE_LIST value of .target */
 	HU_INDX,      /* INDX block 0 of directory .target */
 	HU_DATA,      /* the first 512 bytes of .target's unnamed $DATA as stored */
+	HU_WOF,       /* the first 512 bytes of .target's WofCompressedData as stored */
 	HU_BOOT,      /* the boot sector */
 };
 
