@@ -11,13 +11,18 @@
 #     and every global symbol it defines starts with ntfs_;
 #  4. its objects call each other one way only (.ci/layers.py: no cycle, and
 #     every internal name says its file);
-#  5. its .text for Cortex-M4 at -Os fits in NTFS_CORE_TEXT_LIMIT bytes.
+#  5. its .text for Cortex-M4 at -Os: every feature at most
+#     NTFS_CORE_TEXT_LIMIT bytes; what a boot loader links (.ci/footprint.c:
+#     mount, path, list, read with LZNT1, XPRESS and LZX left out, linked
+#     with --gc-sections) at most NTFS_LOADER_TEXT_LIMIT; each file's share
+#     printed, the decoders' on their own lines.
 #
 # Usage: bash .ci/freestanding.sh   (from anywhere; works on the repo root)
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
-limit=${NTFS_CORE_TEXT_LIMIT:-24576}
+limit=${NTFS_CORE_TEXT_LIMIT:-32768}
+loader_limit=${NTFS_LOADER_TEXT_LIMIT:-16384}
 out=${NTFS_FREESTANDING_OUT:-build/freestanding}
 rm -rf "$out"
 mkdir -p "$out"
@@ -124,16 +129,42 @@ else
 fi
 
 # --- 4. size --------------------------------------------------------------------
-size_text=$(arm-none-eabi-size -A "$out/cortex-m4/core.o" | awk '$1 == ".text" { print $2 }')
+text_of() { arm-none-eabi-size -A "$1" | awk '$1 == ".text" || $1 ~ /^\.text\./ { s += $2 } END { print s + 0 }'; }
+size_text=$(text_of "$out/cortex-m4/core.o")
 size_rodata=$(arm-none-eabi-size -A "$out/cortex-m4/core.o" | awk '$1 ~ /^\.rodata/ { s += $2 } END { print s + 0 }')
 size_data=$(arm-none-eabi-size -A "$out/cortex-m4/core.o" | awk '$1 ~ /^\.(data|bss)/ { s += $2 } END { print s + 0 }')
-: "${size_text:=0}"
-echo "core .text (cortex-m4 -Os): $size_text bytes"
-echo "core .rodata (cortex-m4 -Os): $size_rodata bytes; .data+.bss: $size_data bytes"
+echo "core .text per file (cortex-m4 -Os):"
+for o in "$out"/cortex-m4/*.o; do
+	[ "$(basename "$o")" = core.o ] && continue
+	printf '  %-12s %6s\n' "$(basename "${o%.o}")" "$(text_of "$o")"
+done | sort -k2 -n -r | column -c 100
+echo "decoders: LZNT1 $(($(text_of "$out/cortex-m4/lznt1.o") + $(text_of "$out/cortex-m4/compress.o"))) bytes (lznt1 + compress), XPRESS $(text_of "$out/cortex-m4/xpress.o"), LZX $(text_of "$out/cortex-m4/lzx.o"), WOF chunk table $(text_of "$out/cortex-m4/wof.o")"
+echo "core .text, every feature: $size_text bytes (limit $limit)"
+echo "core .rodata: $size_rodata bytes; .data+.bss: $size_data bytes"
 if [ "$size_data" -ne 0 ]; then
 	echo "freestanding: note: the core has $size_data bytes of .data/.bss (global state?)"
 fi
 if [ "$size_text" -gt "$limit" ]; then
 	fail "core .text is $size_text bytes, over the limit of $limit"
+fi
+
+# A boot loader's link: .ci/footprint.c and what it reaches, XPRESS and
+# LZX switched off, sections collected.
+ld_dir="$out/loader"
+mkdir -p "$ld_dir"
+ld_objs=()
+for f in "${srcs[@]}" .ci/footprint.c; do
+	o="$ld_dir/$(basename "${f%.c}").o"
+	arm-none-eabi-gcc -mcpu=cortex-m4 -mthumb "${common[@]}" -ffunction-sections -fdata-sections \
+		-DNTFS_WITH_XPRESS=0 -DNTFS_WITH_LZX=0 -c "$f" -o "$o" ||
+		fail "loader: $f does not compile"
+	ld_objs+=("$o")
+done
+arm-none-eabi-gcc -mcpu=cortex-m4 -mthumb -nostdlib -Wl,--gc-sections -Wl,-e,footprint_entry \
+	-o "$ld_dir/loader.elf" "${ld_objs[@]}" || fail "loader: link failed"
+loader_text=$(text_of "$ld_dir/loader.elf")
+echo "boot loader's link (.ci/footprint.c: mount, path, list, read, LZNT1): .text $loader_text bytes (limit $loader_limit)"
+if [ "$loader_text" -gt "$loader_limit" ]; then
+	fail "a boot loader's link is $loader_text bytes of .text, over the limit of $loader_limit"
 fi
 echo "freestanding: OK"

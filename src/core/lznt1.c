@@ -33,18 +33,19 @@ int ntfsi_lznt1_header(const uint8_t *p, uint32_t *body, bool *compressed)
 	return 1;
 }
 
-/* The trailing zero bits of @x (nonzero), which count a run of literals. */
+/* The trailing zero bits of @x (nonzero), which count a run of literals:
+ * the instruction where the core has one, else a de Bruijn multiply (no
+ * libgcc helper, which a freestanding link would lack). */
 static inline uint32_t ctz(uint32_t x)
 {
-#if defined(__GNUC__) || defined(__clang__)
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__) || defined(__aarch64__) ||      \
+                          (defined(__ARM_ARCH) && __ARM_ARCH >= 7))
 	return (uint32_t)__builtin_ctz(x);
 #else
-	uint32_t n = 0;
-	while (!(x & 1u)) {
-		x >>= 1;
-		n++;
-	}
-	return n;
+	static const uint8_t pos[32] = {0,  1,  28, 2,  29, 14, 24, 3,  30, 22, 20,
+	                                15, 25, 17, 4,  8,  31, 27, 13, 23, 21, 19,
+	                                16, 7,  26, 12, 18, 6,  11, 5,  10, 9};
+	return pos[((x & (0u - x)) * 0x077CB531u) >> 27];
 #endif
 }
 

@@ -237,9 +237,11 @@ int ntfs_stream_read(ntfs_stream *s, uint64_t offset, void *buf, size_t len, siz
 		                          len);
 		break;
 #endif
+#if NTFS_WITH_WOF
 	case CODEC_WOF:
 		err = ntfsi_wof_read(s->vol, &s->wof, offset, buf, len);
 		break;
+#endif
 	default:
 		NTFSI_ASSERT(0);
 		err = NTFS_ERR_UNSUPPORTED;
@@ -257,7 +259,10 @@ int ntfs_attr_open(ntfs_file *f, uint32_t type, const uint16_t *name, size_t nam
 
 size_t ntfs_decoder_workspace_size(void)
 {
-	size_t w = ntfsi_wof_workspace_size();
+	size_t w = 0;
+#if NTFS_WITH_WOF
+	w = ntfsi_wof_workspace_size();
+#endif
 #if NTFS_WITH_LZNT1
 	if (ntfsi_compress_workspace_size() > w)
 		w = ntfsi_compress_workspace_size();
@@ -298,27 +303,35 @@ int ntfsi_stream_load(ntfs_file *f, uint32_t type, uint32_t cap, int too_big, ui
 	return err;
 }
 
+#if NTFS_WITH_WOF
 /* The WOF codec's reader: the compressed stream, raw. */
 static int wof_fetch(void *ctx, uint64_t off, uint8_t *buf, size_t len)
 {
 	return read_raw(ctx, off, buf, len);
 }
+#endif
 
 /* Make @s, the unnamed $DATA of a file whose reparse point is @rp, read
  * what WOF or deduplication keep elsewhere, or refuse to: its own value is
  * only a sparse placeholder, and reading it would give zeros. */
 static int elsewhere(ntfs_stream *s, const struct ntfs_reparse *rp)
 {
+#if NTFS_WITH_WOF
 	static const uint16_t wof_name[] = {'W', 'o', 'f', 'C', 'o', 'm', 'p', 'r', 'e',
 	                                    's', 's', 'e', 'd', 'D', 'a', 't', 'a'};
 	const char *why = NULL;
 	ntfs_stream *d;
 	int err;
+#endif
 
 	if (rp->tag == NTFS_REPARSE_TAG_DEDUP) {
 		s->codec = refuse(s, "deduplicated (data in the chunk store)");
 		return NTFS_OK;
 	}
+#if !NTFS_WITH_WOF
+	s->codec = refuse(s, "WOF compression not built in");
+	return NTFS_OK;
+#else
 	if (rp->wof_provider != NTFS_WOF_PROVIDER_FILE) {
 		s->codec = refuse(s, rp->wof_provider == NTFS_WOF_PROVIDER_WIM
 		                             ? "WOF provider 1 (WIM-backed)"
@@ -349,6 +362,7 @@ static int elsewhere(ntfs_stream *s, const struct ntfs_reparse *rp)
 	s->wof_data = d;
 	s->codec = CODEC_WOF;
 	return NTFS_OK;
+#endif
 }
 
 int ntfs_stream_open(ntfs_file *f, const char *name, ntfs_stream **out)
@@ -379,7 +393,12 @@ int ntfs_stream_open(ntfs_file *f, const char *name, ntfs_stream **out)
 	if (err == NTFS_ERR_NOT_FOUND)
 		return NTFS_OK;
 	if (err == NTFS_OK) {
+#if NTFS_WITH_WOF
 		err = ntfs_reparse_parse(value, value_len, &rp);
+#else
+		/* Without WOF only the tag matters: the file is refused. */
+		rp.tag = value_len >= 4 ? ntfsi_le32(value) : 0;
+#endif
 		ntfsi_io_free(f->vol, value, value_len);
 	}
 	if (err == NTFS_OK && (rp.tag == NTFS_REPARSE_TAG_WOF || rp.tag == NTFS_REPARSE_TAG_DEDUP))

@@ -11,8 +11,8 @@
 #include "wof.h"
 
 #include "io.h"
-#include "lzx.h"
-#include "xpress.h"
+
+#if NTFS_WITH_WOF
 
 #define TABLE_WINDOW 64u /* entries read at once */
 #define ALIGN 16u
@@ -201,3 +201,5 @@ int ntfsi_wof_read(ntfs_volume *vol, struct ntfsi_wof *w, uint64_t offset, uint8
 	}
 	return NTFS_OK;
 }
+
+#endif /* NTFS_WITH_WOF */

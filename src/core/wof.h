@@ -11,6 +11,11 @@
 #include "ntfs/ntfs.h"
 
 #include "bytes.h"
+#include "lzx.h"
+#include "xpress.h"
+
+/* WOF is read when a decoder for it is built in. */
+#define NTFS_WITH_WOF (NTFS_WITH_XPRESS || NTFS_WITH_LZX)
 
 /* Read @len bytes at @off of the compressed stream (inside it). */
 typedef int (*ntfsi_wof_fetch)(void *ctx, uint64_t off, uint8_t *buf, size_t len);
