@@ -338,8 +338,16 @@ static void visit(struct walk *w, const struct ntfs_dirent *ent)
 				ntfs_file_close(file);
 		}
 		if (err != NTFS_OK) {
+			/* Said, and still listed (as ls does), with what is unknown as '?'. */
 			cli_error(w->path, err);
 			w->status = CLI_EXIT_FAIL;
+			if (w->opt.longfmt)
+				printf("? ? ? ? %" PRIu64 " ", record);
+			else if (w->opt.inode)
+				printf("%" PRIu64 " ", record);
+			cli_put_name(stdout, w->opt.recursive ? w->path : ent->name,
+			             CLI_QUOTE_NEEDED);
+			putchar('\n');
 			return;
 		}
 		/* A directory symlink or junction is listed, not entered, as ls -R does. */

@@ -91,6 +91,7 @@ enum mutation {
 	M_SUBST_OFF_HUGE, /* substitute offset 0xFFFF */
 	M_TRUNCATE_HDR,   /* value of 7 bytes */
 	M_LONE_SURROGATE, /* first unit of the substitute name U+D800 */
+	M_NUL,            /* second unit of the substitute name U+0000 */
 };
 
 struct rp_case {
@@ -133,6 +134,10 @@ static const struct rp_case rp_cases[] = {
         {"7-byte value", 0, "a", "a", 1, M_TRUNCATE_HDR, NTFS_ERR_CORRUPT_REPARSE, 0, NULL},
         {"lone surrogate in the target", 0, "abc", "abc", 1, M_LONE_SURROGATE, NTFS_OK,
          NTFS_ERR_NAME, NULL},
+        {"NUL in the target", 0, "abc", "abc", 1, M_NUL, NTFS_OK, NTFS_ERR_NAME, NULL},
+        {"both names empty", 1, "", "", 0, M_NONE, NTFS_OK, NTFS_ERR_CORRUPT_REPARSE, NULL},
+        {"WSL target not UTF-8", 2, "\xff\x1bx", NULL, 0, M_NONE, NTFS_OK, NTFS_ERR_NAME, NULL},
+        {"WSL target empty", 2, "", NULL, 0, M_NONE, NTFS_OK, NTFS_ERR_CORRUPT_REPARSE, NULL},
 };
 
 static size_t build_rp(const struct rp_case *c, uint8_t *v)
@@ -190,6 +195,9 @@ static size_t build_rp(const struct rp_case *c, uint8_t *v)
 		break;
 	case M_LONE_SURROGATE:
 		fx_st16(v + 20, 0xD800);
+		break;
+	case M_NUL:
+		fx_st16(v + 22, 0);
 		break;
 	}
 	return n;
@@ -288,6 +296,36 @@ static void reparse_fields(void **state)
 		assert_int_equal(ntfs_reparse_parse(big, sizeof big, &rp),
 		                 NTFS_ERR_CORRUPT_REPARSE);
 	}
+}
+
+/* The longest link there can be: a value of NTFS_REPARSE_MAX bytes whose
+ * substitute name fills the path buffer with 3-byte UTF-8 characters: its
+ * target fits NTFS_TARGET_MAX. */
+static void reparse_longest_target(void **state)
+{
+	static uint8_t v[NTFS_REPARSE_MAX + 1];
+	static char out[NTFS_TARGET_MAX];
+	const uint32_t names = NTFS_REPARSE_MAX - 20; /* header 8, link header 12 */
+	struct ntfs_reparse rp;
+	size_t len;
+	(void)state;
+
+	fx_st32(v, NTFS_REPARSE_TAG_SYMLINK);
+	fx_st16(v + 4, (uint16_t)(NTFS_REPARSE_MAX - 8));
+	fx_st16(v + 8, 0);
+	fx_st16(v + 10, (uint16_t)names);
+	fx_st16(v + 12, 0);
+	fx_st16(v + 14, 0);
+	fx_st32(v + 16, NTFS_SYMLINK_RELATIVE);
+	for (uint32_t i = 0; i < names; i += 2)
+		fx_st16(v + 20 + i, 0x0800);
+	assert_int_equal(ntfs_reparse_parse(v, NTFS_REPARSE_MAX, &rp), NTFS_OK);
+	assert_int_equal(ntfsi_reparse_target(v, &rp, out, sizeof out, &len), NTFS_OK);
+	assert_int_equal(len, names / 2 * 3);
+	/* One byte more is not a reparse point. */
+	fx_st16(v + 4, (uint16_t)(NTFS_REPARSE_MAX - 7));
+	assert_int_equal(ntfs_reparse_parse(v, NTFS_REPARSE_MAX + 1, &rp),
+	                 NTFS_ERR_CORRUPT_REPARSE);
 }
 
 /* ---- Interix -------------------------------------------------------------- */
@@ -811,6 +849,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(reparse_table),
 	        cmocka_unit_test(reparse_fields),
+	        cmocka_unit_test(reparse_longest_target),
 	        cmocka_unit_test(interix_table),
 	        cmocka_unit_test(reparse_files),
 	        cmocka_unit_test(reparse_corrupt_file),

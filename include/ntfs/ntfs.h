@@ -460,8 +460,8 @@ NTFS_API int ntfs_file_security(ntfs_file *file, void *buf, size_t cap, size_t *
 #define NTFS_WOF_PROVIDER_WIM 1u  /**< Data in a WIM file elsewhere. */
 #define NTFS_WOF_PROVIDER_FILE 2u /**< Data compressed in WofCompressedData. */
 
-/** The largest reparse point value: 16 KiB of data and its header. */
-#define NTFS_REPARSE_MAX (16384u + 24u)
+/** The largest reparse point value, header included (Windows' limit). */
+#define NTFS_REPARSE_MAX 16384u
 /** A buffer this long holds any link target ntfs_file_readlink() gives. */
 #define NTFS_TARGET_MAX (3u * 8192u + 1u)
 
@@ -492,7 +492,7 @@ struct ntfs_reparse {
  *
  * @param value the $REPARSE_POINT value (as ntfs_file_reparse() gives it).
  * @param len its length.
- * @param[out] rp the parse; offsets are inside [0, len).
+ * @param[out] rp the parse; every name or target lies inside [0, len].
  * @return ::NTFS_OK; ::NTFS_ERR_CORRUPT_REPARSE.
  */
 NTFS_API int ntfs_reparse_parse(const void *value, size_t len, struct ntfs_reparse *rp);
@@ -506,7 +506,8 @@ NTFS_API int ntfs_reparse_parse(const void *value, size_t len, struct ntfs_repar
  * @param[out] len the value's length, also when @p cap is too small.
  * @return ::NTFS_OK; ::NTFS_ERR_NOT_FOUND (no reparse point);
  *   ::NTFS_ERR_LIMIT (@p cap too small); ::NTFS_ERR_CORRUPT_REPARSE (value
- *   longer than ::NTFS_REPARSE_MAX); ::NTFS_ERR_IO; ::NTFS_ERR_NOMEM;
+ *   longer than ::NTFS_REPARSE_MAX, or stored compressed or encrypted);
+ *   ::NTFS_ERR_IO; ::NTFS_ERR_NOMEM;
  *   ::NTFS_ERR_CORRUPT_ATTR, ::NTFS_ERR_CORRUPT_ATTRLIST,
  *   ::NTFS_ERR_CORRUPT_RUNLIST, ::NTFS_ERR_CORRUPT_RECORD,
  *   ::NTFS_ERR_CORRUPT_FIXUP.
@@ -528,9 +529,11 @@ NTFS_API int ntfs_file_reparse(ntfs_file *file, void *buf, size_t cap, size_t *l
  * @param cap bytes available; ::NTFS_TARGET_MAX always suffices.
  * @param[out] len bytes without the NUL (may be NULL).
  * @return ::NTFS_OK; ::NTFS_ERR_NOT_FOUND (not a symlink);
- *   ::NTFS_ERR_LIMIT (@p cap too small); ::NTFS_ERR_NAME (target not valid
- *   UTF-16, or WSL target holding a NUL); ::NTFS_ERR_CORRUPT_REPARSE; and
- *   the errors of ntfs_file_stat().
+ *   ::NTFS_ERR_LIMIT (@p cap too small; @p len is not set);
+ *   ::NTFS_ERR_NAME (a target that is not valid UTF-16, or for WSL UTF-8,
+ *   or that holds a NUL); ::NTFS_ERR_CORRUPT_REPARSE (also an empty
+ *   target); and the errors of ntfs_file_stat(). On an error the contents
+ *   of @p buf are unspecified.
  */
 NTFS_API int ntfs_file_readlink(ntfs_file *file, char *buf, size_t cap, size_t *len);
 
@@ -891,6 +894,9 @@ NTFS_API int ntfs_utf16_to_utf8(const uint16_t *src, size_t src_len, char *dst, 
 
 /**
  * @brief Convert UTF-8 to UTF-16 (host-order units).
+ *
+ * With @p dst NULL it only checks @p src and counts the units it needs.
+ *
  * @return ::NTFS_OK; ::NTFS_ERR_NAME (invalid UTF-8: overlong, surrogate,
  *   beyond U+10FFFF, truncated); ::NTFS_ERR_LIMIT (@p dst too small).
  */

@@ -81,6 +81,15 @@ int ntfsi_name_le_to_utf8(const uint8_t *le, size_t units, char *dst, size_t dst
 	return to_utf8(le, true, units, dst, dst_size, out_len);
 }
 
+int ntfsi_name_path_le_to_utf8(const uint8_t *le, size_t units, char *dst, size_t dst_size,
+                               size_t *out_len)
+{
+	for (size_t i = 0; i < units; i++)
+		if (ntfsi_le16(le + 2 * i) == 0)
+			return NTFS_ERR_NAME;
+	return to_utf8(le, true, units, dst, dst_size, out_len);
+}
+
 int ntfs_utf8_to_utf16(const char *src, size_t src_len, uint16_t *dst, size_t dst_cap,
                        size_t *out_len)
 {
@@ -121,7 +130,9 @@ int ntfs_utf8_to_utf16(const char *src, size_t src_len, uint16_t *dst, size_t ds
 		if (c < min || (c >= 0xD800 && c <= 0xDFFF) || c > 0x10FFFF)
 			return NTFS_ERR_NAME;
 		i += n + 1;
-		if (c >= 0x10000) {
+		if (dst == NULL) {
+			o += c >= 0x10000 ? 2 : 1;
+		} else if (c >= 0x10000) {
 			if (dst_cap - o < 2)
 				return NTFS_ERR_LIMIT;
 			c -= 0x10000;

@@ -14,4 +14,9 @@ bool ntfsi_name_equal_le(const uint8_t *le, size_t le_len, const uint16_t *name,
 int ntfsi_name_le_to_utf8(const uint8_t *le, size_t units, char *dst, size_t dst_size,
                           size_t *out_len);
 
+/* The same for a path: a NUL unit, which would cut the C string short, is
+ * NTFS_ERR_NAME. */
+int ntfsi_name_path_le_to_utf8(const uint8_t *le, size_t units, char *dst, size_t dst_size,
+                               size_t *out_len);
+
 #endif /* NTFS_NAME_H */

@@ -104,7 +104,7 @@ static int put_path(const char *prefix, const uint8_t *p, uint32_t len, char *ds
 	if (cap <= n)
 		return NTFS_ERR_LIMIT;
 	ntfsi_copy(dst, prefix, n);
-	err = ntfsi_name_le_to_utf8(p, len / 2, dst + n, cap - n, &m);
+	err = ntfsi_name_path_le_to_utf8(p, len / 2, dst + n, cap - n, &m);
 	if (err)
 		return err;
 	/* A backslash byte is never part of a multibyte UTF-8 sequence. */
@@ -133,10 +133,17 @@ int ntfsi_reparse_target(const uint8_t *value, const struct ntfs_reparse *rp, ch
 	uint32_t n;
 
 	if (rp->tag == NTFS_REPARSE_TAG_LX_SYMLINK) {
+		const char *t = (const char *)value + rp->target_off;
+		size_t units;
+
+		if (rp->target_len == 0)
+			return NTFS_ERR_CORRUPT_REPARSE;
+		if (ntfs_utf8_to_utf16(t, rp->target_len, NULL, 0, &units) != NTFS_OK)
+			return NTFS_ERR_NAME;
 		if (cap <= rp->target_len)
 			return NTFS_ERR_LIMIT;
 		for (n = 0; n < rp->target_len; n++) {
-			dst[n] = (char)value[rp->target_off + n];
+			dst[n] = t[n];
 			if (dst[n] == '\0')
 				return NTFS_ERR_NAME;
 		}
@@ -154,6 +161,8 @@ int ntfsi_reparse_target(const uint8_t *value, const struct ntfs_reparse *rp, ch
 		p = value + rp->print_off;
 		n = rp->print_len;
 	}
+	if (n == 0)
+		return NTFS_ERR_CORRUPT_REPARSE;
 	if (starts_with(p, n, "\\??\\UNC\\"))
 		return put_path("//", p + 16, n - 16, dst, cap, len);
 	if (starts_with(p, n, "\\??\\"))

@@ -12,7 +12,8 @@
 
 /* The POSIX target of the link @rp parsed from @value (the rule is
  * ntfs_file_readlink()'s): NTFS_ERR_NOT_FOUND for a tag that is not a
- * link, NTFS_ERR_LIMIT, NTFS_ERR_NAME. */
+ * link, NTFS_ERR_LIMIT, NTFS_ERR_NAME, NTFS_ERR_CORRUPT_REPARSE (an empty
+ * target). */
 int ntfsi_reparse_target(const uint8_t *value, const struct ntfs_reparse *rp, char *dst, size_t cap,
                          size_t *len);
 

@@ -198,7 +198,7 @@ static int interix_target(ntfs_file *f, const struct ntfs_stat *st, char *buf, s
 	t = ntfsi_io_alloc(f->vol, n);
 	err = t == NULL ? NTFS_ERR_NOMEM : read_all(s, NTFSI_INTERIX_MAGIC, t, n);
 	if (!err)
-		err = ntfsi_name_le_to_utf8(t, n / 2, buf, cap, len);
+		err = ntfsi_name_path_le_to_utf8(t, n / 2, buf, cap, len);
 	ntfsi_io_free(f->vol, t, n);
 	ntfs_stream_close(s);
 	return err;
