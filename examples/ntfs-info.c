@@ -446,7 +446,7 @@ static int reparse_facts(ntfs_file *file, const struct ntfs_stat *st, const char
 	size_t len;
 	int err;
 
-	if (st->reparse_tag == 0 && st->type != NTFS_TYPE_SYMLINK)
+	if (st->reparse_tag == 0 && (st->type == NTFS_TYPE_FILE || st->type == NTFS_TYPE_DIR))
 		return CLI_EXIT_OK;
 	if (st->reparse_tag != 0) {
 		err = ntfs_file_reparse(file, value, sizeof value, &len);
