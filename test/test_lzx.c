@@ -25,7 +25,7 @@
 
 #include <cmocka.h>
 
-#ifdef NTFS_TEST_HAVE_WIMLIB
+#ifdef NTFS_HAVE_WIMLIB
 #include <wimlib.h>
 #endif
 
@@ -60,7 +60,7 @@ static int decode(const uint8_t *src, size_t slen, uint32_t dlen)
 	return r;
 }
 
-#ifdef NTFS_TEST_HAVE_WIMLIB
+#ifdef NTFS_HAVE_WIMLIB
 static struct wimlib_decompressor *wim_dec;
 static uint8_t wim_out[CHUNK];
 
@@ -93,7 +93,7 @@ static void wimlib_agrees(const uint8_t *src, size_t slen, const uint8_t *want, 
  * Round trips through wimlib's compressor
  * ------------------------------------------------------------------------ */
 
-#ifdef NTFS_TEST_HAVE_WIMLIB
+#ifdef NTFS_HAVE_WIMLIB
 
 /* Data */
 
@@ -369,7 +369,7 @@ static void mutations(void **state)
 	}
 }
 
-#endif /* NTFS_TEST_HAVE_WIMLIB */
+#endif /* NTFS_HAVE_WIMLIB */
 
 /* ------------------------------------------------------------------------
  * Streams built field by field
@@ -1179,7 +1179,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(valid_streams), cmocka_unit_test(broken_streams),
-#ifdef NTFS_TEST_HAVE_WIMLIB
+#ifdef NTFS_HAVE_WIMLIB
 	        cmocka_unit_test(round_trips),   cmocka_unit_test(truncations),
 	        cmocka_unit_test(mutations),
 #endif

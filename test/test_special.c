@@ -136,6 +136,9 @@ static const struct rp_case rp_cases[] = {
          NTFS_ERR_NAME, NULL},
         {"NUL in the target", 0, "abc", "abc", 1, M_NUL, NTFS_OK, NTFS_ERR_NAME, NULL},
         {"both names empty", 1, "", "", 0, M_NONE, NTFS_OK, NTFS_ERR_CORRUPT_REPARSE, NULL},
+        {"NT prefix alone", 0, "\\??\\", "", 0, M_NONE, NTFS_OK, NTFS_ERR_CORRUPT_REPARSE, NULL},
+        {"UNC prefix alone", 1, "\\??\\UNC\\", "", 0, M_NONE, NTFS_OK, NTFS_ERR_CORRUPT_REPARSE,
+         NULL},
         {"WSL target not UTF-8", 2, "\xff\x1bx", NULL, 0, M_NONE, NTFS_OK, NTFS_ERR_NAME, NULL},
         {"WSL target empty", 2, "", NULL, 0, M_NONE, NTFS_OK, NTFS_ERR_CORRUPT_REPARSE, NULL},
 };

@@ -707,6 +707,8 @@ static void length_byte_alignments(void **state)
 
 /* ---- Round trips through wimlib ---------------------------------------- */
 
+#ifdef NTFS_HAVE_WIMLIB
+
 enum kind {
 	RANDOM,
 	TEXT,
@@ -769,7 +771,6 @@ static void fill(uint8_t *p, uint32_t n, enum kind k)
 	}
 }
 
-#ifdef NTFS_HAVE_WIMLIB
 /* wimlib will not compress a few bytes; those become literals coded here,
  * 8 bits each for the 256 literals (a complete code). */
 static uint32_t literals_only(const uint8_t *in, uint32_t n, uint8_t *comp)

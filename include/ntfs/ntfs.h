@@ -519,10 +519,11 @@ NTFS_API int ntfs_file_reparse(ntfs_file *file, void *buf, size_t cap, size_t *l
  *
  * Windows symlinks and junctions give their substitute name with each
  * backslash turned into a slash; an absolute one drops the NT prefix
- * "\??\", so "\??\C:\dir" reads "C:/dir" (ntfs-3g's mount shows the same
- * path under "MOUNTPOINT/.NTFS-3G/"), and "\??\UNC\srv\share" reads
- * "//srv/share". WSL symlinks give their UTF-8 target as stored, Interix
- * symlinks their UTF-16 target.
+ * "\\??\\", so "\\??\\C:\\dir" reads "C:/dir" (ntfs-3g's mount shows the
+ * same path under "MOUNTPOINT/.NTFS-3G/"), and "\\??\\UNC\\srv\\share" reads
+ * "//srv/share"; a prefix with nothing after it is
+ * ::NTFS_ERR_CORRUPT_REPARSE. WSL symlinks give their UTF-8 target as
+ * stored, Interix symlinks their UTF-16 target.
  *
  * @param file the file.
  * @param buf destination.
@@ -578,6 +579,10 @@ NTFS_API int ntfs_ea_read(ntfs_file *file, const struct ntfs_ea_info *info, void
 /**
  * @brief Read the EA named @p name (ASCII letters compared without case, as
  * Windows does).
+ * @param file the file.
+ * @param name the EA's name, NUL-terminated.
+ * @param buf destination.
+ * @param cap bytes available.
  * @param[out] len the value's length, also when @p cap is too small.
  * @return ::NTFS_OK; ::NTFS_ERR_NOT_FOUND; ::NTFS_ERR_LIMIT; and the errors
  *   of ntfs_ea_next().

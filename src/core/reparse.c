@@ -161,11 +161,14 @@ int ntfsi_reparse_target(const uint8_t *value, const struct ntfs_reparse *rp, ch
 		p = value + rp->print_off;
 		n = rp->print_len;
 	}
-	if (n == 0)
-		return NTFS_ERR_CORRUPT_REPARSE;
+	/* An NT prefix with nothing after it names no path at all. */
 	if (starts_with(p, n, "\\??\\UNC\\"))
-		return put_path("//", p + 16, n - 16, dst, cap, len);
+		return n < 18 ? NTFS_ERR_CORRUPT_REPARSE
+		              : put_path("//", p + 16, n - 16, dst, cap, len);
 	if (starts_with(p, n, "\\??\\"))
-		return put_path("", p + 8, n - 8, dst, cap, len);
+		return n < 10 ? NTFS_ERR_CORRUPT_REPARSE
+		              : put_path("", p + 8, n - 8, dst, cap, len);
+	if (n < 2)
+		return NTFS_ERR_CORRUPT_REPARSE;
 	return put_path("", p, n, dst, cap, len);
 }
