@@ -478,24 +478,45 @@ static void reparse_files(void **state)
 	}
 }
 
-/* A damaged reparse value fails stat and readlink with its own code. */
+/* A damaged reparse value fails stat and readlink with its own code; the
+ * file's own data still reads, unless the value is WOF's, which says where
+ * the data is. */
 static void reparse_corrupt_file(void **state)
 {
+	static const char data[] = "own data";
 	uint8_t v[64];
 	size_t n = link_value(v, NTFS_REPARSE_TAG_SYMLINK, "abc", "abc", 1);
 	struct synvol s;
 	ntfs_volume *vol;
 	ntfs_file *f;
+	ntfs_stream *st_;
 	struct ntfs_stat st;
-	char target[16];
+	char target[16], buf[16];
+	size_t got;
 	(void)state;
 
 	fx_st16(v + 10, 40); /* substitute name past the buffer */
 	make_file(&s, &vol, &f, REC, NTFS_FILE_ATTR_REPARSE,
-	          (struct attr[]){{NTFS_AT_REPARSE_POINT, NULL, v, (uint32_t)n}}, 1);
+	          (struct attr[]){{NTFS_AT_REPARSE_POINT, NULL, v, (uint32_t)n},
+	                          {NTFS_AT_DATA, NULL, data, sizeof data - 1}},
+	          2);
 	assert_int_equal(ntfs_file_stat(f, &st), NTFS_ERR_CORRUPT_REPARSE);
 	assert_int_equal(ntfs_file_readlink(f, target, sizeof target, NULL),
 	                 NTFS_ERR_CORRUPT_REPARSE);
+	assert_int_equal(ntfs_stream_open(f, NULL, &st_), NTFS_OK);
+	assert_int_equal(ntfs_stream_read(st_, 0, buf, sizeof buf, &got), NTFS_OK);
+	assert_int_equal(got, sizeof data - 1);
+	assert_memory_equal(buf, data, got);
+	ntfs_stream_close(st_);
+	close_file(&s, vol, f);
+
+	n = wof_value(v, 1, 2, 1, 0);
+	fx_st16(v + 4, (uint16_t)(n - 8 + 1)); /* data length past the value */
+	make_file(&s, &vol, &f, REC, NTFS_FILE_ATTR_REPARSE,
+	          (struct attr[]){{NTFS_AT_REPARSE_POINT, NULL, v, (uint32_t)n},
+	                          {NTFS_AT_DATA, NULL, data, sizeof data - 1}},
+	          2);
+	assert_int_equal(ntfs_stream_open(f, NULL, &st_), NTFS_ERR_CORRUPT_REPARSE);
 	close_file(&s, vol, f);
 }
 

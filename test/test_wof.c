@@ -422,6 +422,53 @@ static void lznt1_reads_once(void **state)
 	timage_close(&img);
 }
 
+/* Reading LZNT1, then each WOF algorithm, then LZNT1 again allocates the
+ * workspace at most twice: what the first stream needs, then the most any
+ * codec needs (an arena pays for each block it cannot reuse). */
+static void workspace_grows_once(void **state)
+{
+	static const char *const paths[] = {
+	        "/lznt1/size-65536.bin",  "/wof/xpress4k-exe.bin", "/wof/xpress8k-exe.bin",
+	        "/wof/xpress16k-exe.bin", "/wof/lzx-exe.bin",      "/lznt1/mixed-3m.bin",
+	};
+	static uint8_t buf[65536];
+	struct timage img;
+	struct memdev dev;
+	struct memalloc ma;
+	ntfs_volume *vol;
+	void *seen = NULL;
+	size_t first = 0;
+	unsigned changes = 0;
+	(void)state;
+
+	timage_open(&img, "ntfs-special");
+	assert_int_equal(timage_mount(&img, 512, &dev, &ma, &vol), NTFS_OK);
+	for (size_t k = 0; k < sizeof paths / sizeof paths[0]; k++) {
+		ntfs_file *f;
+		ntfs_stream *s;
+		size_t got;
+
+		assert_int_equal(ntfs_path_open(vol, paths[k], &f), NTFS_OK);
+		assert_int_equal(ntfs_stream_open(f, NULL, &s), NTFS_OK);
+		assert_int_equal(ntfs_stream_read(s, 0, buf, sizeof buf, &got), NTFS_OK);
+		assert_true(got > 0);
+		ntfs_stream_close(s);
+		ntfs_file_close(f);
+		if (vol->workspace != seen) {
+			seen = vol->workspace;
+			changes++;
+			if (first == 0)
+				first = vol->workspace_size;
+		}
+	}
+	print_message("  workspace: %zu bytes first, then %zu\n", first, vol->workspace_size);
+	assert_int_equal(changes, 2);
+	assert_true(first < vol->workspace_size);
+	assert_int_equal(vol->workspace_size, ntfs_decoder_workspace_size());
+	timage_unmount(vol, &ma);
+	timage_close(&img);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -431,6 +478,7 @@ int main(void)
 	        cmocka_unit_test(special_pieces),
 	        cmocka_unit_test(special_chunk_past_stream),
 	        cmocka_unit_test(lznt1_reads_once),
+	        cmocka_unit_test(workspace_grows_once),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

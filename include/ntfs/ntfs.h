@@ -420,8 +420,10 @@ NTFS_API int ntfs_file_stat(ntfs_file *file, struct ntfs_stat *st);
  *   ::NTFS_ERR_LIMIT (@p cap is smaller than the descriptor, whose size is
  *   in @p len; or @p len is 0: the descriptor is larger than
  *   ::NTFS_MAX_SECURITY_SIZE); ::NTFS_ERR_IO; ::NTFS_ERR_NOMEM;
- *   ::NTFS_ERR_UNSUPPORTED (a compressed or encrypted
- *   $SECURITY_DESCRIPTOR or $SDS); ::NTFS_ERR_CORRUPT_SECURITY (the
+ *   ::NTFS_ERR_UNSUPPORTED (an encrypted $SECURITY_DESCRIPTOR or $SDS, or
+ *   one compressed and LZNT1 not built in); ::NTFS_ERR_CORRUPT_COMPRESSED
+ *   (an LZNT1-compressed one that does not decode);
+ *   ::NTFS_ERR_CORRUPT_SECURITY (the
  *   descriptor fails the check, both copies in $SDS are bad, the security
  *   id is not in $SII or its entry does not fit $SDS, or $Secure lacks $SII
  *   or $SDS); ::NTFS_ERR_CORRUPT_INDEX ($SII); ::NTFS_ERR_CORRUPT_MFT
@@ -669,19 +671,36 @@ NTFS_API int ntfs_stream_next(ntfs_file *file, uint32_t *cursor, struct ntfs_str
 
 /**
  * @brief Open a $DATA stream.
+ *
+ * LZNT1-compressed streams and a WOF file's unnamed stream open to read
+ * their content. A stream the build or the library cannot decode (EFS,
+ * deduplication, a WIM-backed WOF file, a decoder switched off) opens,
+ * and its reads give ::NTFS_ERR_UNSUPPORTED with the reason from
+ * ntfs_stream_refusal(). Only a WOF reparse point is parsed here: damage
+ * in another tag's value does not keep the file's data from reading.
+ *
  * @param file the file (must stay open while the stream is).
  * @param name UTF-8 stream name; NULL or "" for the unnamed stream.
  * @param[out] out the stream.
  * @return ::NTFS_OK; ::NTFS_ERR_NOT_FOUND; ::NTFS_ERR_IS_DIR (unnamed stream
  *   of a directory); ::NTFS_ERR_NAME; ::NTFS_ERR_IO; ::NTFS_ERR_NOMEM;
- *   ::NTFS_ERR_LIMIT; ::NTFS_ERR_CORRUPT_ATTR, ::NTFS_ERR_CORRUPT_ATTRLIST,
- *   ::NTFS_ERR_CORRUPT_RECORD, ::NTFS_ERR_CORRUPT_FIXUP, ::NTFS_ERR_STALE.
- *   Compressed and encrypted streams open; reading them fails.
+ *   ::NTFS_ERR_LIMIT; ::NTFS_ERR_CORRUPT_REPARSE (a WOF reparse point that
+ *   does not parse, or any reparse value over ::NTFS_REPARSE_MAX);
+ *   ::NTFS_ERR_CORRUPT_COMPRESSED (a WOF file without its
+ *   WofCompressedData stream, or one too short for its chunk table);
+ *   ::NTFS_ERR_CORRUPT_ATTR, ::NTFS_ERR_CORRUPT_ATTRLIST,
+ *   ::NTFS_ERR_CORRUPT_RUNLIST, ::NTFS_ERR_CORRUPT_RECORD,
+ *   ::NTFS_ERR_CORRUPT_FIXUP, ::NTFS_ERR_STALE.
  */
 NTFS_API int ntfs_stream_open(ntfs_file *file, const char *name, ntfs_stream **out);
 
 /**
  * @brief Open any attribute by type and UTF-16 name (for tools).
+ *
+ * The attribute as stored: LZNT1 is decoded, but reparse points are not
+ * followed, so a WOF or deduplicated file's unnamed $DATA reads as its
+ * sparse placeholder (zeros); ntfs_stream_open() reads its content.
+ *
  * @param file the file (must stay open while the stream is).
  * @param type NTFS_AT_*.
  * @param name UTF-16 code units (host order), or NULL.
@@ -736,12 +755,15 @@ NTFS_API const char *ntfs_stream_refusal(const ntfs_stream *stream);
  * without decoders).
  *
  * One workspace serves every compressed stream of the volume. It is
- * allocated on the first compressed read, grown when a stream needs more,
- * and freed at unmount: 8 KiB + a few bytes for LZNT1 ("compress this
- * folder": a 4 KiB window of compressed bytes and one decoded 4 KiB
- * chunk); for WOF one chunk of compressed bytes, one decoded chunk and the
- * decoder's tables (XPRESS16K or LZX set the maximum). Add this to a static
- * arena meant for compressed files.
+ * allocated on the first compressed read with what that stream needs, and
+ * freed at unmount: 8 KiB + a few bytes for LZNT1 ("compress this folder":
+ * a 4 KiB window of compressed bytes and one decoded 4 KiB chunk); for WOF
+ * one chunk of compressed bytes, one decoded chunk and the decoder's tables
+ * (XPRESS16K or LZX set the maximum). When a later stream needs more, it
+ * is replaced once by one of this size. A static arena therefore needs
+ * this size for decoders when the volume's compressed files all use one
+ * codec, and at most twice it when they mix (the arena may not reuse the
+ * first block's place).
  */
 NTFS_API size_t ntfs_decoder_workspace_size(void);
 

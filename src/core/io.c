@@ -27,10 +27,14 @@ uint64_t ntfsi_io_stream_id(ntfs_volume *vol)
 
 /* One workspace serves every compressed stream: a volume is used by one
  * thread at a time, and decoders' buffers are the largest allocations the
- * core makes, so firmware budgets them once. */
+ * core makes, so firmware budgets them once. It grows at most once, and
+ * then to the most any codec needs: an arena may not fit a larger block
+ * where a smaller one was freed, so each growth could cost it both. */
 void *ntfsi_io_workspace(ntfs_volume *vol, size_t size, uint64_t id, bool *fresh)
 {
 	if (vol->workspace_size < size) {
+		if (vol->workspace != NULL && size < vol->workspace_max)
+			size = vol->workspace_max;
 		ntfsi_io_workspace_free(vol);
 		vol->workspace = ntfsi_io_alloc(vol, size);
 		if (vol->workspace == NULL)

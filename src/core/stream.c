@@ -393,11 +393,13 @@ int ntfs_stream_open(ntfs_file *f, const char *name, ntfs_stream **out)
 	if (err == NTFS_ERR_NOT_FOUND)
 		return NTFS_OK;
 	if (err == NTFS_OK) {
-#if NTFS_WITH_WOF
-		err = ntfs_reparse_parse(value, value_len, &rp);
-#else
-		/* Without WOF only the tag matters: the file is refused. */
+		/* Only WOF's value says where the data is, so only it must parse:
+		 * damage in a link's value is for stat and readlink to report, not
+		 * a reason to refuse the file's own data. */
 		rp.tag = value_len >= 4 ? ntfsi_le32(value) : 0;
+#if NTFS_WITH_WOF
+		if (rp.tag == NTFS_REPARSE_TAG_WOF)
+			err = ntfs_reparse_parse(value, value_len, &rp);
 #endif
 		ntfsi_io_free(f->vol, value, value_len);
 	}

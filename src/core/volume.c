@@ -220,6 +220,7 @@ int ntfs_mount(const struct ntfs_config *cfg, ntfs_volume **out)
 	ntfsi_copy(&vol->cfg, cfg, sizeof *cfg);
 	if (vol->cfg.read_align == 0)
 		vol->cfg.read_align = 512;
+	vol->workspace_max = ntfs_decoder_workspace_size();
 	vol->bounce = ntfsi_io_alloc(vol, vol->cfg.read_align);
 	err = vol->bounce == NULL ? NTFS_ERR_NOMEM : read_boot(vol);
 	if (!err)

@@ -23,6 +23,7 @@ struct ntfs_volume {
 	struct ntfsi_upcase upcase;
 	void *workspace; /* decoders' (ntfsi_io_workspace) */
 	size_t workspace_size;
+	size_t workspace_max;     /* ntfs_decoder_workspace_size() */
 	uint64_t workspace_owner; /* the stream whose bytes it holds; 0 none */
 	uint64_t stream_ids;      /* the last id given to a compressed stream */
 	uint16_t vol_flags;

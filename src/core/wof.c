@@ -182,7 +182,8 @@ int ntfsi_wof_read(ntfs_volume *vol, struct ntfsi_wof *w, uint64_t offset, uint8
 		uint32_t dlen = (uint32_t)ntfsi_min64(chunk, w->size - (i << w->chunk_shift));
 		uint32_t n = (uint32_t)ntfsi_min64(len - done, dlen - at);
 
-		if (n == dlen) {
+		/* A whole chunk decodes straight into @buf, unless it is held. */
+		if (n == dlen && h->chunk != i) {
 			err = decode_chunk(w, h, i, buf + done, dlen);
 		} else {
 			err = NTFS_OK;

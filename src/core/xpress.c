@@ -74,6 +74,7 @@ struct tables {
 	uint16_t index[MAX_LEN + 1];
 };
 _Static_assert(sizeof(struct tables) <= NTFSI_XPRESS_WORKSPACE, "NTFSI_XPRESS_WORKSPACE is short");
+_Static_assert(_Alignof(struct tables) == _Alignof(uint64_t), "documented as uint64_t");
 
 /* The bit reader. buf holds cnt bits, most significant first; below them
  * are zeros or the bits that follow in the input (a refill ORs the same

@@ -24,12 +24,13 @@
 /* Bytes of workspace ntfsi_xpress_decode() needs: its decode tables (a
  * 2^11-entry first-level table of 16-bit entries, the 512 symbols in code
  * order, and three 16-entry arrays of 16-bit code bounds). Its alignment
- * must suit uint16_t (2 bytes); nothing in it outlives a call. */
+ * must suit uint64_t (the table is filled 8 bytes at a time); nothing in
+ * it outlives a call. */
 #define NTFSI_XPRESS_WORKSPACE 5216u
 
 /*
  * Decode the stream @src (@slen bytes) into exactly @dlen bytes at @dst,
- * using @workspace (NTFSI_XPRESS_WORKSPACE bytes, 2-byte aligned). Returns
+ * using @workspace (NTFSI_XPRESS_WORKSPACE bytes, aligned for uint64_t). Returns
  * NTFS_OK; NTFS_ERR_LIMIT if @dlen > NTFSI_XPRESS_MAX_OUT; or
  * NTFS_ERR_CORRUPT_COMPRESSED if the code lengths do not make a complete
  * prefix code, a match reaches before @dst or past @dlen, a long length is
