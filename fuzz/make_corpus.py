@@ -7,6 +7,8 @@ Usage:
     python3 fuzz/make_corpus.py                 # (re)writes fuzz/corpus/*/seed-*
     python3 fuzz/make_corpus.py --only lzx      # only the lzx seeds (made with
                                                 # wimlib's compressor, no images)
+    python3 fuzz/make_corpus.py --only reparse  # likewise reparse, ea or wof (cut
+                                                # from ntfs-special only)
     python3 fuzz/make_corpus.py --shared DIR --extra OUT
         also cut seeds from DIR/records/* (e.g. ../shared/images) into OUT/<harness>/;
         those are for local campaigns only and must NOT be committed.
@@ -26,6 +28,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 IMAGES = os.path.join(HERE, "..", "test", "images")
 AT_SI, AT_ALIST, AT_FN, AT_DATA = 0x10, 0x20, 0x30, 0x80
 AT_IROOT, AT_IALLOC, AT_BITMAP = 0x90, 0xA0, 0xB0
+AT_REPARSE, AT_EA = 0xC0, 0xE0
 
 
 def le16(b, o):
@@ -172,6 +175,15 @@ class Volume:
         for r in sorted(recs - {n}):
             out += parse_attrs(self.record(r))
         return out
+
+    def value(self, n, typ, name=""):
+        """The value of file n's attribute (typ, name), resident or not; None if absent."""
+        for a in self.attrs(n):
+            if a["type"] == typ and a["name"] == name and a.get("lowest", 0) == 0:
+                if a["resident"]:
+                    return a["value"]
+                return bytes(self.read(self.attr_runs(n, typ, name), 0, a["size"]))
+        return None
 
     def attr_runs(self, n, typ, name):
         runs = []
@@ -587,6 +599,13 @@ def shared_seeds(c, shared):
             c.add("boot", data[:512])
         elif n.endswith(".bin"):
             c.add("record", data[:4096])
+            # Their reparse points and EAs (resident ones).
+            if data[:4] == b"FILE":
+                for a in parse_attrs(unfix(data[:1024])):
+                    if a["resident"] and a["type"] == AT_REPARSE:
+                        c.add("reparse", a["value"])
+                    elif a["resident"] and a["type"] == AT_EA:
+                        c.add("ea", b"\x00" + a["value"])
         elif n.endswith(".mft"):
             size = 4096 if "4k" in n else 1024
             for i in range(0, min(len(data), 64 * size), size):
@@ -616,16 +635,144 @@ def secure_seeds(c):
     c.add("secure", b"")
 
 
+
+def special_entries(kind=None):
+    import json
+    with open(os.path.join(IMAGES, "ntfs-special.json"), encoding="utf-8") as f:
+        m = json.load(f)
+    return [e for e in m["entries"] if kind is None or e["kind"] == kind]
+
+
+def reparse_value(tag, data, guid=None):
+    return struct.pack("<IHH", tag, len(data), 0) + (guid or b"") + data
+
+
+def link_data(sub, prn, flags=None):
+    s, p = sub.encode("utf-16le"), prn.encode("utf-16le")
+    head = struct.pack("<HHHH", 0, len(s), len(s), len(p))
+    if flags is not None:
+        head += struct.pack("<I", flags)
+    return head + s + p
+
+
+def reparse_seeds(c, special):
+    """Every reparse point of ntfs-special (links, junctions, WSL files,
+    WOF, cloud, dedup, a GUID tag) as stored, and hand-made edge cases."""
+    seen = set()
+    for e in special_entries():
+        if "reparse_hex" in e:
+            val = special.value(e["inode"], AT_REPARSE)
+            if val is not None and val not in seen:
+                seen.add(val)
+                c.add("reparse", val)
+    SYM, JCT, LX, WOF = 0xA000000C, 0xA0000003, 0xA000001D, 0x80000017
+    for val in [
+            b"", b"\x0c\x00\x00\xa0", reparse_value(SYM, b""), reparse_value(JCT, b"\0" * 8),
+            reparse_value(SYM, link_data("\\??\\", "")),
+            reparse_value(SYM, link_data("\\??\\UNC\\", "")),
+            reparse_value(SYM, link_data("\\??\\UNC\\srv\\share", "", 0)),
+            reparse_value(JCT, link_data("", "print\\only")),
+            reparse_value(SYM, link_data("a\0b", "a", 1)),
+            reparse_value(SYM, link_data("x", "y", 1))[:-1],
+            reparse_value(SYM, struct.pack("<HHHHI", 0, 2, 2, 0, 1) + b"\x3d\xd8"),
+            reparse_value(LX, struct.pack("<I", 2)), reparse_value(LX, struct.pack("<I", 1) + b"t"),
+            reparse_value(LX, struct.pack("<I", 2) + b"a\0b"),
+            reparse_value(LX, struct.pack("<I", 2) + b"\xc3\x28"),
+            reparse_value(WOF, struct.pack("<II", 1, 1)),
+            reparse_value(WOF, struct.pack("<IIII", 1, 2, 1, 9)),
+            reparse_value(WOF, struct.pack("<IIII", 1, 2, 2, 0)),
+            reparse_value(0x80000013, b""), reparse_value(0x00000AAA, b"", b"G" * 16),
+            reparse_value(0x00000AAA, b"x", b"G" * 8)]:
+        c.add("reparse", val)
+    # The largest value there is, and one byte over: a WSL target and a
+    # junction of the longest names.
+    c.add("reparse", reparse_value(LX, struct.pack("<I", 2) + (b"ab/" * 6000)[:16372]))
+    c.add("reparse", reparse_value(LX, struct.pack("<I", 2) + (b"ab/" * 6000)[:16373]))
+    c.add("reparse", reparse_value(JCT, link_data("\\??\\C:\\" + "d\\" * 4085, "")))
+
+
+def ea_entry(name, value, flags=0, last=False):
+    body = struct.pack("<BBH", flags, len(name), len(value)) + name + b"\0" + value
+    pad = b"" if last else b"\0" * (-(4 + len(body)) % 4)
+    nxt = 0 if last else 4 + len(body) + len(pad)
+    return struct.pack("<I", nxt) + body + pad
+
+
+def ea_seeds(c, special):
+    """Every $EA of ntfs-special (flags: resident as stored, non-resident,
+    with an $EA_INFORMATION; the WSL device files with their reparse
+    point), and hand-made edge cases."""
+    dev = {"wsl/chr": 0x08, "wsl/chr-big": 0x08, "wsl/blk": 0x10, "wsl/fifo": 0x18}
+    for e in special_entries():
+        if "eas" not in e and "ea_hex" not in e:
+            continue
+        val = special.value(e["inode"], AT_EA)
+        if val is None:
+            continue
+        base = dev.get(e["path"], 0) | (0x20 if e["kind"] == "dir" or e.get("is_dir") else 0)
+        if len(val) > 4096:
+            c.add("ea", bytes([1 | 2]) + val)
+            continue
+        for flags in (0, 1, 2 | 1):
+            c.add("ea", bytes([base | flags]) + val)
+    lx = lambda n, v: ea_entry(n, struct.pack("<I", v))
+    for flags, val in [
+            (0, b""), (0, b"\0" * 8), (1, b"\0" * 7),
+            (0x08, lx(b"$LXUID", 1000) + lx(b"$LXGID", 1000) + lx(b"$LXMOD", 0o20644) +
+             ea_entry(b"$LXDEV", struct.pack("<II", 4, 64), last=True)),
+            (0x10, ea_entry(b"$LXDEV", b"\1\2\3", last=True)),
+            (0x00, ea_entry(b"$LXUID", b"\1\2", last=True)),
+            (0x00, ea_entry(b"$lxmod", struct.pack("<I", 0o100755), last=True)),
+            (0x00, ea_entry(b"A", b"one") + ea_entry(b"a", b"two", last=True)),
+            (0x00, struct.pack("<IBBH", 4, 0, 1, 0) + b"N\0"),             # next too short
+            (0x00, struct.pack("<IBBH", 0, 0, 2, 0) + b"NX"),             # no NUL
+            (0x00, struct.pack("<IBBH", 0, 0, 2, 0) + b"N\0\0"),          # NUL inside
+            (0x00, struct.pack("<IBBH", 0, 0, 0, 0) + b"\0"),             # empty name
+            (0x00, struct.pack("<IBBH", 0, 0x80, 1, 100) + b"N\0" + b"v" * 10),  # value past end
+            (0x01, ea_entry(b"X", b"") * 40 + ea_entry(b"END", b"", last=True))]:
+        c.add("ea", bytes([flags]) + val)
+    # Over NTFS_EA_MAX: refused whole.
+    c.add("ea", b"\x01" + ea_entry(b"BIG", b"\0" * 65535, last=True)[:65537])
+
+
+def wof_seeds(c, special):
+    """Every WOF file of ntfs-special under 1 MiB: its algorithm, size and
+    WofCompressedData (resident flags as stored); and a few made here of
+    stored chunks."""
+    for e in special_entries("wof"):
+        w = e["wof"]
+        if e["size"] > 1 << 20:
+            continue
+        stream = special.value(e["inode"], AT_DATA, "WofCompressedData")
+        flags = w["algorithm"] | (4 if e["data_attr"]["resident"] else 0) | \
+            (8 if w["stream_resident"] else 0)
+        c.add("wof", struct.pack("<I", flags | e["size"] << 8) + stream)
+    # Every chunk stored (as long as it decodes): no decoder involved.
+    for alg, chunk in ((0, 4096), (1, 32768), (2, 8192), (3, 16384)):
+        size = 2 * chunk + 5
+        data = bytes((i * 7 + (i >> 12)) & 255 for i in range(size))
+        table = struct.pack("<II", chunk, 2 * chunk)
+        c.add("wof", struct.pack("<I", alg | size << 8) + table + data)
+    c.add("wof", struct.pack("<I", 0x80 | 5 << 8) + b"hello")       # unknown algorithm
+    c.add("wof", struct.pack("<I", 0 | 9000 << 8) + b"\0" * 7)      # table cannot fit
+    c.add("wof", struct.pack("<I", 0 | 9000 << 8) + struct.pack("<II", 0, 0) + b"x")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", default=os.path.join(HERE, "corpus"))
     ap.add_argument("--shared", help="shared images dir (seeds go to --extra only)")
     ap.add_argument("--extra", help="where shared-derived seeds go (never the repo)")
-    ap.add_argument("--only", choices=["lzx"], help="rewrite only this harness's seeds")
+    ap.add_argument("--only", choices=["lzx", "reparse", "ea", "wof"],
+                    help="rewrite only this harness's seeds")
     args = ap.parse_args()
     c = Corpus(args.out)
-    if args.only == "lzx":
-        lzx_seeds(c)
+    if args.only:
+        if args.only == "lzx":
+            lzx_seeds(c)
+        else:
+            special = Volume("ntfs-special")
+            {"reparse": reparse_seeds, "ea": ea_seeds, "wof": wof_seeds}[args.only](c, special)
         c.prune()
         for h in sorted(c.written):
             print("%-9s %3d seeds" % (h, len(c.written[h])))
@@ -643,6 +790,10 @@ def main():
     secure_seeds(c)
     xpress_seeds(c, vols)
     lzx_seeds(c)
+    special = Volume("ntfs-special")
+    reparse_seeds(c, special)
+    ea_seeds(c, special)
+    wof_seeds(c, special)
     c.prune()
     for h in sorted(c.written):
         print("%-9s %3d seeds" % (h, len(c.written[h])))

@@ -133,3 +133,56 @@ int synvol_file(ntfs_volume *vol, uint64_t recno, const uint8_t *rec, ntfs_file 
 	memcpy(copy, rec, vol->boot.record_size);
 	return ntfsi_file_from_record(vol, recno, copy, out);
 }
+
+uint32_t synvol_add_value(struct synvol *s, uint8_t *rec, uint32_t type, const uint16_t *name,
+                          uint8_t name_len, const void *value, uint32_t len, bool resident,
+                          uint64_t *lcn)
+{
+	const uint64_t first = SYNVOL_DATA_OFF / s->cluster_size;
+	const uint64_t end = SYNVOL_SIZE / s->cluster_size;
+	uint64_t clusters = ((uint64_t)len + s->cluster_size - 1u) / s->cluster_size;
+	uint8_t mp[24] = {0};
+	struct fx_nonres nr = {.type = type,
+	                       .name = name,
+	                       .name_len = name_len,
+	                       .highest_vcn = clusters - 1u, /* UINT64_MAX when empty */
+	                       .alloc = clusters * s->cluster_size,
+	                       .data = len,
+	                       .init = len,
+	                       .mp = mp,
+	                       .mp_len = 1};
+
+	if (resident)
+		return fx_add_resident(rec, type, name, name_len, value, len);
+	if (*lcn < first || *lcn > end || clusters > end - *lcn)
+		return 0;
+	if (clusters > 0) {
+		uint8_t *p = s->disk + *lcn * s->cluster_size;
+		memcpy(p, value, len);
+		memset(p + len, 0, (size_t)(clusters * s->cluster_size - len));
+		nr.mp_len = fx_runlist_one(mp, *lcn, clusters);
+	}
+	*lcn += clusters;
+	return fx_add_nonresident(rec, &nr);
+}
+
+uint32_t synvol_add_sparse(struct synvol *s, uint8_t *rec, uint32_t type, const uint16_t *name,
+                           uint8_t name_len, uint64_t size)
+{
+	uint64_t clusters = (size + s->cluster_size - 1u) / s->cluster_size;
+	uint8_t mp[24] = {0};
+	struct fx_nonres nr = {.type = type,
+	                       .name = name,
+	                       .name_len = name_len,
+	                       .flags = 0x8000u, /* sparse */
+	                       .highest_vcn = clusters - 1u,
+	                       .alloc = clusters * s->cluster_size,
+	                       .data = size,
+	                       .init = 0,
+	                       .mp = mp,
+	                       .mp_len = 1};
+
+	if (clusters > 0)
+		nr.mp_len = fx_runlist_one(mp, NTFS_LCN_HOLE, clusters);
+	return fx_add_nonresident(rec, &nr);
+}

@@ -45,6 +45,22 @@ uint8_t *synvol_record(struct synvol *s, uint32_t recno);
 /* Mount; the volume reads s->dev and allocates from s->alloc. */
 int synvol_mount(struct synvol *s, uint32_t read_align, ntfs_volume **out);
 void synvol_free(struct synvol *s);
+/*
+ * Append attribute @type (named @name, @name_len host-order units; NULL if
+ * 0) holding @len bytes of @value to the clean record @rec: resident when
+ * @resident, else non-resident, its bytes copied into the disk at cluster
+ * *@lcn (one run; *@lcn is advanced past it, the rest of its last cluster
+ * zeroed; an empty value has no run). Returns the attribute's offset in
+ * @rec, or 0 if it does not fit the record or the data area.
+ */
+uint32_t synvol_add_value(struct synvol *s, uint8_t *rec, uint32_t type, const uint16_t *name,
+                          uint8_t name_len, const void *value, uint32_t len, bool resident,
+                          uint64_t *lcn);
+/* Append a sparse non-resident attribute of @size bytes: one hole over
+ * the clusters it needs (no run when @size is 0), initialized size 0.
+ * Returns its offset, or 0 if it does not fit. */
+uint32_t synvol_add_sparse(struct synvol *s, uint8_t *rec, uint32_t type, const uint16_t *name,
+                           uint8_t name_len, uint64_t size);
 /* An ntfs_file over a record image (copied) as if read as record @recno. */
 int synvol_file(ntfs_volume *vol, uint64_t recno, const uint8_t *rec, ntfs_file **out);
 
