@@ -19,8 +19,9 @@
  *     exactly when the parse does, else gives the tag and the type it
  *     implies; ntfs_file_readlink() gives what ntfsi_reparse_target() gave;
  *     ntfs_stream_open() of the unnamed $DATA is raw, WOF or refused as the
- *     tag says, and reads back the file's bytes when raw. Every error is a
- *     documented one, and nothing stays allocated.
+ *     tag says, and reads back the file's bytes when raw; a value that does
+ *     not parse fails it only for WOF (or over NTFS_REPARSE_MAX). Every
+ *     error is a documented one, and nothing stays allocated.
  */
 #include "harness.h"
 
@@ -187,8 +188,10 @@ static void check_reparse_value(ntfs_file *f, const uint8_t *value, size_t len)
 	}
 }
 
-static void check_unnamed(ntfs_file *f, bool dir, bool valid, const struct ntfs_reparse *rp)
+static void check_unnamed(ntfs_file *f, bool dir, const uint8_t *value, size_t len, bool valid,
+                          const struct ntfs_reparse *rp)
 {
+	const uint32_t tag = len >= 4 ? fx_ld32(value) : 0;
 	uint8_t buf[64];
 	ntfs_stream *s = NULL;
 	size_t got = SIZE_MAX;
@@ -199,8 +202,23 @@ static void check_unnamed(ntfs_file *f, bool dir, bool valid, const struct ntfs_
 		TS_CHECK(r == NTFS_ERR_IS_DIR);
 		return;
 	}
-	if (!valid) {
+	/* Only a WOF value must parse (it says where the data is), and any
+	 * value must fit NTFS_REPARSE_MAX; another tag's damage leaves the
+	 * file's own data readable. */
+	if (len > NTFS_REPARSE_MAX || (!valid && tag == NTFS_REPARSE_TAG_WOF)) {
 		TS_CHECK(r == NTFS_ERR_CORRUPT_REPARSE);
+		return;
+	}
+	if (!valid) {
+		TS_CHECK(r == NTFS_OK);
+		if (tag == NTFS_REPARSE_TAG_DEDUP) {
+			TS_CHECK(ntfs_stream_read(s, 0, buf, sizeof buf, &got) ==
+			         NTFS_ERR_UNSUPPORTED);
+		} else {
+			TS_CHECK(ntfs_stream_read(s, 0, buf, sizeof buf, &got) == NTFS_OK);
+			TS_CHECK(got == sizeof file_data && memcmp(buf, file_data, got) == 0);
+		}
+		ntfs_stream_close(s);
 		return;
 	}
 #if NTFS_WITH_WOF
@@ -266,7 +284,7 @@ static void through_volume(const uint8_t *value, size_t len, bool valid,
 			}
 		}
 
-		check_unnamed(f, dir, valid, rp);
+		check_unnamed(f, dir, value, len, valid, rp);
 		exercise_file(f, 0);
 		ntfs_file_close(f);
 		memalloc_expect(&v.syn.alloc, v.blocks, v.bytes);
