@@ -5,10 +5,12 @@
 Usage (ctest runs the first form with --count 3):
 
     python3 test/random_volumes.py --bin BUILD/bin --work DIR \
-        [--count N] [--seed S|random] [--keep] [--jobs J] [--quick]
+        [--count N] [--seed S|random] [--keep] [--jobs J] [--quick] \
+        [--no-special]
     python3 test/random_volumes.py --bin BUILD/bin --work DIR --check IMG
 
-Python 3 standard library only.  Needs root and /dev/fuse (ntfs-3g mounts
+Python 3 standard library only, and wimlib's libwim.so.15 through ctypes
+(Debian: libwim15) for the WOF files.  Needs root and /dev/fuse (ntfs-3g mounts
 read-write; a user for whom `sudo -n` works runs it through sudo), mkntfs
 and ntfs-3g (Debian: ntfs-3g), and the reference readers test/difftest.py
 needs (ntfsls, ntfscat, ntfsinfo; fls, icat, istat from sleuthkit).
@@ -43,21 +45,39 @@ prints it) everything below is derived from random.Random(seed):
     directory with a few thousand entries (a multi-level $I30 B+tree); on
     some volumes with CLUSTER <= 4 KiB a directory marked compressed
     (system.ntfs_attrib_be 0x800) whose new files are LZNT1-compressed.
-    Building stops gracefully at ENOSPC or after a time budget.
+    Building stops gracefully at ENOSPC or after a time budget.  (Unless
+    --no-special, some free space is kept aside while the tree is built, in
+    a file deleted afterwards.)
+  * special files, unless --no-special (test/random_special.py, with the
+    writers of test/images/special.py and its own random stream,
+    random.Random("special:SEED")): on a second mount Interix symlinks,
+    FIFOs, sockets and devices, Windows symlinks and junctions, WOF files
+    in the four algorithms, LZNT1 files (clusters <= 4 KiB); on a third,
+    with -o special_files=wsl, WSL ones; then a read-only mount records
+    what ntfs-3g shows of each (lstat, readlink).  What ntfs-3g refuses
+    (ENOSPC on a full volume) is counted and printed, not made.
   * unmount, then compare with difftest.py's per-image test (test/ntfsref,
     the package both share): listing against ntfsls and fls, every file's bytes and every
     named stream against ntfscat (icat on disagreement); compressed data
     that ntfs-cat reports "unsupported" is skipped there.  In addition the
     listing must equal ntfsls' exactly (the acceptance criterion: "ntfs-ls
     -R lists exactly the names ntfs-3g shows"), not only where ntfsls and
-    fls agree.
+    fls agree.  A WOF file's unnamed $DATA is left out there (both
+    references read its sparse zeros) and read by random_special.check()
+    instead: `ntfs-cat` must give the bytes that were compressed.  Also
+    checked there: `ntfs-ls -l -R` shows each special file's type letter,
+    device numbers and link target as ntfs-3g's mount does (under the rule
+    for Windows links of test/special_files.py), and every LZNT1 file made
+    there reads as written, through ntfs-cat and ntfscat.
 
 Per volume it prints the parameters, the seed, what was built, difftest's
 summary block and PASS/FAIL; the last line is `N passed, M failed`
 (volumes).  Exit 1 if any volume failed.  Images are deleted unless --keep
-or the volume failed: a failing image is kept in WORK as rv-SEED.img and
-its path, seed and reproduction commands are printed.  `--check IMG` runs
-only the comparison on an existing raw image (e.g. a kept one).
+or the volume failed: a failing image is kept in WORK as rv-SEED.img (with
+rv-SEED.special.json, what was made and what ntfs-3g showed) and its path,
+seed and reproduction commands are printed.  `--check IMG` runs only the
+comparison on an existing raw image (e.g. a kept one; with its special
+files when the .special.json is beside it).
 """
 
 import argparse
@@ -71,6 +91,7 @@ import threading
 import time
 import unicodedata
 
+import random_special  # test/random_special.py
 from ntfsref import parse, tools  # test/ntfsref
 from ntfsref.compare import Report, Tester, print_report
 from ntfsref.images import Image, has_ntfs_boot
@@ -910,8 +931,12 @@ def strict_checks(tester, im, rep):
                      pool.submit(tools.run, oc, timeout),
                      pool.submit(tools.run, rc, tools.REF_TIMEOUT)))
     nf = ns = 0
+    elsewhere = getattr(tester, "data_elsewhere", {})
     for rec, p, name, fo, fr in futs:
         what = p if name is None else "%s:%s" % (p, name)
+        if name is None and rec in elsewhere:
+            rep.skip(elsewhere[rec])
+            continue
         o, ref_r = fo.result(), fr.result()
         if o.abnormal:
             rep.bad("%s: ntfs-cat %s" % (what, o.describe()))
@@ -944,17 +969,22 @@ def strict_checks(tester, im, rep):
     return nf, ns
 
 
-def compare(tester, img, name):
+def compare(tester, img, name, spec=None):
     im = Image(name, "own", img)
     im.path = im.bare = img
     if not has_ntfs_boot(img, 0):
         im.error = "image has no NTFS boot sector"
     t = time.monotonic()
     extra = (0, 0)
+    tester.data_elsewhere = spec.data_elsewhere() if spec else {}
+    counts = None
     try:
         rep = tester.test_image(im)
         if not im.error:
             extra = strict_checks(tester, im, rep)
+            if spec:
+                counts = random_special.check(spec, tester.args.bin, img,
+                                              rep.bad, tester.args.timeout)
     except ValueError as e:
         rep = Report(im)
         rep.bad("cannot parse reference output: %s" % e)
@@ -974,6 +1004,12 @@ def compare(tester, img, name):
     print_report(rep, time.monotonic() - t)
     log("   (of these, compared only here because fls does not list them "
         "as ntfsls does: %d files, %d named streams)" % extra)
+    if counts is not None:
+        log("   special files against ntfs-3g's mount and the bytes written: "
+            "%d of %d listed (%d link targets, %d device numbers), %d WOF "
+            "and %d LZNT1 files read" % (counts["listed"], len(spec.entries),
+                                         counts["links"], counts["devices"],
+                                         counts["wof"], counts["lznt1"]))
     return rep
 
 
@@ -996,10 +1032,18 @@ def one_volume(args, tester, seed, idx, total):
     free = size * MiB * 3 // 4
     p["data_budget"] = (size * MiB * 2 if p["fill"]
                         else int(free * rng.uniform(0.1, 0.8)))
+    # Special files (test/random_special.py) have their own random stream,
+    # so --no-special builds the same tree as before they existed.
+    spec = None if args.no_special else \
+        random_special.Specials(seed, p["cluster"], make_name)
     with Mount(img, mnt, opts):
         st = os.statvfs(mnt)
+        if spec:
+            spec.reserve(mnt)
         b = Builder(rng, mnt, p["cluster"], p).build()
         st2 = os.statvfs(mnt)
+        if spec:
+            spec.release(mnt)
     build_s = time.monotonic() - t0
     s = b.stats
     log("   built in %.1f s: %d dirs, %d files (%d sparse, %d in compressed "
@@ -1012,8 +1056,33 @@ def one_volume(args, tester, seed, idx, total):
     if b.errors:
         log("   ntfs-3g refused some operations: " + ", ".join(
             "%s=%d" % kv for kv in sorted(b.errors.items())))
-    rep = compare(tester, img, "rv-%d" % seed)
+    if spec:
+        t1 = time.monotonic()
+        make_specials(spec, img, mnt, b, p)
+        log("   special files (seed %d) in %.1f s: %s"
+            % (seed, time.monotonic() - t1, spec.summary()))
+    rep = compare(tester, img, "rv-%d" % seed, spec)
     return img, rep
+
+
+def make_specials(spec, img, mnt, b, p):
+    """random_special's three passes: Interix files, Windows links, WOF
+    and LZNT1 files; WSL files; what a read-only default mount shows.
+    (ntfs-3g compresses only with clusters of at most 4 KiB.)"""
+    compression = p["cluster"] <= 4096
+    opts = "streams_interface=windows" + (",compression" if compression
+                                          else "")
+    wim = random_special.wimlib()
+    if wim is None:
+        raise RuntimeError("libwim.so.15 not found (Debian: libwim15), "
+                           "needed for the WOF files; or use --no-special")
+    with Mount(img, mnt, opts):
+        spec.make(mnt, b.dirs, b.files, b.comp_dirs, compression, wim)
+    with Mount(img, mnt, random_special.WSL_MNT_OPTS):
+        spec.make_wsl(mnt, b.dirs)
+    with Mount(img, mnt, "ro"):
+        spec.observe(mnt)
+    spec.save(img[:-4] + ".special.json")
 
 
 def env_ci():
@@ -1036,7 +1105,10 @@ def main(argv=None):
     ap.add_argument("--quick", action="store_true",
                     help="sample file contents (difftest --quick)")
     ap.add_argument("--check", metavar="IMG",
-                    help="only compare an existing raw image")
+                    help="only compare an existing raw image (with its "
+                    "special files if IMG's .special.json is beside it)")
+    ap.add_argument("--no-special", action="store_true",
+                    help="no special files (test/random_special.py)")
     args = ap.parse_args(argv)
     # Mount points are compared with /proc/self/mounts, which has them absolute.
     args.work = os.path.abspath(args.work)
@@ -1057,8 +1129,11 @@ def main(argv=None):
     tester = Tester(args)
     try:
         if args.check:
+            sj = os.path.splitext(args.check)[0] + ".special.json"
+            spec = (random_special.load(sj) if os.path.exists(sj)
+                    and not args.no_special else None)
             rep = compare(tester, os.path.abspath(args.check),
-                          os.path.basename(args.check))
+                          os.path.basename(args.check), spec)
             ok = not rep.mismatches
             log("%d passed, %d failed" % (ok, not ok))
             return 0 if ok else 1
@@ -1106,8 +1181,10 @@ def main(argv=None):
                     "tree was built (killed after %.0f s); volume not "
                     "compared" % (s, WATCHDOG))
                 hung.append(s)
-                if not args.keep and os.path.exists(img):
-                    os.unlink(img)
+                if not args.keep:
+                    for f in (img, img[:-4] + ".special.json"):
+                        if os.path.exists(f):
+                            os.unlink(f)
                 continue
             except (RuntimeError, OSError) as e:
                 log("   ERROR building volume (seed %d): %s" % (s, e))
@@ -1122,8 +1199,10 @@ def main(argv=None):
                     "--check %s" % (sys.argv[0], args.bin, img))
             else:
                 passed += 1
-                if not args.keep and os.path.exists(img):
-                    os.unlink(img)
+                if not args.keep:
+                    for f in (img, img[:-4] + ".special.json"):
+                        if os.path.exists(f):
+                            os.unlink(f)
         log("total time %.1f s" % (time.monotonic() - t0))
         for s, img in kept:
             log("failed: seed %d, image %s" % (s, img))
