@@ -41,7 +41,7 @@ static void resign(uint8_t *disk, size_t len, uint32_t ss, uint64_t lba)
 	uint32_t hs;
 	uint64_t elba, bytes;
 
-	if (lba == 0 || (lba + 1) * ss > len)
+	if (lba == 0 || lba >= len / ss)
 		return;
 	h = disk + lba * ss;
 	hs = (uint32_t)ld(h + 12, 4);
@@ -85,7 +85,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fz_disk_init(&d, &dev, data[0], disk, len);
 	if (data[0] & 4) {
 		resign(disk, len, d.ss, 1);
-		resign(disk, len, d.ss, len / d.ss - 1);
+		if (len / d.ss >= 2)
+			resign(disk, len, d.ss, len / d.ss - 1);
 	}
 	n = fz_part_walk(&dev, NTFS_PART_GPT, NTFS_PART_GPT_MAX_ENTRIES);
 	{
