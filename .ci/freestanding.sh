@@ -11,7 +11,12 @@
 #     and every global symbol it defines starts with ntfs_;
 #  4. its objects call each other one way only (.ci/layers.py: no cycle, and
 #     every internal name says its file);
-#  5. its .text for Cortex-M4 at -Os: every feature at most
+#  5. src/blockdev (the sector-device adapter and partition tables) obeys
+#     1.-4. too: it includes only those four, the public <ntfs/ntfs.h>,
+#     <ntfs/blockdev.h> and <ntfs/cache.h> and its own headers, needs no
+#     symbol the core does not define, and its .text (Cortex-M4, -Os) is at
+#     most NTFS_BLOCKDEV_TEXT_LIMIT bytes;
+#  6. its .text for Cortex-M4 at -Os: every feature at most
 #     NTFS_CORE_TEXT_LIMIT bytes; what a boot loader links (.ci/footprint.c:
 #     mount, path, list, read with LZNT1, XPRESS and LZX left out, linked
 #     with --gc-sections) at most NTFS_LOADER_TEXT_LIMIT; each file's share
@@ -23,6 +28,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 limit=${NTFS_CORE_TEXT_LIMIT:-32768}
 loader_limit=${NTFS_LOADER_TEXT_LIMIT:-16384}
+bd_limit=${NTFS_BLOCKDEV_TEXT_LIMIT:-4096}
 out=${NTFS_FREESTANDING_OUT:-build/freestanding}
 rm -rf "$out"
 mkdir -p "$out"
@@ -35,7 +41,10 @@ fail() {
 shopt -s nullglob
 srcs=(src/core/*.c)
 hdrs=(src/core/*.h)
+bd_srcs=(src/blockdev/*.c)
+bd_hdrs=(src/blockdev/*.h)
 [ ${#srcs[@]} -gt 0 ] || fail "no sources in src/core"
+[ ${#bd_srcs[@]} -gt 0 ] || fail "no sources in src/blockdev"
 
 # --- 1. includes -------------------------------------------------------------
 # Every #include line in the core and the public core header must be one of
@@ -65,6 +74,28 @@ if [ -n "$bad" ]; then
 	fail "the core may include only <stddef.h> <stdint.h> <stdbool.h> <limits.h> and its own headers"
 fi
 echo "freestanding: includes OK (${#srcs[@]} sources, ${#hdrs[@]} headers)"
+# src/blockdev: the same four, the freestanding public headers, its own.
+bad=""
+for f in "${bd_srcs[@]}" "${bd_hdrs[@]}" include/ntfs/blockdev.h; do
+	while IFS= read -r line; do
+		num=${line%%:*}
+		text=${line#*:}
+		if [[ $text =~ ^[[:space:]]*#[[:space:]]*include[[:space:]]*$allowed_std ]] ||
+			[[ $text =~ ^[[:space:]]*#[[:space:]]*include[[:space:]]*[\<\"]ntfs/(ntfs|blockdev|cache)\.h[\>\"] ]]; then
+			continue
+		fi
+		if [[ $text =~ ^[[:space:]]*#[[:space:]]*include[[:space:]]*\"([A-Za-z0-9_.-]+)\" ]] &&
+			[ -f "src/blockdev/${BASH_REMATCH[1]}" ]; then
+			continue
+		fi
+		bad+="  $f:$num:$text"$'\n'
+	done < <(grep -nE '^[[:space:]]*#[[:space:]]*include' "$f" || true)
+done
+if [ -n "$bad" ]; then
+	printf 'freestanding: forbidden #include in src/blockdev:\n%s' "$bad" >&2
+	fail "src/blockdev may include only the four standard headers, <ntfs/ntfs.h>, <ntfs/blockdev.h>, <ntfs/cache.h> and its own"
+fi
+echo "freestanding: src/blockdev includes OK (${#bd_srcs[@]} sources, ${#bd_hdrs[@]} headers)"
 
 # --- 2./3. compile, link -r, no undefined symbols -----------------------------
 common=(-Os -ffreestanding -nostdlib -fno-builtin -fno-tree-loop-distribute-patterns
@@ -85,19 +116,31 @@ build() {
 		objs+=("$o")
 	done
 	"$cc" "$@" -r -nostdlib -o "$dir/core.o" "${objs[@]}" || fail "$name: link -r failed"
+	# src/blockdev, with the same flags, in its own directory.
+	mkdir -p "$dir/blockdev"
+	local bd_objs=()
+	for f in "${bd_srcs[@]}"; do
+		o="$dir/blockdev/$(basename "${f%.c}").o"
+		"$cc" "$@" "${common[@]}" -Isrc/blockdev -fstack-usage -c "$f" -o "$o" ||
+			fail "$name: $f does not compile freestanding"
+		bd_objs+=("$o")
+	done
+	"$cc" "$@" -r -nostdlib -o "$dir/blockdev.o" "${bd_objs[@]}" || fail "$name: link -r of src/blockdev failed"
+	"$cc" "$@" -r -nostdlib -o "$dir/all.o" "$dir/core.o" "$dir/blockdev.o" ||
+		fail "$name: link -r of the core with src/blockdev failed"
 	local nm=${cc%gcc}nm
 	command -v "$nm" >/dev/null || nm=nm
 	local undef
-	undef=$("$nm" -u "$dir/core.o")
+	undef=$("$nm" -u "$dir/all.o")
 	if [ -n "$undef" ]; then
-		echo "freestanding: $name: undefined symbols in the core:" >&2
+		echo "freestanding: $name: undefined symbols in the core or src/blockdev:" >&2
 		echo "$undef" >&2
-		fail "$name: the core must not need any library function (not even memcpy/memset)"
+		fail "$name: the core and src/blockdev must not need any library function (not even memcpy/memset)"
 	fi
 	# Every global symbol must carry the ntfs_ prefix: in a static link,
 	# hidden visibility does not stop a clash with the caller's names.
 	local unprefixed
-	unprefixed=$("$nm" -g --defined-only "$dir/core.o" | awk '{ print $3 }' | grep -vE '^ntfsi?_' || true)
+	unprefixed=$("$nm" -g --defined-only "$dir/all.o" | awk '{ print $3 }' | grep -vE '^ntfsi?_' || true)
 	if [ -n "$unprefixed" ]; then
 		echo "freestanding: $name: global symbols without the ntfs_ (public) or ntfsi_ (internal) prefix (make them static or rename):" >&2
 		echo "$unprefixed" >&2
@@ -105,7 +148,7 @@ build() {
 	fi
 	# Largest stack frame, for information.
 	local frame
-	frame=$(cat "$dir"/*.su | sort -t$'\t' -k2 -n -r | sed -n 1p |
+	frame=$(cat "$dir"/*.su "$dir"/blockdev/*.su | sort -t$'\t' -k2 -n -r | sed -n 1p |
 		awk -F'\t' '{ n = split($1, a, ":"); printf "%s bytes in %s (%s)", $2, a[n], $3 }')
 	echo "freestanding: $name: OK, no undefined symbols; largest stack frame: ${frame:-n/a}"
 }
@@ -124,8 +167,9 @@ done
 # One-way layers: no call cycle between the core's objects.
 layer_objs=()
 for f in "${srcs[@]}"; do layer_objs+=("$out/cortex-m4/$(basename "${f%.c}").o"); done
+for f in "${bd_srcs[@]}"; do layer_objs+=("$out/cortex-m4/blockdev/$(basename "${f%.c}").o"); done
 NM=arm-none-eabi-nm python3 .ci/layers.py "${layer_objs[@]}" ||
-	fail "the core's objects call each other in a cycle, or a name does not say its file"
+	fail "the core's (or src/blockdev's) objects call each other in a cycle, or a name does not say its file"
 build rv64imac riscv64-unknown-elf-gcc -march=rv64imac -mabi=lp64
 # Big-endian, 64-bit (s390x): compile-only proof here; .ci/run also runs the
 # unit tests on it under qemu-user when possible.
@@ -142,7 +186,7 @@ size_rodata=$(arm-none-eabi-size -A "$out/cortex-m4/core.o" | awk '$1 ~ /^\.roda
 size_data=$(arm-none-eabi-size -A "$out/cortex-m4/core.o" | awk '$1 ~ /^\.(data|bss)/ { s += $2 } END { print s + 0 }')
 echo "core .text per file (cortex-m4 -Os):"
 for o in "$out"/cortex-m4/*.o; do
-	[ "$(basename "$o")" = core.o ] && continue
+	case $(basename "$o") in core.o | blockdev.o | all.o) continue ;; esac
 	printf '  %-12s %6s\n' "$(basename "${o%.o}")" "$(text_of "$o")"
 done | sort -k2 -n -r | column -c 100
 echo "decoders: LZNT1 $(($(text_of "$out/cortex-m4/lznt1.o") + $(text_of "$out/cortex-m4/compress.o"))) bytes (lznt1 + compress), XPRESS $(text_of "$out/cortex-m4/xpress.o"), LZX $(text_of "$out/cortex-m4/lzx.o"), WOF chunk table $(text_of "$out/cortex-m4/wof.o")"
@@ -153,6 +197,19 @@ if [ "$size_data" -ne 0 ]; then
 fi
 if [ "$size_text" -gt "$limit" ]; then
 	fail "core .text is $size_text bytes, over the limit of $limit"
+fi
+
+# src/blockdev: the adapter and both partition parsers.
+bd_text=$(text_of "$out/cortex-m4/blockdev.o")
+bd_rodata=$(arm-none-eabi-size -A "$out/cortex-m4/blockdev.o" | awk '$1 ~ /^\.rodata/ { s += $2 } END { print s + 0 }')
+printf 'src/blockdev .text per file (cortex-m4 -Os):'
+for o in "$out"/cortex-m4/blockdev/*.o; do
+	printf ' %s %s' "$(basename "${o%.o}")" "$(text_of "$o")"
+done
+echo
+echo "src/blockdev .text: $bd_text bytes (limit $bd_limit), .rodata: $bd_rodata bytes"
+if [ "$bd_text" -gt "$bd_limit" ]; then
+	fail "src/blockdev .text is $bd_text bytes, over the limit of $bd_limit"
 fi
 
 # A boot loader's link: .ci/footprint.c and what it reaches, XPRESS and

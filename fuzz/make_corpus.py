@@ -9,6 +9,8 @@ Usage:
                                                 # wimlib's compressor, no images)
     python3 fuzz/make_corpus.py --only reparse  # likewise reparse, ea or wof (cut
                                                 # from ntfs-special only)
+    python3 fuzz/make_corpus.py --only part     # only the mbr and gpt seeds (built
+                                                # here, no images)
     python3 fuzz/make_corpus.py --shared DIR --extra OUT
         also cut seeds from DIR/records/* (e.g. ../shared/images) into OUT/<harness>/;
         those are for local campaigns only and must NOT be committed.
@@ -589,6 +591,90 @@ def lzx_seeds(c):
     c.add("lzx", struct.pack("<H", 9) + stored(b"abc", (7, 3, 9)) + stored(b"defghij"))
 
 
+def part_seeds(c):
+    """Small disks for fuzz_mbr and fuzz_gpt: byte 0 the flags (bits 0-1
+    sector size 512 << k, bit 2 re-sign GPT headers, bit 3 a 2^32-sector
+    device), then the disk's first sectors."""
+    import zlib
+
+    def entry(boot, typ, lba, count):
+        return struct.pack("<B3xB3xII", boot, typ, lba, count)
+
+    def table(entries, ss):
+        s = bytearray(ss)
+        for i, e in enumerate(entries):
+            s[446 + 16 * i:462 + 16 * i] = e
+        s[510:512] = b"\x55\xaa"
+        return s
+
+    def boot(oem, ss):
+        s = bytearray(ss)
+        s[3:11] = oem
+        s[510:512] = b"\x55\xaa"
+        return s
+
+    for k in range(4):
+        ss = 512 << k
+        # Primary NTFS at 2, extended 8..40: EBRs at 8 and 16 (logical 5 exFAT
+        # at 9, 6 NTFS at 17), then a primary 0x83 at 40..47.
+        disk = bytearray(48 * ss)
+        disk[0:ss] = table([entry(0x80, 7, 2, 4), entry(0, 5, 8, 32), b"", entry(0, 0x83, 40, 8)],
+                           ss)
+        disk[8 * ss:9 * ss] = table([entry(0, 7, 1, 4), entry(0, 5, 8, 8)], ss)
+        disk[16 * ss:17 * ss] = table([entry(0, 7, 1, 4)], ss)
+        disk[2 * ss:3 * ss] = boot(b"NTFS    ", ss)
+        disk[9 * ss:10 * ss] = boot(b"EXFAT   ", ss)
+        disk[17 * ss:18 * ss] = boot(b"NTFS    ", ss)
+        # The rest is zeros: a 2^32-sector device holds it.
+        c.add("mbr", bytes([k | 8]) + bytes(disk[:18 * ss]))
+        if k == 0:
+            c.add("mbr", bytes([k]) + bytes(disk))
+    c.add("mbr", bytes([0]) + bytes(table([entry(0, 7, 1, 0x7FFFFFFF)], 512)))
+    c.add("mbr", bytes([8]) + bytes(table([entry(0, 0xF, 1, 0x7FFFFFFF)], 512)))
+
+    basic = bytes.fromhex("a2a0d0ebe5b9334487c068b6b72699c7")
+    linux = bytes.fromhex("af3dc60f83847247 8e793d69d8477de4".replace(" ", ""))
+    for k in (0, 3):
+        ss = 512 << k
+        count, esize = 4, 128
+        n = 16
+        arr = 1
+        first, last = 2 + arr, n - 2 - arr
+        ents = bytearray(count * esize)
+        for i, (t, a, b, name) in enumerate([(basic, first, first + 2, "Basic data"),
+                                             (linux, first + 3, first + 5, "root"),
+                                             (basic, first + 6, last, "\u00e9t\u00e9")]):
+            e = t + bytes([i + 1]) * 16 + struct.pack("<QQQ", a, b, 0)
+            ents[i * esize:i * esize + 56] = e
+            nm = name.encode("utf-16-le")
+            ents[i * esize + 56:i * esize + 56 + len(nm)] = nm
+        disk = bytearray(n * ss)
+        disk[0:ss] = table([entry(0, 0xEE, 1, n - 1)], ss)
+
+        def header(my, alt, elba):
+            h = bytearray(92)
+            h[0:8] = b"EFI PART"
+            struct.pack_into("<IIIIQQQQ", h, 8, 0x10000, 92, 0, 0, my, alt, first, last)
+            h[56:72] = b"\x5a" * 16
+            struct.pack_into("<QIII", h, 72, elba, count, esize, zlib.crc32(bytes(ents)))
+            struct.pack_into("<I", h, 16, zlib.crc32(bytes(h)))
+            return h
+        disk[ss:ss + 92] = header(1, n - 1, 2)
+        disk[2 * ss:2 * ss + len(ents)] = ents
+        disk[(n - 1) * ss:(n - 1) * ss + 92] = header(n - 1, 1, n - 2)
+        disk[(n - 2) * ss:(n - 2) * ss + len(ents)] = ents
+        disk[first * ss:(first + 1) * ss] = boot(b"NTFS    ", ss)
+        disk[(first + 6) * ss:(first + 7) * ss] = boot(b"EXFAT   ", ss)
+        c.add("gpt", bytes([k]) + bytes(disk))
+        c.add("gpt", bytes([k | 4]) + bytes(disk))
+        # Primary damaged: the backup.
+        bad = bytearray(disk)
+        bad[ss + 20] ^= 1
+        c.add("gpt", bytes([k]) + bytes(bad))
+        # Header and array only (a 2^32-sector device, re-signed).
+        c.add("gpt", bytes([k | 4 | 8]) + bytes(disk[:3 * ss]))
+
+
 def shared_seeds(c, shared):
     rec = os.path.join(shared, "records")
     if not os.path.isdir(rec):
@@ -763,13 +849,15 @@ def main():
     ap.add_argument("--out", default=os.path.join(HERE, "corpus"))
     ap.add_argument("--shared", help="shared images dir (seeds go to --extra only)")
     ap.add_argument("--extra", help="where shared-derived seeds go (never the repo)")
-    ap.add_argument("--only", choices=["lzx", "reparse", "ea", "wof"],
+    ap.add_argument("--only", choices=["lzx", "reparse", "ea", "wof", "part"],
                     help="rewrite only this harness's seeds")
     args = ap.parse_args()
     c = Corpus(args.out)
     if args.only:
         if args.only == "lzx":
             lzx_seeds(c)
+        elif args.only == "part":
+            part_seeds(c)
         else:
             special = Volume("ntfs-special")
             {"reparse": reparse_seeds, "ea": ea_seeds, "wof": wof_seeds}[args.only](c, special)
@@ -794,6 +882,7 @@ def main():
     reparse_seeds(c, special)
     ea_seeds(c, special)
     wof_seeds(c, special)
+    part_seeds(c)
     c.prune()
     for h in sorted(c.written):
         print("%-9s %3d seeds" % (h, len(c.written[h])))

@@ -37,6 +37,7 @@ static const int all[] = {
         NTFS_ERR_CORRUPT_REPARSE,
         NTFS_ERR_CORRUPT_EA,
         NTFS_ERR_CORRUPT_SECURITY,
+        NTFS_ERR_CORRUPT_PARTITION,
 };
 #define N_ALL (sizeof all / sizeof all[0])
 
@@ -60,7 +61,7 @@ static void unknown_codes(void **state)
 {
 	static const int odd[] = {1, 42, -11, -31, -64, -1000, INT32_MIN, INT32_MAX};
 	/* Reserved for corrupt codes to come: unknown now, but corrupt. */
-	static const int reserved[] = {-46, -50, NTFS_ERR_CORRUPT_LOWEST};
+	static const int reserved[] = {-47, -50, NTFS_ERR_CORRUPT_LOWEST};
 	const char *unknown = ntfs_strerror(-1000);
 	(void)state;
 
@@ -88,7 +89,7 @@ static void corrupt_class(void **state)
 		        all[i] == NTFS_ERR_CORRUPT_UPCASE || all[i] == NTFS_ERR_CORRUPT_MFT ||
 		        all[i] == NTFS_ERR_CORRUPT_COMPRESSED ||
 		        all[i] == NTFS_ERR_CORRUPT_REPARSE || all[i] == NTFS_ERR_CORRUPT_EA ||
-		        all[i] == NTFS_ERR_CORRUPT_SECURITY;
+		        all[i] == NTFS_ERR_CORRUPT_SECURITY || all[i] == NTFS_ERR_CORRUPT_PARTITION;
 		assert_int_equal(ntfs_error_is_corrupt(all[i]), corrupt);
 	}
 }

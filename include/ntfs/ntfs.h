@@ -87,6 +87,7 @@ enum ntfs_error {
 	NTFS_ERR_CORRUPT_REPARSE = -43,    /**< Reparse point or Interix file invalid. */
 	NTFS_ERR_CORRUPT_EA = -44,         /**< Extended attributes invalid. */
 	NTFS_ERR_CORRUPT_SECURITY = -45,   /**< Security descriptor or $Secure invalid. */
+	NTFS_ERR_CORRUPT_PARTITION = -46,  /**< Partition table (MBR, EBR or GPT) invalid. */
 };
 
 /** The lowest corrupt code: every code from ::NTFS_ERR_CORRUPT down to this

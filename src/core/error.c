@@ -55,6 +55,8 @@ const char *ntfs_strerror(int err)
 		return "corrupt extended attributes";
 	case NTFS_ERR_CORRUPT_SECURITY:
 		return "corrupt security descriptor";
+	case NTFS_ERR_CORRUPT_PARTITION:
+		return "corrupt partition table";
 	default:
 		return "unknown error";
 	}

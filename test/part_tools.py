@@ -1,0 +1,256 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
+"""Partition tables made by sfdisk and sgdisk, read by test/part_list.c.
+
+Each disk is a sparse image file written here; what part_list says of it
+(every partition: number, start, length, type, GUIDs, attributes, name; the
+NTFS volumes; each mounted) must be what `sfdisk --json` and `sgdisk -i`
+say: the truth comes from outside. The disks:
+
+  * MBR (sfdisk): primaries 1 (0x07, NTFS by mkntfs), 3 (0x83), an
+    extended 2 (0x05) with logicals 5 (0x83), 6 (0x07, NTFS), 7 (0x0c);
+  * GPT, 512-byte sectors (sgdisk): Basic Data (NTFS, a non-ASCII name),
+    Linux, Basic Data holding an "EXFAT" boot sector, EFI system;
+  * GPT, 4096-byte sectors: sgdisk through a loop device made with
+    `losetup --sector-size 4096` (needs root; else a note, and test_part's
+    hand-built 4Kn disks are the only ones);
+  * GPT with its primary header wiped: the backup must give the same list;
+  * the shared Windows disks (../shared/images/windows/*.raw.gz, MBR, NTFS
+    at 65536), when present.
+
+Prints "SKIP: ..." (ctest: skipped) only when sfdisk or sgdisk is missing.
+"""
+import argparse
+import gzip
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+MiB = 1 << 20
+fails = []
+
+
+def run(*cmd, inp=None, ok=True):
+    p = subprocess.run(cmd, input=inp, capture_output=True, text=True)
+    if ok and p.returncode != 0:
+        sys.exit("%s failed (%d): %s" % (" ".join(cmd), p.returncode, p.stderr.strip()))
+    return p
+
+
+def check(what, got, want):
+    if got != want:
+        fails.append(what)
+        print("FAIL %s:\n  got  %r\n  want %r" % (what, got, want))
+
+
+def driver(args, image, ss=512):
+    p = run(args.driver, "--sector-size", str(ss), "--mount", image, ok=False)
+    parts, ntfs, mounts = [], [], {}
+    for line in p.stdout.splitlines():
+        f = line.split(" ")
+        if f[0] == "part":
+            parts.append({"index": int(f[1]), "scheme": f[2], "start": int(f[3]),
+                          "length": int(f[4]), "type": f[5], "uuid": f[6],
+                          "attrs": int(f[7], 16), "name": " ".join(f[8:])})
+        elif f[0] == "ntfs":
+            ntfs.append((int(f[1]), int(f[2]), int(f[3])))
+        elif f[0] == "mount":
+            mounts[int(f[1])] = (f[2], " ".join(f[3:]))
+        elif f[0] == "error":
+            fails.append("%s: part_list: %s" % (image, line))
+            print("FAIL %s: %s" % (image, line))
+    if p.returncode not in (0, 1):
+        fails.append("%s: part_list exit %d" % (image, p.returncode))
+        print(p.stderr)
+    return parts, ntfs, mounts
+
+
+def sfdisk_parts(image, ss):
+    t = json.loads(run("sfdisk", "--json", image).stdout)["partitiontable"]
+    out = []
+    for q in t["partitions"]:
+        n = int(re.search(r"(\d+)$", q["node"]).group(1))
+        out.append({"index": n, "start": q["start"] * ss, "length": q["size"] * ss,
+                    "type": q["type"].upper().zfill(2) if t["label"] == "dos" else q["type"].upper()})
+    return t["label"], sorted(out, key=lambda q: q["index"])
+
+
+def sgdisk_info(image, n):
+    """sgdisk -i N: type and unique GUID, first and last sector, attributes, name."""
+    out = run("sgdisk", "-i", str(n), image).stdout
+    g = dict(re.findall(r"^([A-Za-z ]+): (.*)$", out, re.M))
+    name = re.match(r"^'(.*)'$", g["Partition name"]).group(1)
+    return {"type": g["Partition GUID code"].split()[0], "uuid": g["Partition unique GUID"],
+            "first": int(g["First sector"].split()[0]), "last": int(g["Last sector"].split()[0]),
+            "attrs": int(g["Attribute flags"], 16), "name": name}
+
+
+def sparse_image(path, size):
+    with open(path, "wb") as f:
+        f.truncate(size)
+
+
+def put_ntfs(args, image, offset, size, label, ss=512):
+    """mkntfs a volume of @size bytes into the image at @offset."""
+    vol = os.path.join(args.work, "vol.tmp")
+    sparse_image(vol, size)
+    run("mkntfs", "-F", "-Q", "-q", "-s", str(ss), "-L", label, vol)
+    with open(vol, "rb") as src, open(image, "r+b") as dst:
+        pos = 0
+        while True:
+            b = src.read(MiB)
+            if not b:
+                break
+            if b.count(0) != len(b):
+                dst.seek(offset + pos)
+                dst.write(b)
+            pos += len(b)
+    os.unlink(vol)
+
+
+def put_exfat(image, offset):
+    with open(image, "r+b") as f:
+        f.seek(offset + 3)
+        f.write(b"EXFAT   ")
+        f.seek(offset + 510)
+        f.write(b"\x55\xaa")
+
+
+def compare_sfdisk(args, image, ss, what):
+    label, want = sfdisk_parts(image, ss)
+    parts, ntfs, mounts = driver(args, image, ss)
+    got = [{"index": q["index"], "start": q["start"], "length": q["length"], "type": q["type"]}
+           for q in parts]
+    check("%s: partitions (sfdisk --json)" % what, got, want)
+    check("%s: scheme" % what, sorted({q["scheme"] for q in parts}),
+          ["mbr" if label == "dos" else "gpt"])
+    return parts, ntfs, mounts
+
+
+def mbr_disk(args):
+    img = os.path.join(args.work, "mbr.img")
+    sparse_image(img, 64 * MiB)
+    run("sfdisk", "--quiet", img, inp="\n".join([
+        "label: dos",
+        "start=2048, size=20480, type=7, bootable",
+        "start=24576, size=90112, type=5",
+        "start=116736, size=8192, type=83",
+        "start=26624, size=8192, type=83",
+        "start=36864, size=40960, type=7",
+        "start=79872, size=8192, type=c",
+        ""]))
+    put_ntfs(args, img, 2048 * 512, 20480 * 512, "mbrone")
+    put_ntfs(args, img, 36864 * 512, 40960 * 512, "logical6")
+    parts, ntfs, mounts = compare_sfdisk(args, img, 512, "mbr")
+    check("mbr: boot flag", [q["attrs"] for q in parts], [0x80, 0, 0, 0, 0, 0])
+    check("mbr: ntfs", ntfs, [(1, 2048 * 512, 20480 * 512), (6, 36864 * 512, 40960 * 512)])
+    check("mbr: labels", sorted(v[1] for v in mounts.values()), ["logical6", "mbrone"])
+    print("mbr: %d partitions as sfdisk says; NTFS 1 and 6 mounted" % len(parts))
+
+
+def gpt_disk(args, ss):
+    img = os.path.join(args.work, "gpt%d.img" % ss)
+    sparse_image(img, 64 * MiB)
+    loop = None
+    target = img
+    if ss != 512:
+        if os.geteuid() != 0 or not shutil.which("losetup"):
+            print("note: gpt %d: not root or no losetup: test_part's hand-built 4Kn GPT only" % ss)
+            return
+        p = run("losetup", "-f", "--show", "--sector-size", str(ss), img, ok=False)
+        if p.returncode != 0:
+            print("note: gpt %d: losetup failed (%s): test_part's hand-built 4Kn GPT only"
+                  % (ss, p.stderr.strip()))
+            return
+        loop = target = p.stdout.strip()
+    try:
+        unit = MiB // ss
+        run("sgdisk", "-o",
+            "-n", "1:%d:+16M" % unit, "-t", "1:0700", "-c", "1:Données système",
+            "-n", "2:0:+8M", "-t", "2:8300", "-c", "2:root",
+            "-n", "3:0:+4M", "-t", "3:0700", "-c", "3:exfat",
+            "-n", "5:0:+4M", "-t", "5:ef00", "-c", "5:EFI system partition",
+            "-A", "1:set:0", "-A", "2:set:63", target)
+        infos = dict((n, sgdisk_info(target, n)) for n in (1, 2, 3, 5))
+    finally:
+        if loop:
+            run("losetup", "-d", loop)
+    put_ntfs(args, img, infos[1]["first"] * ss, (infos[1]["last"] - infos[1]["first"] + 1) * ss,
+             "gptvol", ss)
+    put_exfat(img, infos[3]["first"] * ss)
+    want = [{"index": n, "start": i["first"] * ss, "length": (i["last"] - i["first"] + 1) * ss,
+             "type": i["type"], "uuid": i["uuid"], "attrs": i["attrs"], "name": i["name"]}
+            for n, i in sorted(infos.items())]
+    parts, ntfs, mounts = driver(args, img, ss)
+    got = [dict((k, q[k]) for k in want[0]) for q in parts]
+    check("gpt %d: partitions (sgdisk -i)" % ss, got, want)
+    check("gpt %d: ntfs" % ss, [n[0] for n in ntfs], [1])
+    check("gpt %d: label" % ss, [v[1] for v in mounts.values()], ["gptvol"])
+    if ss == 512:
+        compare_sfdisk(args, img, ss, "gpt 512")
+    # The primary header wiped: the backup, the same answer.
+    with open(img, "r+b") as f:
+        f.seek(ss)
+        f.write(bytes(ss))
+    parts, ntfs, _ = driver(args, img, ss)
+    check("gpt %d, backup header: partitions" % ss, [dict((k, q[k]) for k in want[0])
+                                                     for q in parts], want)
+    print("gpt %d: %d partitions as sgdisk says, primary and backup" % (ss, len(want)))
+
+
+def shared_disks(args):
+    d = os.path.join(args.shared, "windows")
+    names = ["ntfs-ramslack.raw.gz", "ntfs_index.raw.gz"]
+    if not all(os.path.exists(os.path.join(d, n)) for n in names):
+        print("note: %s absent: the shared Windows disks skipped" % d)
+        return
+    for n in names:
+        img = os.path.join(args.work, n[:-3])
+        # Sparse: runs of zeros become holes (the larger one is 1 GiB).
+        with gzip.open(os.path.join(d, n), "rb") as src, open(img, "wb") as dst:
+            while True:
+                b = src.read(MiB)
+                if not b:
+                    break
+                if b.count(0) == len(b):
+                    dst.seek(len(b), 1)
+                else:
+                    dst.write(b)
+            dst.truncate()
+        parts, ntfs, mounts = compare_sfdisk(args, img, 512, n)
+        check("%s: NTFS at 65536" % n, [(q[0], q[1]) for q in ntfs], [(1, 65536)])
+        check("%s: mounted" % n, sorted(mounts), [1])
+        os.unlink(img)
+        print("%s: %d partitions as sfdisk says; NTFS at 65536 mounted" % (n, len(parts)))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--driver", required=True)
+    ap.add_argument("--shared", required=True)
+    ap.add_argument("--work", required=True)
+    args = ap.parse_args()
+    for tool in ("sfdisk", "sgdisk", "mkntfs"):
+        if not shutil.which(tool):
+            print("SKIP: %s not installed (Debian: fdisk, gdisk, ntfs-3g)" % tool)
+            return 0
+    os.makedirs(args.work, exist_ok=True)
+    mbr_disk(args)
+    gpt_disk(args, 512)
+    gpt_disk(args, 4096)
+    shared_disks(args)
+    for f in os.listdir(args.work):
+        if f.endswith(".img"):
+            os.unlink(os.path.join(args.work, f))
+    if fails:
+        print("part_tools: %d FAILED" % len(fails))
+        return 1
+    print("part_tools: OK")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
