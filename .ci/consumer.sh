@@ -53,7 +53,7 @@ for kind in static shared; do
 	export LD_LIBRARY_PATH=$libdir
 
 	if [ $kind = shared ]; then
-		for lib in ntfs ntfs_posix; do
+		for lib in ntfs ntfs_posix ntfs_blockdev; do
 			so=$libdir/lib$lib.so
 			soname=$(objdump -p "$so" | awk '/SONAME/ { print $2 }')
 			if [ "$soname" != "lib$lib.so.$soversion" ]; then
@@ -63,12 +63,14 @@ for kind in static shared; do
 		done
 		nm -D --defined-only "$libdir/libntfs.so" | awk '$2 ~ /^[TDBR]$/ { print $3 }' | sort >"$work/core.syms"
 		nm -D --defined-only "$libdir/libntfs_posix.so" | awk '$2 ~ /^[TDBR]$/ { print $3 }' | sort >"$work/posix.syms"
+		nm -D --defined-only "$libdir/libntfs_blockdev.so" | awk '$2 ~ /^[TDBR]$/ { print $3 }' | sort >"$work/blockdev.syms"
 		if ! diff -u <(api include/ntfs/ntfs.h) "$work/core.syms" ||
-			! diff -u <(api include/ntfs/posix.h) "$work/posix.syms"; then
+			! diff -u <(api include/ntfs/posix.h) "$work/posix.syms" ||
+			! diff -u <(api include/ntfs/blockdev.h) "$work/blockdev.syms"; then
 			echo "consumer: FAIL: the exported symbols are not the NTFS_API functions (diff above)"
 			fail=1
 		else
-			echo "consumer: soname lib*.so.$soversion; exports: $(wc -l <"$work/core.syms") + $(wc -l <"$work/posix.syms") NTFS_API functions, nothing else"
+			echo "consumer: soname lib*.so.$soversion; exports: $(wc -l <"$work/core.syms") + $(wc -l <"$work/posix.syms") + $(wc -l <"$work/blockdev.syms") NTFS_API functions, nothing else"
 		fi
 	fi
 
@@ -76,6 +78,7 @@ for kind in static shared; do
 		-DCMAKE_C_FLAGS="-Wall -Wextra -Werror" >/dev/null
 	cmake --build "$work/cmake-$kind" >/dev/null
 	check_read "$kind, find_package(ntfs)" "$work/cmake-$kind/consumer"
+	check_read "$kind, find_package(ntfs COMPONENTS blockdev), static arena" "$work/cmake-$kind/disk"
 
 	export PKG_CONFIG_PATH=$libdir/pkgconfig
 	[ "$(pkg-config --modversion ntfs-posix)" = "$version" ] ||
@@ -84,6 +87,12 @@ for kind in static shared; do
 	cc -std=c11 -Wall -Wextra -Werror -o "$work/pc-$kind" test/consumer/consumer.c \
 		$(pkg-config --cflags --libs ntfs-posix)
 	check_read "$kind, pkg-config ntfs-posix + cc" "$work/pc-$kind"
+	[ "$(pkg-config --modversion ntfs-blockdev)" = "$version" ] ||
+		{ echo "consumer: FAIL: pkg-config says ntfs-blockdev $(pkg-config --modversion ntfs-blockdev)"; fail=1; }
+	# shellcheck disable=SC2046
+	cc -std=c11 -Wall -Wextra -Werror -o "$work/pcdisk-$kind" test/consumer/disk.c \
+		$(pkg-config --cflags --libs ntfs-blockdev)
+	check_read "$kind, pkg-config ntfs-blockdev + cc" "$work/pcdisk-$kind"
 	if [ $kind = static ] && ldd "$work/pc-$kind" | grep -q libntfs; then
 		echo "consumer: FAIL: the static build's consumer needs a shared libntfs"
 		fail=1
