@@ -36,9 +36,9 @@ static int disk_read(void *ctx, uint64_t lba, uint32_t count, void *buf)
 {
 	struct disk *d = ctx;
 
+	/* The parsers never ask for a sector the device does not have. */
 	assert_true(count >= 1);
-	if (lba >= d->n || count > d->n - lba)
-		return -1;
+	assert_true(lba < d->n && count <= d->n - lba);
 	d->reads += count;
 	if (d->fail_lba >= lba && d->fail_lba - lba < count)
 		return -1;
@@ -306,6 +306,20 @@ static void m_logical_over_ebr(struct disk *d)
 {
 	mbr_entry(sec(d, MBR_EBR2), 0, 0, 0x07, 0, 16);
 }
+static void m_logical_over_next_ebr(struct disk *d)
+{
+	mbr_entry(sec(d, MBR_EBR1), 0, 0, 0x07, 32, MBR_EBR2 - MBR_EBR1 - 32 + 1);
+}
+static void m_protective_not_lba1(struct disk *d)
+{
+	mbr_entry(sec(d, 0), 2, 0, 0xEE, 2, 100);
+}
+static void m_protective_one_sector_disk(struct disk *d)
+{
+	mbr_entry(sec(d, 0), 2, 0, 0xEE, 1, 1);
+	d->n = 1;
+	d->dev.sector_count = 1;
+}
 static void m_logical_extended(struct disk *d)
 {
 	mbr_entry(sec(d, MBR_EBR2), 0, 0, 0x05, 32, 16);
@@ -376,6 +390,12 @@ static const struct mbr_case mbr_cases[] = {
          NTFS_ERR_CORRUPT_PARTITION},
         {"logical up to the extended partition's end", m_logical_to_end, NTFS_OK, 5, 0},
         {"logical over its EBR", m_logical_over_ebr, NTFS_OK, 4, NTFS_ERR_CORRUPT_PARTITION},
+        {"logical over the next EBR", m_logical_over_next_ebr, NTFS_OK, 3,
+         NTFS_ERR_CORRUPT_PARTITION},
+        {"protective entry not at LBA 1", m_protective_not_lba1, NTFS_ERR_CORRUPT_PARTITION, 0,
+         NTFS_ERR_CORRUPT_PARTITION},
+        {"protective entry on a 1-sector disk (no LBA 1 to read)", m_protective_one_sector_disk,
+         NTFS_ERR_CORRUPT_PARTITION, 0, NTFS_ERR_CORRUPT_PARTITION},
         {"logical of an extended type", m_logical_extended, NTFS_OK, 4, NTFS_ERR_CORRUPT_PARTITION},
         {"logical boot flag 0x81", m_logical_boot_flag, NTFS_OK, 4, NTFS_ERR_CORRUPT_PARTITION},
         {"EBR with only a link", m_logical_empty, NTFS_OK, 4, 0},
@@ -759,6 +779,21 @@ static void g_array_in_usable(struct disk *d, const struct gpt_geo *g, uint64_t 
 	(void)arr;
 	set64(d, lba, 72, g->first + 10);
 }
+static void g_first_usable_0(struct disk *d, const struct gpt_geo *g, uint64_t lba, uint64_t arr)
+{
+	(void)g, (void)arr;
+	set64(d, lba, 40, 0);
+}
+static void g_alternate(struct disk *d, const struct gpt_geo *g, uint64_t lba, uint64_t arr)
+{
+	(void)arr;
+	set64(d, lba, 32, lba == 1 ? 0xDEADBEEFu : g->n / 2);
+}
+static void g_array_other_side(struct disk *d, const struct gpt_geo *g, uint64_t lba, uint64_t arr)
+{
+	(void)arr;
+	set64(d, lba, 72, lba == 1 ? g->barr : g->parr);
+}
 static void g_array_over_header(struct disk *d, const struct gpt_geo *g, uint64_t lba, uint64_t arr)
 {
 	(void)g, (void)arr;
@@ -836,6 +871,11 @@ static const struct gpt_case gpt_cases[] = {
          true},
         {"array over the header", g_array_over_header, NTFS_ERR_CORRUPT_PARTITION, OPEN_FAILS,
          true},
+        {"first usable LBA 0 (room for a partition over sector 0)", g_first_usable_0,
+         NTFS_ERR_CORRUPT_PARTITION, OPEN_FAILS, true},
+        {"the other header's LBA wrong", g_alternate, NTFS_ERR_CORRUPT_PARTITION, OPEN_FAILS, true},
+        {"array on the other copy's side of the usable area", g_array_other_side,
+         NTFS_ERR_CORRUPT_PARTITION, OPEN_FAILS, true},
         {"entry first > last", g_entry_reversed, NTFS_ERR_CORRUPT_PARTITION, 1, true},
         {"entry before the usable area", g_entry_before_usable, NTFS_ERR_CORRUPT_PARTITION, 1,
          true},

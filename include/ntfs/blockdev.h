@@ -21,12 +21,11 @@
  * @code
  * struct ntfs_part_iter it;
  * struct ntfs_part p;
+ * static struct ntfs_blockdev_range range; // lives as long as the mount
  * int r = ntfs_part_open(&it, &disk, scratch);
- * while (r == NTFS_OK && (r = ntfs_part_next_ntfs(&it, &p)) == 1) {
- *         struct ntfs_blockdev_range range;
- *         ntfs_blockdev_config(&disk, p.start, p.length, &range, &cfg);
- *         // set cfg.alloc, cfg.free, cfg.alloc_ctx; ntfs_mount(&cfg, &vol) ...
- * }
+ * if (r == NTFS_OK && (r = ntfs_part_next_ntfs(&it, &p)) == 1)
+ *         r = ntfs_blockdev_config(&disk, p.start, p.length, &range, &cfg);
+ * // then set cfg.alloc, cfg.free, cfg.alloc_ctx and ntfs_mount(&cfg, &vol)
  * @endcode
  */
 #ifndef NTFS_BLOCKDEV_H
@@ -78,7 +77,7 @@ struct ntfs_blockdev_range {
  * @param[out] range filled in; it must outlive every use of @p cfg.
  * @param[out] cfg the configuration to fill in.
  * @return ::NTFS_OK; ::NTFS_ERR_INVALID (no callback, a sector size other
- *   than 512, 1024, 2048 or 4096, no sectors or more than 2^64 bytes, an
+ *   than 512, 1024, 2048 or 4096, no sectors or 2^64 bytes or more, an
  *   unaligned or empty range, or one that runs past the device).
  */
 NTFS_API int ntfs_blockdev_config(const struct ntfs_blockdev *dev, uint64_t offset, uint64_t length,
@@ -86,7 +85,12 @@ NTFS_API int ntfs_blockdev_config(const struct ntfs_blockdev *dev, uint64_t offs
 
 /**
  * @brief ::ntfs_read_fn over a ::ntfs_blockdev_range.
- * @param range a ::ntfs_blockdev_range set up by ntfs_blockdev_config().
+ *
+ * Calls ::ntfs_blockdev::read_sectors with at most 2^20 − 1 sectors at a
+ * time, so count × sector size fits in 32 bits.
+ *
+ * @param range a ::ntfs_blockdev_range set up by ntfs_blockdev_config()
+ *   (not NULL).
  * @param offset byte offset in the range (a multiple of the sector size).
  * @param buf destination.
  * @param len bytes (a multiple of the sector size).
@@ -156,26 +160,38 @@ struct ntfs_part_iter {
 /**
  * @brief Read a disk's partition table and start a cursor over it.
  *
- * Reads sector 0. A protective MBR (a partition of type 0xEE) means GPT:
- * the header at LBA 1 is checked (signature "EFI PART", revision 1.0,
- * 92 ≤ header size ≤ sector size, CRC32, its own LBA, first ≤ last usable
- * LBA inside the disk, entry size 128 × 2^n ≤ the sector size, the array
- * on the disk and outside the usable area) and its partition array's
- * CRC32 computed a sector at a time; if anything is wrong with it, the
- * backup header in the disk's last sector is checked the same way and
- * used. Otherwise the four MBR entries are checked (boot flag 0 or 0x80,
- * each inside the disk, at most one extended partition).
+ * Reads sector 0. A protective MBR entry (type 0xEE, which must start at
+ * LBA 1; its size is not checked, as disks over 2 TiB cannot give it)
+ * means GPT, also in a hybrid MBR, whose other entries are then ignored
+ * (as Linux does). The header at LBA 1 is checked (signature "EFI PART",
+ * revision 1.0 exactly, 92 ≤ header size ≤ sector size, CRC32, its own
+ * LBA, entry size 128 × 2^n ≤ the sector size) and so is UEFI's layout:
+ * the array after the header and before the usable area, first ≤ last
+ * usable LBA, and the other header's LBA after the usable area and on the
+ * disk; the array's CRC32 is computed a sector at a time. If anything is
+ * wrong with it, the backup header in the disk's last sector (on disks of
+ * 3 sectors or more) is checked the same way, mirrored: its array after
+ * the usable area and before it, the other header's LBA 1; a backup found
+ * elsewhere (a disk that grew) is not looked for. Otherwise the four MBR
+ * entries are checked (boot flag 0 or 0x80, none starting at LBA 0, each
+ * inside the disk, at most one extended partition). Overlaps between
+ * partitions are not checked. The CRC is only as good as the device: one
+ * that answers differently when the array is read again is not caught.
  *
  * @param[out] it the cursor.
  * @param dev the disk; it must outlive @p it.
  * @param scratch ::ntfs_blockdev::sector_size bytes the cursor uses until
  *   it is dropped (its contents are not part of the result).
- * @return ::NTFS_OK; ::NTFS_ERR_INVALID (a bad @p dev, see
- *   ntfs_blockdev_config()); ::NTFS_ERR_IO; ::NTFS_ERR_NOT_FOUND (no
- *   0x55AA signature in sector 0, or sector 0 is an NTFS boot sector: no
- *   partition table); ::NTFS_ERR_LIMIT (a GPT with more than
- *   ::NTFS_PART_GPT_MAX_ENTRIES entries); ::NTFS_ERR_CORRUPT_PARTITION (an
- *   MBR entry that fails a check; a GPT whose primary and backup both fail).
+ * @return ::NTFS_OK; ::NTFS_ERR_INVALID (@p it or @p scratch NULL, or a
+ *   bad @p dev, see ntfs_blockdev_config()); ::NTFS_ERR_IO;
+ *   ::NTFS_ERR_NOT_FOUND (no 0x55AA signature in sector 0, or sector 0 is
+ *   an NTFS boot sector: no partition table; a bare volume is mounted with
+ *   ntfs_blockdev_config() over the whole disk); ::NTFS_ERR_LIMIT (a GPT
+ *   with more than ::NTFS_PART_GPT_MAX_ENTRIES entries);
+ *   ::NTFS_ERR_CORRUPT_PARTITION (an MBR entry that fails a check, or a
+ *   table that points past the disk). When both GPT headers fail, the
+ *   primary's error (::NTFS_ERR_CORRUPT_PARTITION, ::NTFS_ERR_IO or
+ *   ::NTFS_ERR_LIMIT) is returned.
  */
 NTFS_API int ntfs_part_open(struct ntfs_part_iter *it, const struct ntfs_blockdev *dev,
                             void *scratch);
@@ -188,8 +204,12 @@ NTFS_API int ntfs_part_open(struct ntfs_part_iter *it, const struct ntfs_blockde
  * A logical partition's entry is relative to its extended boot record
  * (EBR), which must carry 0x55AA; the link to the next EBR is relative to
  * the extended partition and must point forward (so the chain cannot
- * loop) and stay inside it, as must every logical partition. A GPT entry
- * must have first ≤ last LBA inside the usable area.
+ * loop) and stay inside it, as must every logical partition, which must
+ * also end before the next EBR. An EBR's first entry is its logical
+ * partition and its second the link, as Windows and fdisk write them (an
+ * EBR in another order is ::NTFS_ERR_CORRUPT_PARTITION); an entry of type
+ * 0 or size 0 is empty. A GPT entry must have first ≤ last LBA inside the
+ * usable area.
  *
  * @param it the cursor.
  * @param[out] out the partition.

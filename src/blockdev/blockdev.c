@@ -18,8 +18,12 @@ unsigned ntfsi_blockdev_shift(const struct ntfs_blockdev *dev)
 	return 0;
 }
 
+/* A table that points past the device is corrupt; the callback is never
+ * asked for a sector the device does not have. */
 int ntfsi_blockdev_sector(const struct ntfs_blockdev *dev, uint64_t lba, uint8_t *buf)
 {
+	if (lba >= dev->sector_count)
+		return NTFS_ERR_CORRUPT_PARTITION;
 	return dev->read_sectors(dev->ctx, lba, 1, buf) == 0 ? NTFS_OK : NTFS_ERR_IO;
 }
 
@@ -45,9 +49,9 @@ int ntfs_blockdev_config(const struct ntfs_blockdev *dev, uint64_t offset, uint6
 	return NTFS_OK;
 }
 
-/* Sectors per call to the callback: bounds the bytes of one call on every
- * target (at most 4 GiB). */
-#define BLOCKDEV_CHUNK (1u << 20)
+/* Sectors per call to the callback: count x sector size stays below 4 GiB,
+ * so a callback may compute it in 32 bits. */
+#define BLOCKDEV_CHUNK ((1u << 20) - 1)
 
 int ntfs_blockdev_read(void *ctx, uint64_t offset, void *buf, size_t len)
 {

@@ -29,15 +29,15 @@ uint32_t ntfsi_gpt_crc32(uint32_t crc, const void *buf, size_t len)
 	return ~crc;
 }
 
-/* Check the header in sector @lba and the CRC of its array; keep what
- * ntfsi_gpt_next() needs. */
+/* Check the header in sector @lba (1, or the backup's last sector) and
+ * the CRC of its array; keep what ntfsi_gpt_next() needs. */
 static int gpt_header(struct ntfs_part_iter *it, uint64_t lba)
 {
 	static const uint8_t zero4[4] = {0, 0, 0, 0};
 	static const char magic[8] = {'E', 'F', 'I', ' ', 'P', 'A', 'R', 'T'};
 	const uint8_t *h = it->buf;
 	uint32_t ss = it->dev->sector_size, hsize, count, esize, crc, sum, i;
-	uint64_t first, last, elba, bytes, sectors, s;
+	uint64_t n = it->dev->sector_count, first, last, alt, elba, bytes, sectors, s;
 	int err = ntfsi_blockdev_sector(it->dev, lba, it->buf);
 
 	it->buf_lba = UINT64_MAX;
@@ -55,14 +55,14 @@ static int gpt_header(struct ntfs_part_iter *it, uint64_t lba)
 	crc = ntfsi_gpt_crc32(crc, h + 20, hsize - 20);
 	if (crc != ntfsi_blockdev_le32(h + 16) || ntfsi_blockdev_le64(h + 24) != lba)
 		return NTFS_ERR_CORRUPT_PARTITION;
+	alt = ntfsi_blockdev_le64(h + 32);
 	first = ntfsi_blockdev_le64(h + 40);
 	last = ntfsi_blockdev_le64(h + 48);
 	elba = ntfsi_blockdev_le64(h + 72);
 	count = ntfsi_blockdev_le32(h + 80);
 	esize = ntfsi_blockdev_le32(h + 84);
 	crc = ntfsi_blockdev_le32(h + 88);
-	/* The usable area: ordered, on the disk, not over this header. */
-	if (first > last || last >= it->dev->sector_count || (lba >= first && lba <= last))
+	if (first > last || last >= n)
 		return NTFS_ERR_CORRUPT_PARTITION;
 	/* 128 x 2^n, and no entry straddles two sectors. */
 	if (esize < 128 || esize > ss || esize > NTFS_PART_GPT_MAX_ENTRY_SIZE ||
@@ -74,11 +74,14 @@ static int gpt_header(struct ntfs_part_iter *it, uint64_t lba)
 		return NTFS_ERR_LIMIT;
 	bytes = (uint64_t)count * esize;
 	sectors = (bytes + ss - 1) >> it->shift;
-	/* The array: on the disk, after sector 0, off the usable area and off
-	 * this header. */
-	if (elba == 0 || !ntfsi_blockdev_range_ok(it->dev->sector_count, elba, sectors) ||
-	    (sectors != 0 && elba <= last && elba + sectors > first) ||
-	    (lba >= elba && lba - elba < sectors))
+	/* UEFI's layout: the primary header, its array, the usable area, then
+	 * the backup's array and header, each copy naming the other's header.
+	 * Partitions inside the usable area then miss sector 0, both headers
+	 * and this array. */
+	if (!ntfsi_blockdev_range_ok(n, elba, sectors))
+		return NTFS_ERR_CORRUPT_PARTITION;
+	if (lba == 1 ? elba < 2 || elba + sectors > first || alt <= last || alt >= n
+	             : alt != 1 || first < 2 || elba <= last || elba + sectors > lba)
 		return NTFS_ERR_CORRUPT_PARTITION;
 	/* Its CRC, streamed through the one sector buffer. */
 	for (s = 0, sum = 0; s < sectors; s++) {

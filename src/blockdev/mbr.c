@@ -127,9 +127,11 @@ int ntfsi_mbr_next(struct ntfs_part_iter *it, struct ntfs_part *out)
 		if (used) {
 			uint32_t rel = ntfsi_blockdev_le32(data + MBR_E_LBA);
 			uint32_t count = ntfsi_blockdev_le32(data + MBR_E_COUNT);
-			/* After its EBR, inside the extended partition. */
+			/* After its EBR, inside the extended partition, before the
+			 * next EBR (which it would otherwise cover). */
 			if (mbr_is_extended(data[MBR_E_TYPE]) || rel == 0 ||
-			    !ntfsi_blockdev_range_ok(it->ext_end, ebr + rel, count))
+			    !ntfsi_blockdev_range_ok(it->ext_end, ebr + rel, count) ||
+			    (it->ebr_lba != 0 && ebr + rel + count > it->ebr_lba))
 				return NTFS_ERR_CORRUPT_PARTITION;
 			mbr_out(it, out, it->index++, data[MBR_E_TYPE], data[MBR_E_BOOT], ebr + rel,
 			        count);

@@ -46,8 +46,16 @@ int ntfs_part_open(struct ntfs_part_iter *it, const struct ntfs_blockdev *dev, v
 	    (it->buf[510] != 0x55 || it->buf[511] != 0xAA || part_is_ntfs_boot(it->buf)))
 		err = NTFS_ERR_NOT_FOUND;
 	if (err == NTFS_OK) {
-		for (i = 0; i < 4; i++)
-			gpt |= it->buf[446 + 16 * i + 4] == 0xEE;
+		/* A protective entry starts at LBA 1 (UEFI; Linux checks the
+		 * same); its size is free, as disks over 2 TiB need. */
+		for (i = 0; i < 4; i++) {
+			const uint8_t *e = it->buf + 446 + 16 * i;
+			if (e[4] == 0xEE && ntfsi_blockdev_le32(e + 8) != 1)
+				err = NTFS_ERR_CORRUPT_PARTITION;
+			gpt |= e[4] == 0xEE;
+		}
+	}
+	if (err == NTFS_OK) {
 		it->scheme = gpt ? NTFS_PART_GPT : NTFS_PART_MBR;
 		err = gpt ? ntfsi_gpt_open(it) : ntfsi_mbr_open(it);
 	}
