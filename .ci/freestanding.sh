@@ -15,7 +15,11 @@
 #     NTFS_CORE_TEXT_LIMIT bytes; what a boot loader links (.ci/footprint.c:
 #     mount, path, list, read with LZNT1, XPRESS and LZX left out, linked
 #     with --gc-sections) at most NTFS_LOADER_TEXT_LIMIT; each file's share
-#     printed, the decoders' on their own lines.
+#     printed, the decoders' on their own lines;
+#  6. the block-device layer, src/blockdev/*.c, is freestanding too: the
+#     same includes (its public headers instead of the core's own), built
+#     for Cortex-M4 and RV64 with nothing undefined but the core's ntfs_
+#     functions; its .text per file printed.
 #
 # Usage: bash .ci/freestanding.sh   (from anywhere; works on the repo root)
 set -euo pipefail
@@ -173,5 +177,44 @@ loader_text=$(text_of "$ld_dir/loader.elf")
 echo "boot loader's link (.ci/footprint.c: mount, path, list, read, LZNT1): .text $loader_text bytes (limit $loader_limit)"
 if [ "$loader_text" -gt "$loader_limit" ]; then
 	fail "a boot loader's link is $loader_text bytes of .text, over the limit of $loader_limit"
+fi
+
+# --- 6. the block-device layer ----------------------------------------------------
+bd_srcs=(src/blockdev/*.c)
+if [ ${#bd_srcs[@]} -gt 0 ]; then
+	for f in "${bd_srcs[@]}"; do
+		if grep -nE '^[[:space:]]*#[[:space:]]*include' "$f" |
+			grep -vE "#[[:space:]]*include[[:space:]]*($allowed_std|<ntfs/[a-z_]+\.h>|\"[A-Za-z0-9_.-]+\")"; then
+			fail "$f: src/blockdev may include only <stddef.h> <stdint.h> <stdbool.h> <limits.h> and <ntfs/*.h>"
+		fi
+	done
+	for t in "cortex-m4 arm-none-eabi-gcc -mcpu=cortex-m4 -mthumb" \
+		"rv64imac riscv64-unknown-elf-gcc -march=rv64imac -mabi=lp64"; do
+		read -r name cc flags <<<"$t"
+		dir="$out/blockdev-$name"
+		mkdir -p "$dir"
+		objs=()
+		for f in "${bd_srcs[@]}"; do
+			o="$dir/$(basename "${f%.c}").o"
+			# shellcheck disable=SC2086 # flags holds several
+			"$cc" $flags "${common[@]}" -Isrc/blockdev -c "$f" -o "$o" ||
+				fail "blockdev $name: $f does not compile freestanding"
+			objs+=("$o")
+		done
+		# shellcheck disable=SC2086
+		"$cc" $flags -r -nostdlib -o "$dir/blockdev.o" "${objs[@]}" || fail "blockdev $name: link -r failed"
+		nm=${cc%gcc}nm
+		undef=$("$nm" -u "$dir/blockdev.o" | awk '{ print $2 }' | grep -vE '^ntfs_' || true)
+		[ -z "$undef" ] || fail "blockdev $name: needs library functions: $undef"
+		unprefixed=$("$nm" -g --defined-only "$dir/blockdev.o" | awk '{ print $3 }' | grep -vE '^ntfsi?_' || true)
+		[ -z "$unprefixed" ] || fail "blockdev $name: unprefixed global symbols: $unprefixed"
+		echo "freestanding: blockdev $name: OK, nothing undefined but the core's ntfs_ functions"
+	done
+	echo "blockdev .text per file (cortex-m4 -Os):"
+	for o in "$out"/blockdev-cortex-m4/*.o; do
+		[ "$(basename "$o")" = blockdev.o ] && continue
+		printf '  %-12s %6s\n' "$(basename "${o%.o}")" "$(text_of "$o")"
+	done
+	echo "blockdev .text: $(text_of "$out/blockdev-cortex-m4/blockdev.o") bytes"
 fi
 echo "freestanding: OK"
