@@ -96,7 +96,7 @@ struct ntfs_cache_slot {
 	uint32_t prev;  /**< private: LRU list, toward the most recent */
 	uint32_t next;  /**< private: LRU list, toward the least recent */
 	uint32_t chain; /**< private: next slot in the same hash bucket */
-	uint32_t seg;   /**< private: 0 on probation, 1 protected */
+	uint32_t seg;   /**< private: 0 on probation, 1 protected, | 2 read ahead, unused */
 };
 
 /**

@@ -41,9 +41,9 @@ static unsigned char *align8(unsigned char *p, size_t *skipped)
 	return p + s;
 }
 
-/* Eight bytes at a time (the compiler makes each a single load and store
- * where unaligned access is cheap); never a call to memcpy. */
-static void copy(unsigned char *restrict d, const unsigned char *restrict s, size_t n)
+/* Eight bytes at a time (the compiler makes each step one load and one
+ * store where unaligned access is cheap); never a call to memcpy. */
+static void copy(unsigned char *d, const unsigned char *s, size_t n)
 {
 	for (; n >= 8; n -= 8, d += 8, s += 8) {
 		uint64_t v = (uint64_t)s[0] | (uint64_t)s[1] << 8 | (uint64_t)s[2] << 16 |
@@ -69,14 +69,17 @@ static uint32_t bucket_of(const struct ntfs_cache *c, uint64_t block)
 	return (uint32_t)((block * UINT64_C(0x9E3779B97F4A7C15)) >> 32) & c->bucket_mask;
 }
 
-/* The two LRU lists: slots on probation and protected slots. */
+/* The two LRU lists: slots on probation and protected slots. A block read
+ * ahead is on probation, marked unused: its first use is not a reuse. */
 #define PROBATION 0u
 #define PROTECTED 1u
+#define LIST_OF(seg) ((seg)&1u)
+#define UNUSED 2u
 
 static void list_unlink(struct ntfs_cache *c, uint32_t i)
 {
 	struct ntfs_cache_slot *s = &c->slots[i];
-	uint32_t l = s->seg;
+	uint32_t l = LIST_OF(s->seg);
 
 	if (s->prev != NONE)
 		c->slots[s->prev].next = s->next;
@@ -129,7 +132,8 @@ static void promote(struct ntfs_cache *c, uint32_t i)
 	if (c->slots[i].seg == PROTECTED && c->mru[PROTECTED] == i)
 		return;
 	list_unlink(c, i);
-	if (c->protected_max == 0) {
+	/* A block read ahead, used for the first time: most recent on probation. */
+	if (c->protected_max == 0 || c->slots[i].seg == (PROBATION | UNUSED)) {
 		list_push_mru(c, i, PROBATION);
 		return;
 	}
@@ -306,7 +310,7 @@ static uint32_t readahead_run(const struct ntfs_cache *c, uint64_t block, uint32
 			i = 0;
 			run = 0; /* a run cannot wrap round the end of memory */
 		}
-		run = c->slots[i].seg == PROBATION ? run + 1 : 0;
+		run = LIST_OF(c->slots[i].seg) == PROBATION ? run + 1 : 0;
 		if (run == k) {
 			*first = i + 1 - k;
 			return k;
@@ -329,6 +333,8 @@ static int fill_run(struct ntfs_cache *c, uint64_t block, uint32_t first, uint32
 		hash_in(c, first + j, block + j);
 		list_unlink(c, first + j);
 		list_push_mru(c, first + j, PROBATION);
+		if (j != 0)
+			c->slots[first + j].seg |= UNUSED;
 	}
 	c->stats.readahead += k - 1u;
 	c->next_seq = block + k;
