@@ -8,8 +8,9 @@
  * subnode points at the block holding the keys that sort before it.
  *
  * The walk uses an explicit stack of at most NTFS_MAX_INDEX_DEPTH levels and
- * one block buffer; a parent block is read again when the walk climbs back
- * to it. A walk may enter at most "blocks in the allocation" subnodes, so a
+ * two block buffers: the node being read and the one read before it, which
+ * after a descent is its parent, so climbing back from a leaf costs no
+ * read; a block further up is read again when the walk climbs back to it. A walk may enter at most "blocks in the allocation" subnodes, so a
  * cycle ends in linear time; and keys must come out in strictly increasing
  * order (a seek: inside the bounds of the subtree it enters), so a subnode
  * pointer aimed at the wrong block is caught rather than listed.
@@ -125,7 +126,8 @@ int ntfsi_index_open(ntfs_file *file, const struct ntfsi_index_kind *kind, struc
 			err = NTFS_ERR_CORRUPT_INDEX;
 		if (!err) {
 			idx->block = ntfsi_io_alloc(vol, bsize);
-			if (idx->block == NULL)
+			idx->spare = idx->block != NULL ? ntfsi_io_alloc(vol, bsize) : NULL;
+			if (idx->spare == NULL)
 				err = NTFS_ERR_NOMEM;
 		}
 	}
@@ -141,9 +143,10 @@ void ntfsi_index_close(struct ntfsi_index *idx)
 {
 	ntfsi_io_free(idx->vol, idx->root, idx->root_len);
 	ntfsi_io_free(idx->vol, idx->block, idx->block_size);
+	ntfsi_io_free(idx->vol, idx->spare, idx->block_size);
 	ntfs_stream_close(idx->alloc);
 	ntfs_stream_close(idx->bitmap);
-	idx->root = idx->block = NULL;
+	idx->root = idx->block = idx->spare = NULL;
 	idx->alloc = idx->bitmap = NULL;
 }
 
@@ -155,6 +158,7 @@ void ntfsi_index_rewind(struct ntfsi_index *idx)
 	idx->stack[0].descended = false;
 	idx->visits = 0;
 	idx->block_vcn = UINT64_MAX;
+	idx->spare_vcn = UINT64_MAX;
 	idx->bitmap_win_off = UINT64_MAX;
 	idx->bitmap_win_len = 0;
 	idx->err = NTFS_OK;
@@ -187,6 +191,19 @@ static int load_block(struct ntfsi_index *idx, uint64_t vcn)
 	size_t got;
 	int err;
 
+	uint8_t *t;
+
+	if (idx->block_vcn == vcn)
+		return NTFS_OK;
+	/* Swap the buffers: either the wanted block is the spare one (checked
+	 * when it was loaded; the volume is read-only), or the current block
+	 * becomes the spare and the wanted one is read over the old spare. */
+	t = idx->spare;
+	idx->spare = idx->block;
+	idx->block = t;
+	off = idx->spare_vcn;
+	idx->spare_vcn = idx->block_vcn;
+	idx->block_vcn = off;
 	if (idx->block_vcn == vcn)
 		return NTFS_OK;
 	idx->block_vcn = UINT64_MAX;
