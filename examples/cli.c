@@ -177,7 +177,7 @@ void cli_put_name(FILE *f, const char *name, enum cli_quote how)
 	for (i = 0; s[i] >= 0x20 && s[i] < 0x7f; i++)
 		;
 	if (s[i] == '\0' && how == CLI_QUOTE_NEEDED && s[0] != '\'' && s[0] != '"') {
-		fputs(name, f);
+		fwrite(name, 1, i, f);
 		return;
 	}
 	for (i = 0; s[i] != '\0'; i += n) {
