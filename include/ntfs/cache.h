@@ -19,23 +19,13 @@
  * order.
  *
  * **Read-ahead**: a miss on the block right after the previous miss reads
- * up to ::NTFS_CACHE_READAHEAD blocks (at most a quarter of the slots) in
- * one device read, into consecutive slots on probation (taken in turn
- * round the buffer, like a ring), so a small
- * sequential read (the core streams $UpCase 512 bytes at a time) costs a
- * few device reads, not one per block.
- *
- * Use it by putting ntfs_cache_read() and the cache into
- * ::ntfs_config::read and ::ntfs_config::read_ctx:
- *
- * @code
- * static unsigned char mem[NTFS_CACHE_MEM(64, 4096)];
- * struct ntfs_cache cache;
- *
- * ntfs_cache_init(&cache, mem, sizeof mem, 4096, my_read, my_dev, 512);
- * cfg.read = ntfs_cache_read;
- * cfg.read_ctx = &cache;
- * @endcode
+ * up to ::NTFS_CACHE_READAHEAD blocks (at most a quarter of the slots, and
+ * no more than the longest row of consecutive slots on probation, looked
+ * for round the buffer like a ring from where the last row ended) in one
+ * device read, so a small sequential read (the core streams $UpCase 512
+ * bytes at a time) costs a few device reads, not one per block. A block
+ * read ahead waits on probation; its first use keeps it there, only a
+ * second one protects it.
  *
  * Reads smaller than ::NTFS_CACHE_BYPASS_BLOCKS blocks (MFT records, index
  * blocks, $UpCase, bitmap windows) go through the slots; the whole blocks

@@ -285,13 +285,13 @@ uint32_t ntfs_cache_slots(const struct ntfs_cache *c)
 }
 
 /* Blocks to read ahead from @block: up to NTFS_CACHE_READAHEAD, a quarter
- * of the slots, and none already cached; *first gets the first of that
- * many slots in a row, all on probation. The search starts where the last
+ * of the slots, none already cached, and no more than the longest row of
+ * slots on probation; *first gets the first slot of that row. The search starts where the last
  * run ended, so runs go round the slots like a ring and a run never takes
  * the blocks the previous one read ahead. 1 when there is no such run. */
 static uint32_t readahead_run(const struct ntfs_cache *c, uint64_t block, uint32_t *first)
 {
-	uint32_t k = c->nslots / 4, run = 0, i = c->ra_cursor;
+	uint32_t k = c->nslots / 4, run = 0, best = 0, i = c->ra_cursor;
 
 	if (k > NTFS_CACHE_READAHEAD)
 		k = NTFS_CACHE_READAHEAD;
@@ -304,19 +304,23 @@ static uint32_t readahead_run(const struct ntfs_cache *c, uint64_t block, uint32
 		}
 	if (k < 2)
 		return 1;
-	/* nslots + k steps see every run of k, the one across the cursor too. */
+	/* nslots + k steps see every run of k, the one across the cursor too;
+	 * without one, the longest shorter run (protected slots lie scattered
+	 * over the buffer). */
 	for (uint32_t n = 0; n < c->nslots + k; n++, i++) {
 		if (i == c->nslots) {
 			i = 0;
 			run = 0; /* a run cannot wrap round the end of memory */
 		}
 		run = LIST_OF(c->slots[i].seg) == PROBATION ? run + 1 : 0;
-		if (run == k) {
-			*first = i + 1 - k;
-			return k;
+		if (run > best) {
+			best = run;
+			*first = i + 1 - run;
+			if (run == k)
+				break;
 		}
 	}
-	return 1;
+	return best > 1 ? best : 1;
 }
 
 /* Read @k blocks from @block into slots @first.. (consecutive in memory),
@@ -358,8 +362,9 @@ static int through_slot(struct ntfs_cache *c, uint64_t block, uint32_t in, uint3
 		return 0;
 	}
 	c->stats.misses++;
-	/* The second miss in a row on consecutive blocks: read ahead. A run
-	 * that fails (past the end of the device?) falls back to one block. */
+	/* A miss right after the previous miss, or on the block after one the
+	 * cache holds (a sequential reader between other reads): read ahead. A
+	 * run that fails (past the end of the device?) falls back to one block. */
 	if (block == c->next_seq && (k = readahead_run(c, block, &first)) > 1 &&
 	    fill_run(c, block, first, k) == 0) {
 		copy(out, c->data + (size_t)first * c->block_size + in, n);
