@@ -131,6 +131,13 @@ print("%.3f%s" % (best, "" if status == 0 else " (status %d)" % status))
 EOF
 }
 
+# pread64 calls of a command (strace -c; the dynamic loader's two included),
+# or ? without strace.
+preads() {
+	command -v strace >/dev/null || { echo "?"; return; }
+	strace -f -c -e trace=pread64 "$@" 2>&1 >/dev/null | awk '$NF == "pread64" { n = $4 } END { print n + 0 }'
+}
+
 # Peak heap of a whole process (bytes), from valgrind massif.
 peak_heap() {
 	local out=$work/massif.out
@@ -157,12 +164,12 @@ echo "Volume: 1 GiB, 4 KiB clusters; /d20k/frag.bin is $("$bin/ntfs-info" "$img"
 echo
 echo "## Listing a 100,000-entry directory (best of 3, seconds)"
 echo
-echo "| tool | time |"
-echo "|---|---|"
-echo "| ntfs-ls IMAGE /d100k | $(best_of_3 "$bin/ntfs-ls" "$img" /d100k) |"
-echo "| ntfsls -p /d100k IMAGE | $(best_of_3 ntfsls -p /d100k "$img") |"
+echo "| tool | time | CPU | pread64 calls |"
+echo "|---|---|---|---|"
+echo "| ntfs-ls IMAGE /d100k | $(best_of_3 "$bin/ntfs-ls" "$img" /d100k) | $(best_cpu_of_3 "$bin/ntfs-ls" "$img" /d100k) | $(preads "$bin/ntfs-ls" "$img" /d100k) |"
+echo "| ntfsls -p /d100k IMAGE | $(best_of_3 ntfsls -p /d100k "$img") | $(best_cpu_of_3 ntfsls -p /d100k "$img") | $(preads ntfsls -p /d100k "$img") |"
 d100k_rec=$(fls -p "$img" | awk -F'\t' '$2 == "d100k" { split($1, a, " "); sub(/:$/, "", a[2]); split(a[2], b, "-"); print b[1] }')
-echo "| fls IMAGE (d100k's record) | $(best_of_3 fls "$img" "$d100k_rec") |"
+echo "| fls IMAGE (d100k's record) | $(best_of_3 fls "$img" "$d100k_rec") | | |"
 echo
 echo "## Streaming a 256 MiB contiguous file from the page cache (best of 3, seconds)"
 echo
@@ -218,5 +225,5 @@ echo
 echo "## Listing with ntfs-ls: reads issued"
 echo
 echo '```'
-NTFS_STATS=1 "$bin/ntfs-ls" "$img" /d100k 2>&1 >/dev/null | tail -1
+"$bin/ntfs-ls" --stats "$img" /d100k 2>&1 >/dev/null | tail -1
 echo '```'

@@ -19,6 +19,7 @@
 
 const char *cli_prog = "ntfs";
 uint64_t cli_offset;
+bool cli_stats;
 static const char *cli_usage_text = "";
 
 void cli_init(const char *prog, const char *usage)
@@ -68,6 +69,9 @@ void cli_option(int opt, const char *arg)
 	case 'h':
 		fputs(cli_usage_text, stdout);
 		exit(cli_finish(CLI_EXIT_OK));
+	case CLI_OPT_STATS:
+		cli_stats = true;
+		return;
 	case CLI_OPT_VERSION:
 		printf("%s (ntfs) %s\n", cli_prog, NTFS_VERSION_STRING);
 		exit(cli_finish(CLI_EXIT_OK));
@@ -168,6 +172,14 @@ void cli_put_name(FILE *f, const char *name, enum cli_quote how)
 	bool escapes = false, squote = false, dq_ok = true, esc, in_ansi;
 	size_t i, n;
 
+	/* Printable ASCII that does not start with a quote: as is (the common
+	 * case, without the per-character work below). */
+	for (i = 0; s[i] >= 0x20 && s[i] < 0x7f; i++)
+		;
+	if (s[i] == '\0' && how == CLI_QUOTE_NEEDED && s[0] != '\'' && s[0] != '"') {
+		fwrite(name, 1, i, f);
+		return;
+	}
 	for (i = 0; s[i] != '\0'; i += n) {
 		n = name_unit(s + i, &esc);
 		escapes |= esc;
@@ -257,12 +269,18 @@ int cli_mount(const char *image, struct ntfs_posix_dev *dev, ntfs_volume **vol)
 void cli_unmount(struct ntfs_posix_dev *dev, ntfs_volume *vol)
 {
 	ntfs_unmount(vol);
-	/* NTFS_STATS=1: what the library cost, for bench/run.sh and docs. */
-	if (getenv("NTFS_STATS") != NULL)
+	/* --stats or NTFS_STATS=1: what the library cost, for bench/run.sh and docs. */
+	if (cli_stats || getenv("NTFS_STATS") != NULL) {
+		const struct ntfs_cache_stats *cs = &dev->cache.stats;
+
 		fprintf(stderr,
-		        "%s: stats: heap peak %zu bytes, %zu still held, %" PRIu64
-		        " reads, %" PRIu64 " bytes read\n",
-		        cli_prog, dev->heap_peak, dev->heap_in_use, dev->reads, dev->bytes_read);
+		        "%s: stats: cache %" PRIu64 " hits, %" PRIu64 " misses, %" PRIu64
+		        " blocks read ahead (%" PRIu32 " slots, %zu bytes); device %" PRIu64
+		        " reads, %" PRIu64 " bytes read; heap peak %zu bytes, %zu still held\n",
+		        cli_prog, cs->hits, cs->misses, cs->readahead,
+		        ntfs_cache_slots(&dev->cache), dev->cache_mem_size, dev->reads,
+		        dev->bytes_read, dev->heap_peak, dev->heap_in_use);
+	}
 	ntfs_posix_close(dev);
 }
 

@@ -7,6 +7,7 @@
 #define NTFS_EXAMPLES_CLI_H
 
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -29,28 +30,33 @@ enum {
 /* getopt_long() values of the long-only options every tool takes. */
 enum {
 	CLI_OPT_OFFSET = 0x100,
-	CLI_OPT_VERSION
+	CLI_OPT_VERSION,
+	CLI_OPT_STATS
 };
 
 /* Put these first in each tool's option table; add "h" to its short options. */
 #define CLI_COMMON_OPTIONS                                                                         \
 	{"offset", required_argument, NULL, CLI_OPT_OFFSET}, {"help", no_argument, NULL, 'h'},     \
+	        {"version", no_argument, NULL, CLI_OPT_VERSION},                                   \
 	{                                                                                          \
-		"version", no_argument, NULL, CLI_OPT_VERSION                                      \
+		"stats", no_argument, NULL, CLI_OPT_STATS                                          \
 	}
 
 /* Tool name used in messages, set by cli_init(). */
 extern const char *cli_prog;
 /* Byte offset of the volume in the image (--offset). */
 extern uint64_t cli_offset;
+/* --stats (or NTFS_STATS in the environment): cli_unmount() reports what
+ * the library cost. */
+extern bool cli_stats;
 
 /* Remember the tool's name and its usage text (printed by --help). */
 void cli_init(const char *prog, const char *usage);
 
 /*
- * Handle an option the tool itself does not know: --offset, --help,
- * --version, or an error getopt_long() already reported. Exits unless the
- * option was --offset.
+ * Handle an option the tool itself does not know: --offset, --stats,
+ * --help, --version, or an error getopt_long() already reported. Exits
+ * unless the option was --offset or --stats.
  */
 void cli_option(int opt, const char *arg);
 
@@ -88,7 +94,9 @@ void cli_errorf(const char *what, const char *fmt, ...) CLI_PRINTF(2, 3);
  */
 int cli_mount(const char *image, struct ntfs_posix_dev *dev, ntfs_volume **vol);
 
-/* Unmount and close what cli_mount() opened. */
+/* Unmount and close what cli_mount() opened; with cli_stats, first print
+ * the cache's hits and misses, the device reads and bytes, and the
+ * library's heap peak to stderr. */
 void cli_unmount(struct ntfs_posix_dev *dev, ntfs_volume *vol);
 
 /* Flush stdout; turn a write error into status 1. Returns the exit status. */

@@ -17,11 +17,13 @@
 #include <string.h>
 
 static const char usage[] =
-        "Usage: ntfs-info [--offset BYTES] IMAGE [PATH]\n"
+        "Usage: ntfs-info [--offset BYTES] [--stats] IMAGE [PATH]\n"
         "Print the facts of the NTFS volume in IMAGE, or with PATH, the metadata,\n"
         "security descriptor (as SDDL), attributes, streams and runs of that file.\n"
         "\n"
         "      --offset BYTES   the volume starts BYTES into IMAGE (decimal or 0x hex)\n"
+        "      --stats          print cache hits and misses, device reads and heap peak\n"
+        "                       to stderr on exit\n"
         "  -h, --help           print this help and exit\n"
         "      --version        print the version and exit\n";
 

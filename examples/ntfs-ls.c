@@ -19,7 +19,7 @@
 #include <string.h>
 
 static const char usage[] =
-        "Usage: ntfs-ls [-l] [-a] [-i] [-R] [--offset BYTES] IMAGE [PATH]\n"
+        "Usage: ntfs-ls [-l] [-a] [-i] [-R] [--offset BYTES] [--stats] IMAGE [PATH]\n"
         "List the directory PATH (default /) of the NTFS volume in IMAGE, in index order.\n"
         "\n"
         "  -l, --long           print TYPE SIZE MTIME RECORD NAME [-> TARGET] (MTIME in UTC)\n"
@@ -27,6 +27,8 @@ static const char usage[] =
         "  -i, --inode          print the MFT record number before each name\n"
         "  -R, --recursive      list subdirectories too, printing full paths\n"
         "      --offset BYTES   the volume starts BYTES into IMAGE (decimal or 0x hex)\n"
+        "      --stats          print cache hits and misses, device reads and heap peak\n"
+        "                       to stderr on exit\n"
         "  -h, --help           print this help and exit\n"
         "      --version        print the version and exit\n";
 

@@ -68,6 +68,12 @@ static const struct name_case name_cases[] = {
         /* A prefix sorts first, whatever the case. */
         {{'A', 'B'}, 2, {'a', 'b', 'c'}, 3, -1, -1},
         {{'a', 'b', 'c'}, 3, {'A', 'B'}, 2, 1, 1},
+        /* Equal units are skipped without a lookup: what follows them still
+         * compares upcased ('a' is 'A', before '_'), and a case difference
+         * after them still ties until the tie-break. */
+        {{'x', 'y', 'a'}, 3, {'x', 'y', '_'}, 3, -1, -1},
+        {{'x', 'a', 'B', 'c'}, 4, {'x', 'a', 'b', 'C'}, 4, 0, -1},
+        {{0x0101, 0x0101}, 2, {0x0101, 0x0100}, 2, 0, 1},
         /* Units compare as unsigned 16-bit numbers. */
         {{0xFF21}, 1, {'Z'}, 1, 1, 1},
         {{0x044F}, 1, {'Z'}, 1, 1, 1},

@@ -255,7 +255,9 @@ static void test_lookup_reads(void **state)
 			fail_msg("lookup '%s' took %llu reads (index of %llu blocks)", ls[i].name,
 			         (unsigned long long)used, (unsigned long long)blocks_of(&L));
 	}
-	/* A whole listing reads each block about twice (climbing back up). */
+	/* A whole listing reads each block about once: climbing back from a
+	 * leaf finds its parent in the walk's second buffer (with one buffer
+	 * it was about twice). The rest: bitmap windows, upper levels. */
 	list_reads = m.dev.reads;
 	assert_int_equal(list_err(m.dir, &count), 0);
 	list_reads = m.dev.reads - list_reads;
@@ -264,7 +266,7 @@ static void test_lookup_reads(void **state)
 	              "listing: %llu reads\n",
 	              (unsigned long long)blocks_of(&L), (double)total / (double)n,
 	              (unsigned long long)worst, (unsigned long long)list_reads);
-	assert_true(list_reads <= 3 * blocks_of(&L) + 16);
+	assert_true(list_reads <= blocks_of(&L) + blocks_of(&L) / 8 + 16);
 	unmount_dir(&m);
 	loc_close(&L);
 }

@@ -18,8 +18,14 @@ int ntfsi_collate_names(const struct ntfsi_upcase *u, const uint8_t *a, size_t a
 	size_t i, n = alen < blen ? alen : blen;
 
 	for (i = 0; i < n; i++) {
-		uint16_t x = ntfsi_upcase_map(u, ntfsi_le16(a + 2 * i));
-		uint16_t y = ntfsi_upcase_map(u, ntfsi_le16(b + 2 * i));
+		uint16_t x = ntfsi_le16(a + 2 * i), y = ntfsi_le16(b + 2 * i);
+
+		/* Equal units have equal upper cases: no lookup. Neighbours in
+		 * an index share long prefixes, so this is most units. */
+		if (x == y)
+			continue;
+		x = ntfsi_upcase_map(u, x);
+		y = ntfsi_upcase_map(u, y);
 		if (x != y)
 			return x < y ? -1 : 1;
 	}

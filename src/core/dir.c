@@ -63,22 +63,30 @@ void ntfs_dir_close(ntfs_dir *d)
 	ntfsi_io_free(vol, d, sizeof *d);
 }
 
+static bool dot_or_dotdot(const uint16_t *name, size_t n)
+{
+	return (n == 1 && name[0] == '.') || (n == 2 && name[0] == '.' && name[1] == '.');
+}
+
 /* A name a file can have on a POSIX host: no NUL or '/', not "." or "..".
  * No NTFS namespace allows others; a disk that has them is hostile, and
- * handing them out would truncate C strings or walk out of a directory. */
+ * handing them out would truncate C strings or walk out of a directory.
+ * (fill_dirent() checks the same as it copies the units.) */
 static bool name_ok(const uint16_t *name, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		if (name[i] == 0 || name[i] == '/')
 			return false;
-	return !(n == 1 && name[0] == '.') && !(n == 2 && name[0] == '.' && name[1] == '.');
+	return !dot_or_dotdot(name, n);
 }
 
 /* Fill @ent from a validated index entry; NTFS_ERR_NAME if the name is not
- * valid UTF-16 or not a name_ok() one (everything else is filled in). */
+ * valid UTF-16 or not a name_ok() one, checked as the units are copied
+ * (everything else is filled in). */
 static int fill_dirent(const struct ntfsi_index_entry *e, struct ntfs_dirent *ent)
 {
 	struct ntfsi_filename fn;
+	bool bad = false;
 	uint8_t i;
 
 	ntfsi_filename_view(e->key, &fn);
@@ -94,11 +102,15 @@ static int fill_dirent(const struct ntfsi_index_entry *e, struct ntfs_dirent *en
 	ent->name_space = fn.name_space;
 	ent->is_dir = (fn.flags & NTFSI_FILENAME_FLAG_DIRECTORY) != 0;
 	ent->name16_len = fn.name_len;
-	for (i = 0; i < fn.name_len; i++)
-		ent->name16[i] = ntfsi_le16(fn.name + 2 * i);
+	for (i = 0; i < fn.name_len; i++) {
+		uint16_t u = ntfsi_le16(fn.name + 2 * i);
+
+		ent->name16[i] = u;
+		bad |= u == 0 || u == '/';
+	}
 	ent->name_len = 0;
 	ent->name[0] = '\0';
-	if (!name_ok(ent->name16, fn.name_len))
+	if (bad || dot_or_dotdot(ent->name16, fn.name_len))
 		return NTFS_ERR_NAME;
 	/* 255 units need at most NTFS_NAME_MAX_UTF8 bytes: LIMIT cannot occur. */
 	return ntfs_utf16_to_utf8(ent->name16, fn.name_len, ent->name, sizeof ent->name,

@@ -8,8 +8,12 @@
  * subnode points at the block holding the keys that sort before it.
  *
  * The walk uses an explicit stack of at most NTFS_MAX_INDEX_DEPTH levels and
- * one block buffer; a parent block is read again when the walk climbs back
- * to it. A walk may enter at most "blocks in the allocation" subnodes, so a
+ * up to two block buffers: the node being read and the one read before it,
+ * which after a descent is its parent, so climbing back from a leaf costs
+ * no read; a block further up is read again when the walk climbs back to
+ * it. The second buffer is taken when a second block is first loaded. A
+ * walk may enter at most "blocks in the allocation"
+ * subnodes, so a
  * cycle ends in linear time; and keys must come out in strictly increasing
  * order (a seek: inside the bounds of the subtree it enters), so a subnode
  * pointer aimed at the wrong block is caught rather than listed.
@@ -141,9 +145,10 @@ void ntfsi_index_close(struct ntfsi_index *idx)
 {
 	ntfsi_io_free(idx->vol, idx->root, idx->root_len);
 	ntfsi_io_free(idx->vol, idx->block, idx->block_size);
+	ntfsi_io_free(idx->vol, idx->spare, idx->block_size);
 	ntfs_stream_close(idx->alloc);
 	ntfs_stream_close(idx->bitmap);
-	idx->root = idx->block = NULL;
+	idx->root = idx->block = idx->spare = NULL;
 	idx->alloc = idx->bitmap = NULL;
 }
 
@@ -155,6 +160,7 @@ void ntfsi_index_rewind(struct ntfsi_index *idx)
 	idx->stack[0].descended = false;
 	idx->visits = 0;
 	idx->block_vcn = UINT64_MAX;
+	idx->spare_vcn = UINT64_MAX;
 	idx->bitmap_win_off = UINT64_MAX;
 	idx->bitmap_win_len = 0;
 	idx->err = NTFS_OK;
@@ -185,10 +191,32 @@ static int load_block(struct ntfsi_index *idx, uint64_t vcn)
 	const uint8_t shift = idx->vol->boot.index_block_shift;
 	uint64_t off, block;
 	size_t got;
+	uint8_t *t;
 	int err;
 
 	if (idx->block_vcn == vcn)
 		return NTFS_OK;
+	/* The spare is taken when a second block is first needed: an index
+	 * whose tree is one block deep never costs it. */
+	if (idx->spare == NULL && idx->block_vcn != UINT64_MAX) {
+		idx->spare = ntfsi_io_alloc(idx->vol, idx->block_size);
+		if (idx->spare == NULL)
+			return NTFS_ERR_NOMEM;
+		idx->spare_vcn = UINT64_MAX;
+	}
+	/* Swap the buffers: either the wanted block is the spare one (checked
+	 * when it was loaded; the volume is read-only), or the current block
+	 * becomes the spare and the wanted one is read over the old spare. */
+	if (idx->spare != NULL) {
+		t = idx->spare;
+		idx->spare = idx->block;
+		idx->block = t;
+		off = idx->spare_vcn;
+		idx->spare_vcn = idx->block_vcn;
+		idx->block_vcn = off;
+		if (idx->block_vcn == vcn)
+			return NTFS_OK;
+	}
 	idx->block_vcn = UINT64_MAX;
 	if (vcn > (UINT64_MAX >> 1 >> idx->vcn_shift))
 		return NTFS_ERR_CORRUPT_INDEX;

@@ -70,6 +70,10 @@ struct ntfsi_index {
 	uint32_t block_size;
 	uint8_t vcn_shift;
 	uint64_t block_vcn; /* VCN in block, or UINT64_MAX */
+	/* The block loaded before the one in block (its parent, when the walk
+	 * has just descended), so that climbing back costs no read. */
+	uint8_t *spare;
+	uint64_t spare_vcn; /* VCN in spare, or UINT64_MAX */
 	uint64_t blocks;    /* index blocks in the allocation */
 	uint64_t visits;    /* blocks entered by the walk */
 	struct ntfsi_index_level stack[NTFS_MAX_INDEX_DEPTH];

@@ -24,6 +24,15 @@ static int to_utf8(const void *src, bool le, size_t src_len, char *dst, size_t d
 		uint8_t tmp[4];
 		size_t n, k;
 
+		/* ASCII, most names' every unit: straight through. */
+		if (c < 0x80) {
+			if (1 >= dst_size - o) {
+				dst[0] = '\0';
+				return NTFS_ERR_LIMIT;
+			}
+			dst[o++] = (char)c;
+			continue;
+		}
 		if (c >= 0xD800 && c <= 0xDBFF) {
 			if (i + 1 >= src_len)
 				goto bad;
@@ -34,10 +43,7 @@ static int to_utf8(const void *src, bool le, size_t src_len, char *dst, size_t d
 		} else if (c >= 0xDC00 && c <= 0xDFFF) {
 			goto bad;
 		}
-		if (c < 0x80) {
-			tmp[0] = (uint8_t)c;
-			n = 1;
-		} else if (c < 0x800) {
+		if (c < 0x800) {
 			tmp[0] = (uint8_t)(0xC0 | c >> 6);
 			tmp[1] = (uint8_t)(0x80 | (c & 0x3F));
 			n = 2;

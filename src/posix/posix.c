@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * POSIX host adapter: reads an image file or block device with pread() and
- * hands the core a malloc()-based allocator that counts its bytes.
+ * POSIX host adapter: reads an image file or block device with pread(),
+ * through a block cache (src/blockdev/cache.c), and hands the core a
+ * malloc()-based allocator that counts its bytes.
  */
 #ifndef _POSIX_C_SOURCE
 #define _POSIX_C_SOURCE 200809L
@@ -79,6 +80,8 @@ static int dev_size(int fd, uint64_t *size, uint32_t *align)
 	return -1;
 }
 
+static int open_cache(struct ntfs_posix_dev *dev);
+
 int ntfs_posix_open(struct ntfs_posix_dev *dev, const char *path, uint64_t offset)
 {
 	uint64_t size;
@@ -109,7 +112,7 @@ int ntfs_posix_open(struct ntfs_posix_dev *dev, const char *path, uint64_t offse
 	dev->fd = fd;
 	dev->offset = offset;
 	dev->size = size - offset;
-	return NTFS_OK;
+	return open_cache(dev);
 }
 
 void ntfs_posix_close(struct ntfs_posix_dev *dev)
@@ -118,6 +121,9 @@ void ntfs_posix_close(struct ntfs_posix_dev *dev)
 		return;
 	close(dev->fd);
 	dev->fd = -1;
+	free(dev->cache_mem);
+	dev->cache_mem = NULL;
+	dev->cache_mem_size = 0;
 }
 
 static int posix_read(void *ctx, uint64_t offset, void *buf, size_t len)
@@ -159,6 +165,30 @@ static int posix_read(void *ctx, uint64_t offset, void *buf, size_t len)
 	return 0;
 }
 
+/* The cache between pread() and the core, in whole blocks of at least
+ * the device's sector. On failure the device is closed. */
+static int open_cache(struct ntfs_posix_dev *dev)
+{
+	uint32_t block =
+	        dev->read_align > NTFS_POSIX_CACHE_BLOCK ? dev->read_align : NTFS_POSIX_CACHE_BLOCK;
+	size_t size = ntfs_cache_mem_size(NTFS_POSIX_CACHE_SLOTS, block);
+
+	dev->cache_mem = size != 0 ? malloc(size) : NULL;
+	if (dev->cache_mem == NULL) {
+		ntfs_posix_close(dev);
+		errno = ENOMEM;
+		return NTFS_ERR_NOMEM;
+	}
+	dev->cache_mem_size = size;
+	if (ntfs_cache_init(&dev->cache, dev->cache_mem, size, block, posix_read, dev,
+	                    dev->read_align) != NTFS_OK) {
+		ntfs_posix_close(dev);
+		errno = EINVAL;
+		return NTFS_ERR_INVALID;
+	}
+	return NTFS_OK;
+}
+
 static void *posix_alloc(void *ctx, size_t size)
 {
 	struct ntfs_posix_dev *dev = ctx;
@@ -187,8 +217,8 @@ static void posix_free(void *ctx, void *ptr, size_t size)
 void ntfs_posix_config(struct ntfs_posix_dev *dev, struct ntfs_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
-	cfg->read = posix_read;
-	cfg->read_ctx = dev;
+	cfg->read = ntfs_cache_read;
+	cfg->read_ctx = &dev->cache;
 	cfg->alloc = posix_alloc;
 	cfg->free = posix_free;
 	cfg->alloc_ctx = dev;
