@@ -9,8 +9,8 @@
  * blocks of ::NTFS_POSIX_CACHE_BLOCK bytes (or the device's sector size if
  * larger) between pread() and the core: MFT records, index blocks and the
  * other small reads come from it, reads of two blocks or more go straight
- * to the caller's buffer. Its memory (::NTFS_CACHE_MEM, 263,952 bytes for
- * 64 slots of 4 KiB) comes from malloc() at open and is not counted in
+ * to the caller's buffer. Its memory (::NTFS_CACHE_MEM, 197,968 bytes for
+ * 48 slots of 4 KiB) comes from malloc() at open and is not counted in
  * ::ntfs_posix_dev::heap_peak, which is the core's alone.
  */
 #ifndef NTFS_POSIX_H
@@ -24,7 +24,7 @@ extern "C" {
 #endif
 
 /** Slots in the adapter's cache (see bench/RESULTS.md for the choice). */
-#define NTFS_POSIX_CACHE_SLOTS 64u
+#define NTFS_POSIX_CACHE_SLOTS 48u
 /** Bytes per slot of the adapter's cache, unless the sector is larger. */
 #define NTFS_POSIX_CACHE_BLOCK 4096u
 
