@@ -10,15 +10,19 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 const char *cli_prog = "ntfs";
 uint64_t cli_offset;
+bool cli_offset_set;
+uint32_t cli_partition;
 bool cli_stats;
 static const char *cli_usage_text = "";
 
@@ -65,7 +69,20 @@ void cli_option(int opt, const char *arg)
 	case CLI_OPT_OFFSET:
 		if (parse_u64(arg, &cli_offset) != 0)
 			cli_usage_error("invalid offset '%s' (bytes, decimal or 0x hex)", arg);
+		cli_offset_set = true;
+		if (cli_partition != 0)
+			cli_usage_error("--offset and --partition exclude each other");
 		return;
+	case CLI_OPT_PARTITION: {
+		uint64_t n;
+
+		if (parse_u64(arg, &n) != 0 || n == 0 || n > UINT32_MAX)
+			cli_usage_error("invalid partition number '%s' (1, 2, ...)", arg);
+		cli_partition = (uint32_t)n;
+		if (cli_offset_set)
+			cli_usage_error("--offset and --partition exclude each other");
+		return;
+	}
 	case 'h':
 		fputs(cli_usage_text, stdout);
 		exit(cli_finish(CLI_EXIT_OK));
@@ -239,17 +256,149 @@ void cli_errorf(const char *what, const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+/* The image as a sector device for the partition parsers. */
+struct cli_disk {
+	int fd;
+	uint32_t sector_size;
+};
+
+static int cli_read_sectors(void *ctx, uint64_t lba, uint32_t count, void *buf)
+{
+	const struct cli_disk *d = ctx;
+	size_t len = (size_t)count * d->sector_size, done = 0;
+	uint64_t off = lba * d->sector_size;
+
+	while (done < len) {
+		ssize_t n = pread(d->fd, (char *)buf + done, len - done, (off_t)(off + done));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		done += (size_t)n;
+	}
+	return 0;
+}
+
+/*
+ * Open IMAGE's partition table with the device's sector size, or for an
+ * image file 512 and, when that finds no valid table, 4096 (a disk of
+ * 4 KiB sectors copied to a file). Returns ntfs_part_open()'s result; on
+ * success *bd and *it are ready and *disk holds the open file.
+ */
+static int cli_part_open(const char *image, struct cli_disk *disk, struct ntfs_blockdev *bd,
+                         struct ntfs_part_iter *it, void *scratch)
+{
+	struct ntfs_posix_dev probe;
+	uint32_t sizes[2] = {512, 4096};
+	int err, first_err = NTFS_ERR_NOT_FOUND;
+
+	err = ntfs_posix_open(&probe, image, 0);
+	if (err != NTFS_OK)
+		return err;
+	disk->fd = dup(probe.fd);
+	if (probe.read_align > 512)
+		sizes[0] = sizes[1] = probe.read_align;
+	for (int k = 0; k < 2 && disk->fd >= 0; k++) {
+		disk->sector_size = sizes[k];
+		bd->read_sectors = cli_read_sectors;
+		bd->ctx = disk;
+		bd->sector_size = sizes[k];
+		bd->sector_count = probe.size / sizes[k];
+		if (bd->sector_count == 0)
+			break;
+		err = ntfs_part_open(it, bd, scratch);
+		if (err == NTFS_OK) {
+			ntfs_posix_close(&probe);
+			return NTFS_OK;
+		}
+		if (k == 0)
+			first_err = err;
+	}
+	ntfs_posix_close(&probe);
+	if (disk->fd >= 0)
+		close(disk->fd);
+	disk->fd = -1;
+	return first_err;
+}
+
+static bool cli_is_ntfs_boot(const char *image)
+{
+	unsigned char b[512];
+	int fd = open(image, O_RDONLY);
+	bool yes = fd >= 0 && pread(fd, b, sizeof b, 0) == (ssize_t)sizeof b &&
+	           memcmp(b + 3, "NTFS    ", 8) == 0;
+
+	if (fd >= 0)
+		close(fd);
+	return yes;
+}
+
+/* Where the volume starts, and how long it is (0: to the end of IMAGE). */
+static int cli_locate(const char *image, uint64_t *offset, uint64_t *length)
+{
+	static unsigned char scratch[4096];
+	struct cli_disk disk;
+	struct ntfs_blockdev bd;
+	struct ntfs_part_iter it;
+	struct ntfs_part p;
+	int err, r;
+
+	*offset = cli_offset;
+	*length = 0;
+	if (cli_offset_set || (cli_partition == 0 && cli_is_ntfs_boot(image)))
+		return NTFS_OK;
+	err = cli_part_open(image, &disk, &bd, &it, scratch);
+	/* No usable table either: the mount at 0 says what is wrong (a bare
+	 * volume whose boot sector is damaged still mounts from its backup). */
+	if (err != NTFS_OK && cli_partition == 0)
+		return NTFS_OK;
+	if (err != NTFS_OK) {
+		if (err == NTFS_ERR_NOT_FOUND)
+			cli_errorf(image, "no partition table, so no partition %" PRIu32,
+			           cli_partition);
+		else
+			cli_errorf(image, "partition table: %s", ntfs_strerror(err));
+		return err;
+	}
+	if (cli_partition != 0) {
+		while ((r = ntfs_part_next(&it, &p)) == 1 && p.index != cli_partition)
+			;
+	} else {
+		r = ntfs_part_next_ntfs(&it, &p);
+	}
+	close(disk.fd);
+	if (r == 1) {
+		*offset = p.start;
+		*length = p.length;
+		return NTFS_OK;
+	}
+	if (r < 0)
+		cli_errorf(image, "partition table: %s", ntfs_strerror(r));
+	else if (cli_partition != 0)
+		cli_errorf(image, "no partition %" PRIu32 " (ntfs-info --partitions lists them)",
+		           cli_partition);
+	else
+		cli_errorf(image,
+		           "no NTFS partition in its partition table (ntfs-info "
+		           "--partitions lists them; --partition N or --offset BYTES picks one)");
+	return r < 0 ? r : NTFS_ERR_NOT_FOUND;
+}
+
 int cli_mount(const char *image, struct ntfs_posix_dev *dev, ntfs_volume **vol)
 {
 	struct ntfs_config cfg;
+	uint64_t offset, length;
 	int err;
 
-	/* Open and mount separately so an open failure can quote errno. */
 	*vol = NULL;
-	err = ntfs_posix_open(dev, image, cli_offset);
+	err = cli_locate(image, &offset, &length);
+	if (err != NTFS_OK)
+		return err;
+	/* Open and mount separately so an open failure can quote errno. */
+	err = ntfs_posix_open(dev, image, offset);
 	if (err == NTFS_ERR_INVALID) {
 		cli_errorf(image, "offset %llu is past the end of the image",
-		           (unsigned long long)cli_offset);
+		           (unsigned long long)offset);
 		return err;
 	}
 	if (err != NTFS_OK) {
@@ -257,6 +406,9 @@ int cli_mount(const char *image, struct ntfs_posix_dev *dev, ntfs_volume **vol)
 		return err;
 	}
 	ntfs_posix_config(dev, &cfg);
+	/* A partition ends where its table says, not at the end of the disk. */
+	if (length != 0 && length < cfg.volume_size)
+		cfg.volume_size = length;
 	err = ntfs_mount(&cfg, vol);
 	if (err != NTFS_OK) {
 		cli_error(image, err);
@@ -264,6 +416,51 @@ int cli_mount(const char *image, struct ntfs_posix_dev *dev, ntfs_volume **vol)
 		*vol = NULL;
 	}
 	return err;
+}
+
+int cli_list_partitions(const char *image)
+{
+	static unsigned char scratch[4096];
+	struct cli_disk disk;
+	struct ntfs_blockdev bd;
+	struct ntfs_part_iter it;
+	struct ntfs_part p;
+	int err = cli_part_open(image, &disk, &bd, &it, scratch), r;
+
+	if (err == NTFS_ERR_NOT_FOUND) {
+		printf("no partition table\n");
+		return CLI_EXIT_OK;
+	}
+	if (err != NTFS_OK) {
+		cli_errorf(image, "partition table: %s", ntfs_strerror(err));
+		return CLI_EXIT_FAIL;
+	}
+	printf("%s, %" PRIu32 "-byte sectors\n", it.scheme == NTFS_PART_GPT ? "GPT" : "MBR",
+	       bd.sector_size);
+	while ((r = ntfs_part_next(&it, &p)) == 1) {
+		const uint8_t *g = p.type_guid;
+		printf("%" PRIu32 " start %" PRIu64 " length %" PRIu64 " type ", p.index, p.start,
+		       p.length);
+		if (p.scheme == NTFS_PART_GPT)
+			/* The mixed-endian GUID as tools print it. */
+			printf("%02X%02X%02X%02X-%02X%02X-%02X%02X-%02X%02X-%02X%02X%02X%02X%02X%"
+			       "02X",
+			       g[3], g[2], g[1], g[0], g[5], g[4], g[7], g[6], g[8], g[9], g[10],
+			       g[11], g[12], g[13], g[14], g[15]);
+		else
+			printf("0x%02X", p.type);
+		if (p.name[0] != '\0') {
+			fputs(" name ", stdout);
+			cli_put_name(stdout, p.name, CLI_QUOTE_ALWAYS);
+		}
+		putchar('\n');
+	}
+	close(disk.fd);
+	if (r < 0) {
+		cli_errorf(image, "partition table: %s", ntfs_strerror(r));
+		return CLI_EXIT_FAIL;
+	}
+	return CLI_EXIT_OK;
 }
 
 void cli_unmount(struct ntfs_posix_dev *dev, ntfs_volume *vol)

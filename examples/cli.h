@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <ntfs/blockdev.h>
 #include <ntfs/ntfs.h>
 #include <ntfs/posix.h>
 
@@ -31,13 +32,15 @@ enum {
 enum {
 	CLI_OPT_OFFSET = 0x100,
 	CLI_OPT_VERSION,
-	CLI_OPT_STATS
+	CLI_OPT_STATS,
+	CLI_OPT_PARTITION
 };
 
 /* Put these first in each tool's option table; add "h" to its short options. */
 #define CLI_COMMON_OPTIONS                                                                         \
-	{"offset", required_argument, NULL, CLI_OPT_OFFSET}, {"help", no_argument, NULL, 'h'},     \
-	        {"version", no_argument, NULL, CLI_OPT_VERSION},                                   \
+	{"offset", required_argument, NULL, CLI_OPT_OFFSET},                                       \
+	        {"partition", required_argument, NULL, CLI_OPT_PARTITION},                         \
+	        {"help", no_argument, NULL, 'h'}, {"version", no_argument, NULL, CLI_OPT_VERSION}, \
 	{                                                                                          \
 		"stats", no_argument, NULL, CLI_OPT_STATS                                          \
 	}
@@ -46,6 +49,10 @@ enum {
 extern const char *cli_prog;
 /* Byte offset of the volume in the image (--offset). */
 extern uint64_t cli_offset;
+/* --offset was given. */
+extern bool cli_offset_set;
+/* --partition N (1-based, as Linux numbers partitions), or 0. */
+extern uint32_t cli_partition;
 /* --stats (or NTFS_STATS in the environment): cli_unmount() reports what
  * the library cost. */
 extern bool cli_stats;
@@ -54,9 +61,9 @@ extern bool cli_stats;
 void cli_init(const char *prog, const char *usage);
 
 /*
- * Handle an option the tool itself does not know: --offset, --stats,
- * --help, --version, or an error getopt_long() already reported. Exits
- * unless the option was --offset or --stats.
+ * Handle an option the tool itself does not know: --offset, --partition,
+ * --stats, --help, --version, or an error getopt_long() already reported.
+ * Exits unless the option was --offset, --partition or --stats.
  */
 void cli_option(int opt, const char *arg);
 
@@ -89,10 +96,17 @@ void cli_error(const char *what, int err);
 void cli_errorf(const char *what, const char *fmt, ...) CLI_PRINTF(2, 3);
 
 /*
- * Open IMAGE at cli_offset and mount it; on failure print why and return
- * nonzero with the device closed.
+ * Mount the volume of IMAGE and return NTFS_OK, or print why and return an
+ * error with the device closed. The volume is at --offset; or partition
+ * --partition N of the image's MBR or GPT; or, with neither, at byte 0 if
+ * the image starts with an NTFS boot sector, else the first NTFS partition
+ * of its partition table.
  */
 int cli_mount(const char *image, struct ntfs_posix_dev *dev, ntfs_volume **vol);
+
+/* List IMAGE's partition table (ntfs-info --partitions) on stdout, one
+ * partition a line; returns an exit status. */
+int cli_list_partitions(const char *image);
 
 /* Unmount and close what cli_mount() opened; with cli_stats, first print
  * the cache's hits and misses, the device reads and bytes, and the

@@ -16,11 +16,13 @@
 #include <unistd.h>
 
 static const char usage[] =
-        "Usage: ntfs-cat [--offset BYTES] [--stats] [-s STREAM] IMAGE PATH\n"
+        "Usage: ntfs-cat [--offset BYTES | --partition N] [--stats] [-s STREAM] IMAGE PATH\n"
         "Write the data of file PATH of the NTFS volume in IMAGE to standard output.\n"
         "\n"
         "  -s, --stream STREAM  write the named data stream STREAM instead\n"
         "      --offset BYTES   the volume starts BYTES into IMAGE (decimal or 0x hex)\n"
+        "      --partition N    the volume is partition N of IMAGE's MBR or GPT (default:\n"
+        "                       IMAGE itself, or else its first NTFS partition)\n"
         "      --stats          print cache hits and misses, device reads and heap peak\n"
         "                       to stderr on exit\n"
         "  -h, --help           print this help and exit\n"

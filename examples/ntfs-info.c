@@ -17,11 +17,15 @@
 #include <string.h>
 
 static const char usage[] =
-        "Usage: ntfs-info [--offset BYTES] [--stats] IMAGE [PATH]\n"
+        "Usage: ntfs-info [--offset BYTES | --partition N] [--stats] IMAGE [PATH]\n"
+        "       ntfs-info --partitions IMAGE\n"
         "Print the facts of the NTFS volume in IMAGE, or with PATH, the metadata,\n"
         "security descriptor (as SDDL), attributes, streams and runs of that file.\n"
         "\n"
         "      --offset BYTES   the volume starts BYTES into IMAGE (decimal or 0x hex)\n"
+        "      --partition N    the volume is partition N of IMAGE's MBR or GPT (default:\n"
+        "                       IMAGE itself, or else its first NTFS partition)\n"
+        "      --partitions     list IMAGE's partition table and exit\n"
         "      --stats          print cache hits and misses, device reads and heap peak\n"
         "                       to stderr on exit\n"
         "  -h, --help           print this help and exit\n"
@@ -555,17 +559,30 @@ static int file_info(ntfs_volume *vol, const char *path)
 
 int main(int argc, char **argv)
 {
+	enum {
+		OPT_PARTITIONS = 0x200
+	};
 	static const struct option longopts[] = {
 	        CLI_COMMON_OPTIONS,
+	        {"partitions", no_argument, NULL, OPT_PARTITIONS},
 	        {NULL, 0, NULL, 0},
 	};
 	struct ntfs_posix_dev dev;
 	ntfs_volume *vol;
+	bool partitions = false;
 	int opt, status;
 
 	cli_init("ntfs-info", usage);
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1)
-		cli_option(opt, optarg);
+	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (opt == OPT_PARTITIONS)
+			partitions = true;
+		else
+			cli_option(opt, optarg);
+	}
+	if (partitions) {
+		cli_operands(argc, argv, 1, 1);
+		return cli_finish(cli_list_partitions(argv[optind]));
+	}
 	cli_operands(argc, argv, 1, 2);
 
 	if (cli_mount(argv[optind], &dev, &vol) != NTFS_OK)

@@ -19,7 +19,8 @@
 #include <string.h>
 
 static const char usage[] =
-        "Usage: ntfs-ls [-l] [-a] [-i] [-R] [--offset BYTES] [--stats] IMAGE [PATH]\n"
+        "Usage: ntfs-ls [-l] [-a] [-i] [-R] [--offset BYTES | --partition N] [--stats] IMAGE "
+        "[PATH]\n"
         "List the directory PATH (default /) of the NTFS volume in IMAGE, in index order.\n"
         "\n"
         "  -l, --long           print TYPE SIZE MTIME RECORD NAME [-> TARGET] (MTIME in UTC)\n"
@@ -27,6 +28,8 @@ static const char usage[] =
         "  -i, --inode          print the MFT record number before each name\n"
         "  -R, --recursive      list subdirectories too, printing full paths\n"
         "      --offset BYTES   the volume starts BYTES into IMAGE (decimal or 0x hex)\n"
+        "      --partition N    the volume is partition N of IMAGE's MBR or GPT (default:\n"
+        "                       IMAGE itself, or else its first NTFS partition)\n"
         "      --stats          print cache hits and misses, device reads and heap peak\n"
         "                       to stderr on exit\n"
         "  -h, --help           print this help and exit\n"

@@ -18,6 +18,11 @@ say: the truth comes from outside. The disks:
   * the shared Windows disks (../shared/images/windows/*.raw.gz, MBR, NTFS
     at 65536), when present.
 
+With --bin, the tools too: `ntfs-info --partitions` must list what sfdisk
+or sgdisk says; `ntfs-info IMAGE` (no option) must mount the first NTFS
+partition, `--partition N` partition N (the labels mkntfs wrote), and a
+partition that does not exist or is not NTFS must fail cleanly.
+
 Prints "SKIP: ..." (ctest: skipped) only when sfdisk or sgdisk is missing.
 """
 import argparse
@@ -88,6 +93,44 @@ def sgdisk_info(image, n):
             "attrs": int(g["Attribute flags"], 16), "name": name}
 
 
+def fsstat_label(image, offset):
+    """The volume label as The Sleuth Kit's fsstat reads it."""
+    out = run("fsstat", "-o", str(offset // 512), image).stdout
+    return re.search(r"^Volume Name: (.*)$", out, re.M).group(1)
+
+
+def cli_checks(args, image, what, want, auto_label, labels, bad):
+    """The tools on @image: --partitions against @want (index, start, length,
+    type), the automatic choice, --partition N for each N in @labels, and
+    a failing --partition for each N in @bad."""
+    if not args.bin:
+        return
+    info = os.path.join(args.bin, "ntfs-info")
+    p = run(info, "--partitions", image, ok=False)
+    got = []
+    for line in p.stdout.splitlines()[1:]:
+        f = line.split(" ")
+        got.append({"index": int(f[0]), "start": int(f[2]), "length": int(f[4]),
+                    "type": f[6][2:] if f[6].startswith("0x") else f[6]})
+    check("%s: ntfs-info --partitions (exit %d)" % (what, p.returncode),
+          got, [dict((k, q[k]) for k in ("index", "start", "length", "type")) for q in want])
+
+    def label(*opts):
+        q = run(info, *opts, image, ok=False)
+        m = re.search(r"^label: (.*)$", q.stdout, re.M)
+        return m.group(1) if q.returncode == 0 and m else "exit %d: %s" % (q.returncode,
+                                                                           q.stderr.strip())
+    check("%s: ntfs-info IMAGE picks the first NTFS partition" % what, label(), auto_label)
+    for n, lab in labels.items():
+        check("%s: ntfs-info --partition %d" % (what, n), label("--partition", str(n)), lab)
+    for n in bad:
+        q = run(os.path.join(args.bin, "ntfs-ls"), "--partition", str(n), image, ok=False)
+        check("%s: ntfs-ls --partition %d fails with a message" % (what, n),
+              (q.returncode, q.stderr.startswith("ntfs-ls: ")), (1, True))
+    print("%s: ntfs-info --partitions lists %d; IMAGE alone mounts %r; --partition %s; "
+          "--partition %s fail" % (what, len(got), auto_label, sorted(labels), bad))
+
+
 def sparse_image(path, size):
     with open(path, "wb") as f:
         f.truncate(size)
@@ -148,6 +191,8 @@ def mbr_disk(args):
     check("mbr: boot flag", [q["attrs"] for q in parts], [0x80, 0, 0, 0, 0, 0])
     check("mbr: ntfs", ntfs, [(1, 2048 * 512, 20480 * 512), (6, 36864 * 512, 40960 * 512)])
     check("mbr: labels", sorted(v[1] for v in mounts.values()), ["logical6", "mbrone"])
+    cli_checks(args, img, "mbr", sfdisk_parts(img, 512)[1], "mbrone",
+               {1: "mbrone", 6: "logical6"}, [2, 3, 4, 8])
     print("mbr: %d partitions as sfdisk says; NTFS 1 and 6 mounted" % len(parts))
 
 
@@ -191,6 +236,7 @@ def gpt_disk(args, ss):
     check("gpt %d: label" % ss, [v[1] for v in mounts.values()], ["gptvol"])
     if ss == 512:
         compare_sfdisk(args, img, ss, "gpt 512")
+    cli_checks(args, img, "gpt %d" % ss, want, "gptvol", {1: "gptvol"}, [2, 3, 4])
     # The primary header wiped: the backup, the same answer.
     with open(img, "r+b") as f:
         f.seek(ss)
@@ -223,6 +269,8 @@ def shared_disks(args):
         parts, ntfs, mounts = compare_sfdisk(args, img, 512, n)
         check("%s: NTFS at 65536" % n, [(q[0], q[1]) for q in ntfs], [(1, 65536)])
         check("%s: mounted" % n, sorted(mounts), [1])
+        lab = fsstat_label(img, 65536)
+        cli_checks(args, img, n, sfdisk_parts(img, 512)[1], lab, {1: lab}, [2])
         os.unlink(img)
         print("%s: %d partitions as sfdisk says; NTFS at 65536 mounted" % (n, len(parts)))
 
@@ -232,6 +280,7 @@ def main():
     ap.add_argument("--driver", required=True)
     ap.add_argument("--shared", required=True)
     ap.add_argument("--work", required=True)
+    ap.add_argument("--bin", help="the tools (ntfs-info, ntfs-ls) to check too")
     args = ap.parse_args()
     for tool in ("sfdisk", "sgdisk", "mkntfs"):
         if not shutil.which(tool):
