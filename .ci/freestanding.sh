@@ -20,8 +20,9 @@
 #  6. its .text for Cortex-M4 at -Os: every feature at most
 #     NTFS_CORE_TEXT_LIMIT bytes; what a boot loader links (.ci/footprint.c:
 #     mount, path, list, read with LZNT1, XPRESS and LZX left out, linked
-#     with --gc-sections) at most NTFS_LOADER_TEXT_LIMIT; each file's share
-#     printed, the decoders' on their own lines;
+#     with --gc-sections) at most NTFS_LOADER_TEXT_LIMIT, and its deepest
+#     call chain's stack (.ci/stack.py: no recursion, no unbounded frame);
+#     each file's share printed, the decoders' on their own lines;
 #
 # Usage: bash .ci/freestanding.sh   (from anywhere; works on the repo root)
 set -euo pipefail
@@ -229,7 +230,7 @@ ld_objs=()
 for f in "${srcs[@]}" .ci/footprint.c; do
 	o="$ld_dir/$(basename "${f%.c}").o"
 	arm-none-eabi-gcc -mcpu=cortex-m4 -mthumb "${common[@]}" -ffunction-sections -fdata-sections \
-		-DNTFS_WITH_XPRESS=0 -DNTFS_WITH_LZX=0 -c "$f" -o "$o" ||
+		-fcallgraph-info=su -DNTFS_WITH_XPRESS=0 -DNTFS_WITH_LZX=0 -c "$f" -o "$o" ||
 		fail "loader: $f does not compile"
 	ld_objs+=("$o")
 done
@@ -240,5 +241,7 @@ echo "boot loader's link (.ci/footprint.c: mount, path, list, read, LZNT1): .tex
 if [ "$loader_text" -gt "$loader_limit" ]; then
 	fail "a boot loader's link is $loader_text bytes of .text, over the limit of $loader_limit"
 fi
+# Its deepest call chain (GCC's call graph): no recursion, every frame bounded.
+python3 .ci/stack.py footprint_entry "$ld_dir"/*.ci || fail "loader: the stack is not bounded"
 
 echo "freestanding: OK"

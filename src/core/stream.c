@@ -186,15 +186,19 @@ uint64_t ntfsi_stream_init_size(const ntfs_stream *s)
 	return s->init_size;
 }
 
+/* A WOF stream holds its WofCompressedData stream, opened raw (its own
+ * wof_data is NULL): closing walks that chain of two, no recursion. */
 void ntfs_stream_close(ntfs_stream *s)
 {
-	if (s == NULL)
-		return;
-	ntfsi_io_free(s->vol, s->value, s->size);
-	ntfsi_io_free(s->vol, s->pool, s->vol->boot.record_size);
-	ntfsi_io_free(s->vol, s->map.extents, s->map.n * sizeof *s->map.extents);
-	ntfs_stream_close(s->wof_data);
-	ntfsi_io_free(s->vol, s, sizeof *s);
+	ntfs_stream *next;
+
+	for (; s != NULL; s = next) {
+		next = s->wof_data;
+		ntfsi_io_free(s->vol, s->value, s->size);
+		ntfsi_io_free(s->vol, s->pool, s->vol->boot.record_size);
+		ntfsi_io_free(s->vol, s->map.extents, s->map.n * sizeof *s->map.extents);
+		ntfsi_io_free(s->vol, s, sizeof *s);
+	}
 }
 
 uint64_t ntfs_stream_size(const ntfs_stream *s)
