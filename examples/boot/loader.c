@@ -118,7 +118,8 @@ int boot_load(const struct ntfs_blockdev *disk, uint32_t partition, const char *
 	ntfs_volume *vol;
 	int err;
 
-	/* Field by field: a struct initialiser may become a memset() call. */
+	/* Field by field: a struct initialiser or copy may become a call to
+	 * memset() or memcpy(), which a loader without a C library lacks. */
 	rep->stage = BOOT_MOUNT;
 	rep->partition = 0;
 	rep->volume_offset = 0;
@@ -131,7 +132,12 @@ int boot_load(const struct ntfs_blockdev *disk, uint32_t partition, const char *
 	rep->cache_size = sizeof cache_mem;
 	rep->cache_slots = 0;
 	rep->cache_block = BOOT_CACHE_BLOCK;
-	rep->cache = (struct ntfs_cache_stats){0, 0, 0, 0, 0, 0};
+	rep->cache.hits = 0;
+	rep->cache.misses = 0;
+	rep->cache.device_reads = 0;
+	rep->cache.device_bytes = 0;
+	rep->cache.bypass_reads = 0;
+	rep->cache.readahead = 0;
 	if (disk == NULL || path == NULL || (buf == NULL && buf_size != 0))
 		return NTFS_ERR_INVALID;
 	if (disk->sector_size > sizeof sector) {
@@ -168,6 +174,11 @@ int boot_load(const struct ntfs_blockdev *disk, uint32_t partition, const char *
 	}
 	rep->arena_peak = arena.peak;
 	rep->arena_left = arena.in_use;
-	rep->cache = cache.stats;
+	rep->cache.hits = cache.stats.hits;
+	rep->cache.misses = cache.stats.misses;
+	rep->cache.device_reads = cache.stats.device_reads;
+	rep->cache.device_bytes = cache.stats.device_bytes;
+	rep->cache.bypass_reads = cache.stats.bypass_reads;
+	rep->cache.readahead = cache.stats.readahead;
 	return err;
 }
