@@ -23,6 +23,11 @@
 #     with --gc-sections) at most NTFS_LOADER_TEXT_LIMIT, and its deepest
 #     call chain's stack (.ci/stack.py: no recursion, no unbounded frame);
 #     each file's share printed, the decoders' on their own lines;
+#  7. examples/boot/loader.c (a boot loader's use: partition table, block
+#     cache, static arena) includes only the four standard headers and
+#     <ntfs/*.h>, and LINKS with the core and src/blockdev for Cortex-M4
+#     and RV64 (-nostdlib, --gc-sections, boot_load as the entry, no C
+#     library): its .text and .bss are printed.
 #
 # Usage: bash .ci/freestanding.sh   (from anywhere; works on the repo root)
 set -euo pipefail
@@ -243,5 +248,57 @@ if [ "$loader_text" -gt "$loader_limit" ]; then
 fi
 # Its deepest call chain (GCC's call graph): no recursion, every frame bounded.
 python3 .ci/stack.py footprint_entry "$ld_dir"/*.ci || fail "loader: the stack is not bounded"
+
+# --- 7. examples/boot: the loader, linked -----------------------------------
+bad=""
+for f in examples/boot/loader.c examples/boot/loader.h; do
+	while IFS= read -r line; do
+		num=${line%%:*}
+		text=${line#*:}
+		if [[ $text =~ ^[[:space:]]*#[[:space:]]*include[[:space:]]*$allowed_std ]] ||
+			[[ $text =~ ^[[:space:]]*#[[:space:]]*include[[:space:]]*\<ntfs/(ntfs|blockdev|cache)\.h\> ]] ||
+			[[ $text =~ ^[[:space:]]*#[[:space:]]*include[[:space:]]*\"loader\.h\" ]]; then
+			continue
+		fi
+		bad+="  $f:$num:$text"$'\n'
+	done < <(grep -nE '^[[:space:]]*#[[:space:]]*include' "$f" || true)
+done
+if [ -n "$bad" ]; then
+	printf 'freestanding: forbidden #include in examples/boot/loader:\n%s' "$bad" >&2
+	fail "examples/boot/loader.c may include only the four standard headers and <ntfs/*.h>"
+fi
+# boot_link NAME CC ARCHFLAGS...: compile the core, src/blockdev and the
+# loader with one section per function, link them with no C library.
+boot_link() {
+	local name=$1 cc=$2
+	shift 2
+	local dir="$out/boot-$name" objs=() f o
+	mkdir -p "$dir"
+	for f in "${srcs[@]}" "${bd_srcs[@]}" examples/boot/loader.c; do
+		o="$dir/$(basename "${f%.c}").o"
+		"$cc" "$@" "${common[@]}" -Isrc/blockdev -fstack-usage -ffunction-sections -fdata-sections \
+			-c "$f" -o "$o" || fail "boot-$name: $f does not compile freestanding"
+		objs+=("$o")
+	done
+	# No program headers are asked for, so ld's default script may merge
+	# code and data into one RWX segment: nothing is loaded, only measured.
+	local quiet=()
+	if "$cc" "$@" -nostdlib -Wl,--help 2>/dev/null | grep -q -- --no-warn-rwx-segments; then
+		quiet=("-Wl,--no-warn-rwx-segments")
+	fi
+	"$cc" "$@" -nostdlib -Wl,--gc-sections -Wl,-e,boot_load "${quiet[@]}" -o "$dir/boot.elf" "${objs[@]}" ||
+		fail "boot-$name: examples/boot/loader.c does not link without a C library"
+	local sz=${cc%gcc}size
+	"$sz" -A "$dir/boot.elf" | awk -v n="$name" '
+		$1 ~ /^\.text/ { t += $2 } $1 ~ /^\.rodata/ { r += $2 } $1 ~ /^\.(s?bss|s?data)/ { b += $2 }
+		END { printf "examples/boot loader link (%s): .text %d bytes, .rodata %d, .data+.bss %d\n", n, t, r, b }'
+	local frame
+	frame=$(sort -t$'\t' -k2 -n -r "$dir/loader.su" | sed -n 1p |
+		awk -F'\t' '{ n = split($1, a, ":"); printf "%s bytes (%s)", $2, a[n] }')
+	echo "examples/boot loader ($name): largest frame of loader.c ${frame:-n/a}"
+}
+boot_link cortex-m4 arm-none-eabi-gcc -mcpu=cortex-m4 -mthumb
+boot_link cortex-m4-no-wof arm-none-eabi-gcc -mcpu=cortex-m4 -mthumb -DNTFS_WITH_XPRESS=0 -DNTFS_WITH_LZX=0
+boot_link rv64imac riscv64-unknown-elf-gcc -march=rv64imac -mabi=lp64
 
 echo "freestanding: OK"

@@ -23,16 +23,28 @@ or sgdisk says; `ntfs-info IMAGE` (no option) must mount the first NTFS
 partition, `--partition N` partition N (the labels mkntfs wrote), and a
 partition that does not exist or is not NTFS must fail cleanly.
 
+With --boot, examples/boot's ntfs-boot too: files of random bytes, written
+into the NTFS volumes by ntfs-3g (mounted as a file through FUSE when root
+may; else with ntfscp, ntfs-3g's own library too) before each volume goes
+into its disk, must come out byte for byte (the first NTFS partition,
+--partition 6 for the MBR's logical one, --sector-size 4096 for the 4Kn
+GPT); a partition that is not NTFS, or missing, and a load buffer one byte
+too small must fail with a message; and on the shared Windows disk
+/os_version.txt and /1.txt must be what The Sleuth Kit's icat says.
+
 Prints "SKIP: ..." (ctest: skipped) only when sfdisk or sgdisk is missing.
 """
 import argparse
 import gzip
 import json
 import os
+import random
 import re
 import shutil
 import subprocess
 import sys
+import tempfile
+import time
 
 MiB = 1 << 20
 fails = []
@@ -140,11 +152,78 @@ def sparse_image(path, size):
         f.truncate(size)
 
 
-def put_ntfs(args, image, offset, size, label, ss=512):
-    """mkntfs a volume of @size bytes into the image at @offset."""
+def boot_files(seed, sizes):
+    """Files of random bytes: {path: bytes}, the same on every run."""
+    rng = random.Random("part_tools:%s" % seed)
+    return dict((path, rng.randbytes(n)) for path, n in sizes)
+
+
+def boot_dir():
+    """Where the files go: a directory when ntfs-3g can mount (FUSE, root),
+    the root when only ntfscp (which makes no directories) may write."""
+    return "/boot" if os.geteuid() == 0 and os.path.exists("/dev/fuse") else ""
+
+
+def mounted(mnt):
+    with open("/proc/self/mounts") as f:
+        return any(line.split()[1] == mnt for line in f if len(line.split()) > 1)
+
+
+def ntfs3g_write(args, vol, files):
+    """Write @files into the volume file @vol through an ntfs-3g mount
+    (FUSE, root only); False when ntfs-3g cannot mount here."""
+    if os.geteuid() != 0 or not os.path.exists("/dev/fuse") or not shutil.which("ntfs-3g"):
+        return False
+    mnt = tempfile.mkdtemp(dir=args.work)
+    # no_detach: ours to wait for, so every byte is on the file afterwards.
+    daemon = subprocess.Popen(["ntfs-3g", "-o", "no_detach", vol, mnt],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    for _ in range(100):
+        if mounted(mnt) or daemon.poll() is not None:
+            break
+        time.sleep(0.1)
+    if not mounted(mnt):
+        daemon.kill()
+        daemon.wait()
+        os.rmdir(mnt)
+        return False
+    try:
+        for path, data in files.items():
+            dst = os.path.join(mnt, path.lstrip("/"))
+            os.makedirs(os.path.dirname(dst), exist_ok=True)
+            with open(dst, "wb") as f:
+                f.write(data)
+    finally:
+        run("umount", mnt)
+        daemon.wait(timeout=60)
+        os.rmdir(mnt)
+    return True
+
+
+def ntfscp_write(vol, files):
+    """The same with ntfscp (libntfs-3g, no FUSE): no directories made, so
+    only files at the root."""
+    for path, data in files.items():
+        with tempfile.NamedTemporaryFile() as src:
+            src.write(data)
+            src.flush()
+            run("ntfscp", "-f", "-q", vol, src.name, path)
+
+
+def put_ntfs(args, image, offset, size, label, ss=512, files=None):
+    """mkntfs a volume of @size bytes into the image at @offset, with
+    @files ({path: bytes}) written in by ntfs-3g; returns how they were
+    written ("ntfs-3g", "ntfscp") or None."""
     vol = os.path.join(args.work, "vol.tmp")
     sparse_image(vol, size)
     run("mkntfs", "-F", "-Q", "-q", "-s", str(ss), "-L", label, vol)
+    how = None
+    if files:
+        if ntfs3g_write(args, vol, files):
+            how = "ntfs-3g"
+        elif shutil.which("ntfscp") and all(p.count("/") == 1 for p in files):
+            ntfscp_write(vol, files)
+            how = "ntfscp"
     with open(vol, "rb") as src, open(image, "r+b") as dst:
         pos = 0
         while True:
@@ -156,6 +235,49 @@ def put_ntfs(args, image, offset, size, label, ss=512):
                 dst.write(b)
             pos += len(b)
     os.unlink(vol)
+    return how
+
+
+def boot(args, image, path, *opts):
+    """ntfs-boot's exit status, output and message."""
+    p = subprocess.run([args.boot, *opts, image, path], capture_output=True)
+    return p.returncode, p.stdout, p.stderr.decode("utf-8", "replace").strip()
+
+
+def boot_checks(args, image, what, loads, bad=(), ss=512):
+    """ntfs-boot on @image: each (partition or 0, path, bytes) of @loads
+    must load exactly; each partition in @bad must fail with a message, and
+    so must the first load with a buffer one byte short."""
+    if not args.boot or not loads:
+        return
+    sso = ["--sector-size", str(ss)] if ss != 512 else []
+    for part, path, data in loads:
+        po = ["--partition", str(part)] if part else []
+        rc, out, err = boot(args, image, path, *sso, *po, "--stats")
+        check("%s: ntfs-boot %s%s (exit %d: %s)" % (what, " ".join(po + [""]), path, rc, err),
+              (rc, len(out), out == data), (0, len(data), True))
+        m = re.search(r"high-water mark (\d+) of (\d+) bytes, (\d+) in use", err)
+        check("%s: ntfs-boot --stats %s: arena used, within its size, all freed" % (what, path),
+              bool(m) and 0 < int(m.group(1)) <= int(m.group(2)) and m.group(3) == "0", True)
+        for k in ("cache: ", "hits", "misses", "device: ", "reads"):
+            check("%s: ntfs-boot --stats says %r" % (what, k), k in err, True)
+    part, path, data = loads[0]
+    po = ["--partition", str(part)] if part else []
+    rc, out, err = boot(args, image, path, *sso, *po, "--max-size", str(len(data) - 1))
+    check("%s: ntfs-boot --max-size %d %s fails" % (what, len(data) - 1, path),
+          (rc, out, err.startswith("ntfs-boot: %s: %d bytes, larger than" % (path, len(data)))),
+          (1, b"", True))
+    rc, out, _ = boot(args, image, path, *sso, *po, "--max-size", str(len(data)))
+    check("%s: ntfs-boot --max-size %d (exactly) %s" % (what, len(data), path),
+          (rc, out == data), (0, True))
+    for n in bad:
+        rc, out, err = boot(args, image, loads[0][1], *sso, "--partition", str(n))
+        check("%s: ntfs-boot --partition %d fails with a message (%s)" % (what, n, err),
+              (rc, out, err.startswith("ntfs-boot: ") and
+               bool(re.search(r"partition %d is not an NTFS volume$|no partition %d$" % (n, n),
+                              err))), (1, b"", True))
+    print("%s: ntfs-boot: %d loads byte for byte; a short buffer and --partition %s "
+          "fail" % (what, len(loads), list(bad)))
 
 
 def put_exfat(image, offset):
@@ -189,14 +311,24 @@ def mbr_disk(args):
         "start=36864, size=40960, type=7",
         "start=79872, size=8192, type=c",
         ""]))
-    put_ntfs(args, img, 2048 * 512, 20480 * 512, "mbrone")
-    put_ntfs(args, img, 36864 * 512, 40960 * 512, "logical6")
+    d = boot_dir()
+    one = boot_files("mbr1", [(d + "/kernel.bin", 300001), ("/loader.cfg", 200)])
+    six = boot_files("mbr6", [(d + "/kernel.bin", 1048583)])
+    how1 = put_ntfs(args, img, 2048 * 512, 20480 * 512, "mbrone", files=args.boot and one)
+    how6 = put_ntfs(args, img, 36864 * 512, 40960 * 512, "logical6", files=args.boot and six)
     parts, ntfs, mounts = compare_sfdisk(args, img, 512, "mbr")
     check("mbr: boot flag", [q["attrs"] for q in parts], [0x80, 0, 0, 0, 0, 0])
     check("mbr: ntfs", ntfs, [(1, 2048 * 512, 20480 * 512), (6, 36864 * 512, 40960 * 512)])
     check("mbr: labels", sorted(v[1] for v in mounts.values()), ["logical6", "mbrone"])
     cli_checks(args, img, "mbr", sfdisk_parts(img, 512)[1], "mbrone",
                {1: "mbrone", 6: "logical6"}, [2, 3, 4, 8])
+    if args.boot and not (how1 and how6):
+        print("note: mbr: neither ntfs-3g nor ntfscp could write the files: ntfs-boot skipped")
+    elif args.boot:
+        k = d + "/kernel.bin"
+        boot_checks(args, img, "mbr (files by %s)" % how1,
+                    [(0, k, one[k]), (0, "/loader.cfg", one["/loader.cfg"]), (1, k, one[k]),
+                     (6, k, six[k])], [2, 3, 5, 7, 8])
     print("mbr: %d partitions as sfdisk says; NTFS 1 and 6 mounted" % len(parts))
 
 
@@ -230,8 +362,11 @@ def gpt_disk(args, ss):
     finally:
         if loop:
             run(*prefix, "losetup", "-d", loop)
-    put_ntfs(args, img, infos[1]["first"] * ss, (infos[1]["last"] - infos[1]["first"] + 1) * ss,
-             "gptvol", ss)
+    efi = boot_dir().replace("/boot", "/EFI/BOOT") + "/BOOTX64.EFI"
+    files = boot_files("gpt%d" % ss, [(efi, 700037)])
+    how = put_ntfs(args, img, infos[1]["first"] * ss,
+                   (infos[1]["last"] - infos[1]["first"] + 1) * ss, "gptvol", ss,
+                   files=args.boot and files)
     put_exfat(img, infos[3]["first"] * ss)
     want = [{"index": n, "start": i["first"] * ss, "length": (i["last"] - i["first"] + 1) * ss,
              "type": i["type"], "uuid": i["uuid"], "attrs": i["attrs"], "name": i["name"]}
@@ -244,6 +379,12 @@ def gpt_disk(args, ss):
     if ss == 512:
         compare_sfdisk(args, img, ss, "gpt 512")
     cli_checks(args, img, "gpt %d" % ss, want, "gptvol", {1: "gptvol"}, [2, 3, 4])
+    if args.boot and not how:
+        print("note: gpt %d: neither ntfs-3g nor ntfscp could write the file: ntfs-boot "
+              "skipped" % ss)
+    elif args.boot:
+        boot_checks(args, img, "gpt %d (file by %s)" % (ss, how),
+                    [(0, efi, files[efi]), (1, efi, files[efi])], [2, 3, 4, 5], ss)
     # The primary header wiped: the backup, the same answer.
     with open(img, "r+b") as f:
         f.seek(ss)
@@ -252,6 +393,40 @@ def gpt_disk(args, ss):
     check("gpt %d, backup header: partitions" % ss, [dict((k, q[k]) for k in want[0])
                                                      for q in parts], want)
     print("gpt %d: %d partitions as sgdisk says, primary and backup" % (ss, len(want)))
+
+
+def bare_volume(args):
+    """A disk that is one NTFS volume, no partition table: ntfs-boot reads
+    it whole, and has no partition 1."""
+    if not args.boot:
+        return
+    img = os.path.join(args.work, "bare.img")
+    sparse_image(img, 16 * MiB)
+    path = boot_dir() + "/kernel.bin"
+    files = boot_files("bare", [(path, 123457)])
+    how = put_ntfs(args, img, 0, 16 * MiB, "bare", files=files)
+    if not how:
+        print("note: bare volume: neither ntfs-3g nor ntfscp could write the file: skipped")
+        return
+    boot_checks(args, img, "bare volume (file by %s)" % how, [(0, path, files[path])], [1])
+
+
+def boot_icat(args, img, offset):
+    """ntfs-boot on a shared Windows disk against The Sleuth Kit's icat."""
+    if not args.boot:
+        return
+    if not shutil.which("icat") or not shutil.which("ifind"):
+        print("note: icat or ifind missing (Debian: sleuthkit): ntfs-boot on %s skipped" % img)
+        return
+    o = str(offset // 512)
+    loads = []
+    for path in ("/os_version.txt", "/1.txt"):
+        inode = run("ifind", "-o", o, "-n", path, img).stdout.strip()
+        want = subprocess.run(["icat", "-o", o, img, inode], capture_output=True,
+                              check=True).stdout
+        loads.append((0, path, want))
+        loads.append((1, path, want))
+    boot_checks(args, img, "%s (icat)" % os.path.basename(img), loads, [2])
 
 
 def shared_disks(args):
@@ -278,6 +453,8 @@ def shared_disks(args):
         check("%s: mounted" % n, sorted(mounts), [1])
         lab = fsstat_label(img, 65536)
         cli_checks(args, img, n, sfdisk_parts(img, 512)[1], lab, {1: lab}, [2])
+        if n == "ntfs-ramslack.raw.gz":
+            boot_icat(args, img, 65536)
         os.unlink(img)
         print("%s: %d partitions as sfdisk says; NTFS at 65536 mounted" % (n, len(parts)))
 
@@ -288,6 +465,7 @@ def main():
     ap.add_argument("--shared", required=True)
     ap.add_argument("--work", required=True)
     ap.add_argument("--bin", help="the tools (ntfs-info, ntfs-ls) to check too")
+    ap.add_argument("--boot", help="examples/boot's ntfs-boot, to check too")
     args = ap.parse_args()
     # sfdisk, sgdisk and mkntfs live in /usr/sbin, which a user's PATH may
     # lack; on image files they need no root.
@@ -306,6 +484,7 @@ def main():
     mbr_disk(args)
     gpt_disk(args, 512)
     gpt_disk(args, 4096)
+    bare_volume(args)
     shared_disks(args)
     for f in os.listdir(args.work):
         if f.endswith(".img"):
