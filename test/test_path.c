@@ -47,31 +47,17 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* Inode of @path (no leading slash) in the manifest. */
+/* Inode of file @path (no leading slash) in the manifest. */
 static uint64_t manifest_inode(const char *path)
 {
-	char file[1200], line[2048];
-	const char *dir = getenv("NTFS_TEST_IMAGES_DIR");
-	uint64_t ino = UINT64_MAX;
-	FILE *f;
+	static struct tman_entry e[4096];
+	size_t n = tmanifest_read(IMAGE, e, sizeof e / sizeof e[0]);
 
-	snprintf(file, sizeof file, "%s/%s.manifest", dir ? dir : NTFS_TEST_IMAGES_DIR, IMAGE);
-	f = fopen(file, "r");
-	if (f == NULL)
-		fail_msg("no manifest %s", file);
-	while (fgets(line, sizeof line, f) != NULL) {
-		char *last = strrchr(line, '\t');
-		unsigned long long v;
-		if (line[0] == '#' || last == NULL || strncmp(line, "file\t", 5) != 0)
-			continue;
-		last[strcspn(last, "\n")] = '\0';
-		if (strcmp(last + 1, path) == 0 && sscanf(line + 5, "%llu", &v) == 1)
-			ino = v;
-	}
-	fclose(f);
-	if (ino == UINT64_MAX)
-		fail_msg("%s is not in the manifest", path);
-	return ino;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(e[i].kind, "file") == 0 && strcmp(e[i].path + 1, path) == 0)
+			return e[i].inode;
+	fail_msg("%s is not in the manifest", path);
+	return UINT64_MAX;
 }
 
 /* Inode of entry @name of directory @dir, from ntfsls. */

@@ -36,62 +36,6 @@ static const char *const images[] = {
 			fail_msg("%s: %s = %llu, but %s = %llu", what, #a, a_, #b, b_);            \
 	} while (0)
 
-struct entry {
-	uint64_t inode;
-	uint64_t size;
-	char sha[65];     /* sha256 of the content, hex */
-	char path[1100];  /* without the stream */
-	char stream[256]; /* "" for the unnamed stream */
-};
-
-/* Read the image's manifest: "kind inode size sha256 data path[:stream]". */
-static size_t read_manifest(const char *name, struct entry *out, size_t max)
-{
-	char file[1200], line[2048];
-	const char *dir = getenv("NTFS_TEST_IMAGES_DIR");
-	FILE *f;
-	size_t n = 0, total = 0, fill = 0;
-
-	snprintf(file, sizeof file, "%s/%s.manifest", dir ? dir : NTFS_TEST_IMAGES_DIR, name);
-	f = fopen(file, "r");
-	if (f == NULL)
-		fail_msg("manifest %s is missing", file);
-	while (fgets(line, sizeof line, f) != NULL && n < max) {
-		char kind[16], sha[80], res[32], path[1024];
-		unsigned long long ino, size;
-		char *colon;
-		size_t len = strlen(line);
-		if (line[0] == '#')
-			continue;
-		if (len > 0 && line[len - 1] == '\n')
-			line[--len] = '\0';
-		if (sscanf(line, "%15[^\t]\t%llu\t%llu\t%79[^\t]\t%31[^\t]\t%1023[^\n]", kind, &ino,
-		           &size, sha, res, path) != 6)
-			fail_msg("%s: bad line '%s'", file, line);
-		total++;
-		/* Thousands of identical filler files: a few are enough. */
-		if (strncmp(path, "fill/", 5) == 0 && fill++ % 500 != 0)
-			continue;
-		memset(&out[n], 0, sizeof out[n]);
-		out[n].inode = ino;
-		out[n].size = size;
-		if (strlen(sha) != 64)
-			fail_msg("%s: bad sha256 '%s'", file, sha);
-		memcpy(out[n].sha, sha, 65);
-		colon = strcmp(kind, "stream") == 0 ? strrchr(path, ':') : NULL;
-		if (colon != NULL) {
-			snprintf(out[n].stream, sizeof out[n].stream, "%s", colon + 1);
-			*colon = '\0';
-		}
-		out[n].path[0] = '/';
-		memcpy(out[n].path + 1, path, strlen(path) + 1);
-		n++;
-	}
-	fclose(f);
-	assert_true(total > 0);
-	return n;
-}
-
 static void read_all(ntfs_stream *s, uint8_t *buf, uint64_t size)
 {
 	size_t got;
@@ -187,7 +131,8 @@ struct counts {
 };
 
 static void check_entry(const struct timage *img, const struct tref *ref, ntfs_volume *vol,
-                        uint32_t cluster, const struct entry *e, uint64_t *seed, struct counts *c)
+                        uint32_t cluster, const struct tman_entry *e, uint64_t *seed,
+                        struct counts *c)
 {
 	char what[1400], sha[65];
 	const struct xattr *x;
@@ -331,7 +276,7 @@ out:
 static void test_manifest_streams(void **state)
 {
 	struct counts c = {0};
-	static struct entry entries[MAX_ENTRIES];
+	static struct tman_entry entries[MAX_ENTRIES];
 	uint64_t seed = 0x5EED;
 
 	(void)state;
@@ -348,7 +293,7 @@ static void test_manifest_streams(void **state)
 			fail_msg("committed image %s is missing", images[i]);
 		timage_open(&img, images[i]);
 		tref_load(&ref, images[i]);
-		n = read_manifest(images[i], entries, MAX_ENTRIES);
+		n = tmanifest_read(images[i], entries, MAX_ENTRIES);
 		assert_int_equal(timage_mount(&img, 512, &dev, &ma, &vol), NTFS_OK);
 		ntfs_volume_info(vol, &vi);
 		for (size_t k = 0; k < n; k++)
@@ -381,7 +326,7 @@ static uint64_t ifind(const struct tref *ref, const char *path)
 /* The paths the manifest gives resolve to the inode ifind finds. */
 static void test_paths_match_ifind(void **state)
 {
-	static struct entry entries[MAX_ENTRIES];
+	static struct tman_entry entries[MAX_ENTRIES];
 	struct timage img;
 	struct tref ref;
 	struct memdev dev;
@@ -392,7 +337,7 @@ static void test_paths_match_ifind(void **state)
 	(void)state;
 	timage_open(&img, "ntfs-c512");
 	tref_load(&ref, "ntfs-c512");
-	n = read_manifest("ntfs-c512", entries, MAX_ENTRIES);
+	n = tmanifest_read("ntfs-c512", entries, MAX_ENTRIES);
 	assert_int_equal(timage_mount(&img, 512, &dev, &ma, &vol), NTFS_OK);
 	for (size_t k = 0; k < n; k++) {
 		struct ntfs_stat st;

@@ -191,6 +191,61 @@ NTFS_API void *ntfs_arena_alloc(void *arena, size_t size);
 /** @brief ::ntfs_free_fn over a ::ntfs_arena. */
 NTFS_API void ntfs_arena_free(void *arena, void *ptr, size_t size);
 
+/**
+ * @brief What ntfs_budget_arena() sizes an arena for: the volume's geometry
+ *        and what the caller knows of its attribute lists.
+ *
+ * A zero field takes the default given; ntfs-info prints the geometry of a
+ * volume, and `ntfs-info IMAGE PATH` a file's attribute list.
+ */
+struct ntfs_budget {
+	/** ::ntfs_config::read_align: 512 to 65536, a power of two (0: 512). */
+	uint32_t read_align;
+	/** MFT record size: 1024, or 4096 on 4Kn disks; 512 to 65536 (0: 1024). */
+	uint32_t record_size;
+	/** Index block size: 4096 on every formatter; 512 to 65536 (0: 4096). */
+	uint32_t index_block_size;
+	/** Bytes of the largest `$ATTRIBUTE_LIST` among the `$MFT`, `$UpCase`,
+	 *  `$Volume`, the directories on the path and the file read; 0 when
+	 *  none has one (only heavily fragmented or hard-linked files do). */
+	uint32_t attr_list_size;
+	/** Extents of the `$MFT`'s `$DATA` (0: one, no attribute list; a
+	 *  fragmented `$MFT` of a large volume has a few). */
+	uint32_t mft_extents;
+	/** The file read may be compressed (LZNT1 or WOF): its decoder's
+	 *  workspace and a WOF file's second stream are added. */
+	bool compressed;
+};
+
+/** @name Steps of ntfs_budget_arena(), each including the ones before it */
+/** @{ */
+#define NTFS_BUDGET_MOUNT 1  /**< ntfs_mount() */
+#define NTFS_BUDGET_LOOKUP 2 /**< and ntfs_path_open() of one file */
+#define NTFS_BUDGET_READ 3   /**< and ntfs_stream_open() and ntfs_stream_read() of its data */
+/** @} */
+
+/**
+ * @brief How many bytes a ::ntfs_arena needs for a mount, the lookup of a
+ *        path and the read of a file's unnamed data stream, one at a time.
+ *
+ * The sum, from this build's own structure sizes, of the largest set of
+ * blocks live at once up to @p step, the blocks mount keeps and the holes
+ * it leaves below them. It holds for every `$UpCase` Windows and mkntfs
+ * write (at most 256 ranges of the table's runs; a table that needs more
+ * fails mount with ::NTFS_ERR_NOMEM in such an arena) and for reads of
+ * data only: no security descriptor, EA, reparse point other than WOF's,
+ * or directory listing is counted. An arena smaller than the value for
+ * ::NTFS_BUDGET_MOUNT may fail ntfs_mount(), one smaller than the value
+ * for ::NTFS_BUDGET_LOOKUP ntfs_path_open(), and so on, each with
+ * ::NTFS_ERR_NOMEM and every block given back. docs/MEMORY.md lists the
+ * figures for common geometries and what the test images use.
+ * @param budget the volume and file; NULL means every default.
+ * @param step ::NTFS_BUDGET_MOUNT, ::NTFS_BUDGET_LOOKUP or ::NTFS_BUDGET_READ.
+ * @return the bytes to give ntfs_arena_init() (16-byte aligned), or 0 when
+ *         @p step or a field is out of range.
+ */
+NTFS_API size_t ntfs_budget_arena(const struct ntfs_budget *budget, int step);
+
 /** A mounted volume (opaque). */
 typedef struct ntfs_volume ntfs_volume;
 /** An open file or directory: one MFT record and its extensions (opaque). */

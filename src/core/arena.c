@@ -7,32 +7,34 @@
  */
 #include "ntfs/ntfs.h"
 
-#define ARENA_ALIGN 16u
+#include "arena.h"
 
 struct arena_free {
 	size_t size;
 	struct arena_free *next;
 };
 
-_Static_assert(sizeof(struct arena_free) <= ARENA_ALIGN, "free node must fit the smallest block");
+_Static_assert(sizeof(struct arena_free) <= NTFSI_ARENA_ALIGN,
+               "free node must fit the smallest block");
 
 static size_t arena_round(size_t size)
 {
-	/* ARENA_ALIGN is at least sizeof(struct arena_free) on every target. */
+	/* NTFSI_ARENA_ALIGN is at least sizeof(struct arena_free) on every target. */
 	if (size == 0)
 		size = 1;
-	if (size > SIZE_MAX - (ARENA_ALIGN - 1))
+	if (size > SIZE_MAX - (NTFSI_ARENA_ALIGN - 1))
 		return 0;
-	return (size + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
+	return (size + NTFSI_ARENA_ALIGN - 1) & ~(size_t)(NTFSI_ARENA_ALIGN - 1);
 }
 
 void ntfs_arena_init(struct ntfs_arena *arena, void *buf, size_t size)
 {
 	uintptr_t p = (uintptr_t)buf;
-	size_t skip = (size_t)((ARENA_ALIGN - (p & (ARENA_ALIGN - 1))) & (ARENA_ALIGN - 1));
+	size_t skip = (size_t)((NTFSI_ARENA_ALIGN - (p & (NTFSI_ARENA_ALIGN - 1))) &
+	                       (NTFSI_ARENA_ALIGN - 1));
 
 	arena->base = (unsigned char *)buf + (skip <= size ? skip : size);
-	arena->size = skip <= size ? (size - skip) & ~(size_t)(ARENA_ALIGN - 1) : 0;
+	arena->size = skip <= size ? (size - skip) & ~(size_t)(NTFSI_ARENA_ALIGN - 1) : 0;
 	arena->top = 0;
 	arena->free_list = NULL;
 	arena->in_use = 0;
@@ -51,7 +53,7 @@ void *ntfs_arena_alloc(void *ctx, size_t size)
 	for (link = (struct arena_free **)&a->free_list; (blk = *link) != NULL; link = &blk->next) {
 		if (blk->size < need)
 			continue;
-		/* Sizes are multiples of ARENA_ALIGN >= sizeof(struct arena_free),
+		/* Sizes are multiples of NTFSI_ARENA_ALIGN >= sizeof(struct arena_free),
 		 * so any remainder can hold a free-list node. */
 		if (blk->size > need) {
 			struct arena_free *rest =

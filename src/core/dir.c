@@ -6,6 +6,7 @@
 #include "ntfs/ntfs.h"
 
 #include "collate.h"
+#include "dir.h"
 #include "file.h"
 #include "filename.h"
 #include "index.h"
@@ -26,6 +27,17 @@ struct lookup_key {
 	size_t len;
 	uint8_t key[NTFSI_FILENAME_MAX];
 };
+
+/* ntfs_dir_lookup()'s state, on the heap for the same reason. */
+struct lookup {
+	struct ntfsi_index idx;
+	struct lookup_key k;
+};
+
+size_t ntfsi_dir_lookup_bytes(void)
+{
+	return sizeof(struct lookup);
+}
 
 /* An index that is not there means the file is not a directory. */
 static int open_i30(ntfs_file *dir, struct ntfsi_index *idx)
@@ -200,10 +212,7 @@ static int find(struct ntfsi_index *idx, const struct lookup_key *k, struct ntfs
 
 int ntfs_dir_lookup(ntfs_file *dir, const char *name, size_t name_len, struct ntfs_dirent *ent)
 {
-	struct lookup {
-		struct ntfsi_index idx;
-		struct lookup_key k;
-	} * l;
+	struct lookup *l;
 	int err;
 
 	l = ntfsi_io_alloc(dir->vol, sizeof *l);

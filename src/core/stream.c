@@ -261,6 +261,11 @@ int ntfs_attr_open(ntfs_file *f, uint32_t type, const uint16_t *name, size_t nam
 	return ntfsi_stream_open(f, type, name, name_len, out);
 }
 
+size_t ntfsi_stream_bytes(void)
+{
+	return sizeof(ntfs_stream);
+}
+
 size_t ntfs_decoder_workspace_size(void)
 {
 	size_t w = 0;

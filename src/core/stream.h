@@ -16,6 +16,8 @@ int ntfsi_stream_open(ntfs_file *file, uint32_t type, const uint16_t *name, size
  * the error @corrupt. */
 int ntfsi_stream_need(ntfs_file *file, uint32_t type, const uint16_t *name, size_t name_len,
                       int corrupt, ntfs_stream **out);
+/* sizeof(ntfs_stream), for the arena budget. */
+size_t ntfsi_stream_bytes(void);
 bool ntfsi_stream_resident(const ntfs_stream *s);
 /* The value reads as stored: not compressed, encrypted or elsewhere. */
 bool ntfsi_stream_stored(const ntfs_stream *s);

@@ -26,7 +26,7 @@ static int emit(ntfs_volume *vol, struct ntfsi_upcase_builder *b)
 	if (b->r.stride == 0)
 		b->r.stride = 1;
 	if (u->count == u->cap) {
-		uint32_t cap = u->cap ? u->cap * 2 : 64;
+		uint32_t cap = u->cap ? u->cap * 2 : NTFSI_UPCASE_FIRST_CAP;
 		struct ntfsi_upcase_range *t;
 		if (u->cap == NTFS_MAX_UPCASE_RANGES)
 			return NTFS_ERR_LIMIT;

@@ -22,6 +22,11 @@ struct ntfsi_upcase_range {
 	uint16_t stride;
 };
 
+/* Ranges are kept in an array grown by doubling from this many: enough
+ * for every table Windows and mkntfs write (at most 134 ranges), so that
+ * mount leaves no freed arrays behind (the arena budget counts on it). */
+#define NTFSI_UPCASE_FIRST_CAP 256u
+
 struct ntfsi_upcase {
 	struct ntfsi_upcase_range *ranges; /* sorted by first */
 	uint32_t count;

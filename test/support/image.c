@@ -298,6 +298,55 @@ static int cmp_names(const void *a, const void *b)
 	return strcmp(a, b);
 }
 
+size_t tmanifest_read(const char *image, struct tman_entry *out, size_t max)
+{
+	char file[1200], line[2048];
+	const char *dir = getenv("NTFS_TEST_IMAGES_DIR");
+	FILE *f;
+	size_t n = 0, total = 0, fill = 0;
+
+	snprintf(file, sizeof file, "%s/%s.manifest", dir ? dir : NTFS_TEST_IMAGES_DIR, image);
+	f = fopen(file, "r");
+	if (f == NULL)
+		fail_msg("manifest %s is missing", file);
+	while (fgets(line, sizeof line, f) != NULL && n < max) {
+		char kind[16], sha[80], data[32], path[1024];
+		unsigned long long ino, size;
+		char *colon;
+		size_t len = strlen(line);
+		if (line[0] == '#')
+			continue;
+		if (len > 0 && line[len - 1] == '\n')
+			line[--len] = '\0';
+		if (sscanf(line, "%15[^\t]\t%llu\t%llu\t%79[^\t]\t%31[^\t]\t%1023[^\n]", kind, &ino,
+		           &size, sha, data, path) != 6)
+			fail_msg("%s: bad line '%s'", file, line);
+		total++;
+		if (strncmp(path, "fill/", 5) == 0 && fill++ % 500 != 0)
+			continue;
+		memset(&out[n], 0, sizeof out[n]);
+		snprintf(out[n].kind, sizeof out[n].kind, "%s", kind);
+		snprintf(out[n].data, sizeof out[n].data, "%s", data);
+		out[n].inode = ino;
+		out[n].size = size;
+		if (strlen(sha) != 64)
+			fail_msg("%s: bad sha256 '%s'", file, sha);
+		memcpy(out[n].sha, sha, 65);
+		colon = strcmp(kind, "stream") == 0 ? strrchr(path, ':') : NULL;
+		if (colon != NULL) {
+			snprintf(out[n].stream, sizeof out[n].stream, "%s", colon + 1);
+			*colon = '\0';
+		}
+		out[n].path[0] = '/';
+		memcpy(out[n].path + 1, path, strlen(path) + 1);
+		n++;
+	}
+	fclose(f);
+	if (total == 0)
+		fail_msg("%s lists nothing", file);
+	return n;
+}
+
 size_t timage_list(char (*names)[128], size_t max)
 {
 	DIR *d = opendir(images_dir());

@@ -49,6 +49,22 @@ bool timage_exists(const char *name);
  * file) can hold, and test/cli_names.py checks them. */
 size_t timage_list(char (*names)[128], size_t max);
 
+/* One line of a committed image's manifest (format in test/images/README.md):
+ * what the image builder wrote. */
+struct tman_entry {
+	char kind[16]; /* "file", "dir", "stream", ... */
+	uint64_t inode;
+	uint64_t size;
+	char sha[65];     /* sha256 of the content, hex */
+	char data[32];    /* "resident", "nonresident", ... */
+	char path[1100];  /* "/..." without the stream */
+	char stream[256]; /* "" for the unnamed stream */
+};
+/* Read test/images/@image.manifest into @out (at most @max entries; of
+ * thousands of identical filler files under fill/, every 500th); returns
+ * the count. Fails the test if the file is missing or a line is malformed. */
+size_t tmanifest_read(const char *image, struct tman_entry *out, size_t max);
+
 /* What the reference readers (ntfs-3g, The Sleuth Kit) said about a
  * committed image: test/images/NAME.ref, written by make-refs.py (format in
  * test/images/README.md). Every string points into the loaded file. */
