@@ -32,6 +32,14 @@ GPT); a partition that is not NTFS, or missing, and a load buffer one byte
 too small must fail with a message; and on the shared Windows disk
 /os_version.txt and /1.txt must be what The Sleuth Kit's icat says.
 
+With --boot-32k, the loader built to run in 32 KiB of RAM (an arena of
+ntfs_budget_arena()'s size, one cache slot): a 10 MiB file of random bytes
+that ntfs-3g wrote into a full volume's one-cluster holes (about 1,250 runs
+over six records, with an attribute list) must come out byte for byte, and
+--stats must show arena + cache + stack within 32 KiB (root and FUSE
+needed to write it; else a note; with --sanitized the stack is not
+counted).
+
 Prints "SKIP: ..." (ctest: skipped) only when sfdisk or sgdisk is missing.
 """
 import argparse
@@ -411,6 +419,63 @@ def bare_volume(args):
     boot_checks(args, img, "bare volume (file by %s)" % how, [(0, path, files[path])], [1])
 
 
+def fragmented_32k(args):
+    """ntfs-boot-32k loads a fragmented 10 MiB file in 32 KiB of RAM."""
+    if not args.boot_32k:
+        return
+    if os.geteuid() != 0 or not os.path.exists("/dev/fuse") or not shutil.which("ntfs-3g"):
+        print("note: 32 KiB load: ntfs-3g cannot mount here (root and /dev/fuse): skipped")
+        return
+    img = os.path.join(args.work, "frag32k.img")
+    sparse_image(img, 56 * MiB)
+    run("mkntfs", "-F", "-Q", "-q", "-s", "512", "-c", "4096", "-L", "frag", img)
+    mnt = tempfile.mkdtemp(dir=args.work)
+    data = boot_files("frag32k", [("/frag.bin", 10 * MiB)])["/frag.bin"]
+    run("ntfs-3g", img, mnt)
+    try:
+        # Fill the volume with one-cluster files and free every other one,
+        # so the file goes into the holes.
+        os.mkdir(os.path.join(mnt, "fill"))
+        n = 0
+        try:
+            while True:
+                with open(os.path.join(mnt, "fill", "%05d" % n), "wb") as f:
+                    f.write(b"x" * 4096)
+                n += 1
+        except OSError:
+            pass
+        for i in range(0, n, 2):
+            os.unlink(os.path.join(mnt, "fill", "%05d" % i))
+        with open(os.path.join(mnt, "frag.bin"), "wb") as f:
+            f.write(data)
+    finally:
+        run("umount", mnt)
+        os.rmdir(mnt)
+    runs = len(re.findall(r"^\s+0x[0-9a-f]+\s+0x[0-9a-f]+\s+0x[0-9a-f]+$",
+                          run("ntfsinfo", "-v", "-F", "/frag.bin", img).stdout, re.M))
+    p = subprocess.run([args.boot_32k, "--stats", img, "/frag.bin"], capture_output=True)
+    err = p.stderr.decode("utf-8", "replace")
+    check("32 KiB load: ntfs-boot-32k /frag.bin (exit %d: %s)" % (p.returncode, err.strip()),
+          (p.returncode, len(p.stdout), p.stdout == data), (0, len(data), True))
+    arena = re.search(r"high-water mark (\d+) of (\d+) bytes", err)
+    cache = re.search(r"cache: \d+ slots? of \d+ bytes \((\d+) bytes\)", err)
+    stack = re.search(r"stack: (\d+) bytes", err)
+    if not (arena and cache and stack):
+        check("32 KiB load: --stats has arena, cache and stack lines", err, "")
+        return
+    total = int(arena.group(2)) + int(cache.group(1)) + int(stack.group(1))
+    if args.sanitized:
+        print("note: 32 KiB load: a sanitizer build's stack (%s bytes) is not counted" %
+              stack.group(1))
+        total = 0
+    check("32 KiB load: arena %s + cache %s + stack %s = %d bytes, at most 32768" %
+          (arena.group(2), cache.group(1), stack.group(1), total), total <= 32768, True)
+    print("32 KiB load: 10 MiB, ntfsinfo lists %d runs: arena %s (high-water %s), cache %s, "
+          "stack %s: %d bytes" % (runs, arena.group(2), arena.group(1), cache.group(1),
+                                  stack.group(1), total))
+    os.unlink(img)
+
+
 def boot_icat(args, img, offset):
     """ntfs-boot on a shared Windows disk against The Sleuth Kit's icat."""
     if not args.boot:
@@ -466,6 +531,9 @@ def main():
     ap.add_argument("--work", required=True)
     ap.add_argument("--bin", help="the tools (ntfs-info, ntfs-ls) to check too")
     ap.add_argument("--boot", help="examples/boot's ntfs-boot, to check too")
+    ap.add_argument("--boot-32k", help="examples/boot built for 32 KiB of RAM (ntfs-boot-32k)")
+    ap.add_argument("--sanitized", action="store_true",
+                    help="a sanitizer build: its stack is not what a loader uses")
     args = ap.parse_args()
     # sfdisk, sgdisk and mkntfs live in /usr/sbin, which a user's PATH may
     # lack; on image files they need no root.
@@ -485,6 +553,7 @@ def main():
     gpt_disk(args, 512)
     gpt_disk(args, 4096)
     bare_volume(args)
+    fragmented_32k(args)
     shared_disks(args)
     for f in os.listdir(args.work):
         if f.endswith(".img"):
