@@ -27,7 +27,11 @@
 #     cache, static arena) includes only the four standard headers and
 #     <ntfs/*.h>, and LINKS with the core and src/blockdev for Cortex-M4
 #     and RV64 (-nostdlib, --gc-sections, boot_load as the entry, no C
-#     library): its .text and .bss are printed.
+#     library): its .text and .bss are printed;
+#  8. the arena a mount, a lookup and a read need (ntfs_budget_arena(),
+#     .ci/budget.c) for the common geometries is printed, on this host
+#     and, with arm-linux-gnueabihf-gcc and qemu-arm, on 32-bit ARM, with
+#     every decoder and with LZNT1 only.
 #
 # Usage: bash .ci/freestanding.sh   (from anywhere; works on the repo root)
 set -euo pipefail
@@ -300,5 +304,22 @@ boot_link() {
 boot_link cortex-m4 arm-none-eabi-gcc -mcpu=cortex-m4 -mthumb
 boot_link cortex-m4-no-wof arm-none-eabi-gcc -mcpu=cortex-m4 -mthumb -DNTFS_WITH_XPRESS=0 -DNTFS_WITH_LZX=0
 boot_link rv64imac riscv64-unknown-elf-gcc -march=rv64imac -mabi=lp64
+
+# --- 8. arena budgets --------------------------------------------------------
+budget_table() { # compiler, runner, label, extra flags
+	local cc=$1 runner=$2 label=$3
+	shift 3
+	"$cc" -std=c11 -O1 "$@" -Iinclude -Isrc/core .ci/budget.c src/core/*.c -o "$out/budget-$label" ||
+		fail "arena budget: $label does not build"
+	echo "arena budget ($label; bytes, ntfs_budget_arena()):"
+	$runner "$out/budget-$label"
+}
+budget_table cc "" "$(uname -m)"
+budget_table cc "" "$(uname -m), LZNT1 only" -DNTFS_WITH_XPRESS=0 -DNTFS_WITH_LZX=0
+if command -v arm-linux-gnueabihf-gcc >/dev/null && command -v qemu-arm >/dev/null; then
+	budget_table arm-linux-gnueabihf-gcc qemu-arm armhf -static
+else
+	echo "arena budget: armhf skipped (no arm-linux-gnueabihf-gcc or qemu-arm)"
+fi
 
 echo "freestanding: OK"
