@@ -98,7 +98,7 @@ static bool name_ok(const uint16_t *name, size_t n)
 static int fill_dirent(const struct ntfsi_index_entry *e, struct ntfs_dirent *ent)
 {
 	struct ntfsi_filename fn;
-	bool bad = false;
+	bool bad = false, ascii = true;
 	uint8_t i;
 
 	ntfsi_filename_view(e->key, &fn);
@@ -114,11 +114,20 @@ static int fill_dirent(const struct ntfsi_index_entry *e, struct ntfs_dirent *en
 	ent->name_space = fn.name_space;
 	ent->is_dir = (fn.flags & NTFSI_FILENAME_FLAG_DIRECTORY) != 0;
 	ent->name16_len = fn.name_len;
+	/* Names are nearly always ASCII: their UTF-8 is made in the same pass
+	 * (name holds NTFS_NAME_MAX_UTF8 >= 255 bytes). */
 	for (i = 0; i < fn.name_len; i++) {
 		uint16_t u = ntfsi_le16(fn.name + 2 * i);
 
 		ent->name16[i] = u;
+		ent->name[i] = (char)u;
 		bad |= u == 0 || u == '/';
+		ascii &= u < 0x80;
+	}
+	if (ascii && !bad && !dot_or_dotdot(ent->name16, fn.name_len)) {
+		ent->name[fn.name_len] = '\0';
+		ent->name_len = fn.name_len;
+		return NTFS_OK;
 	}
 	ent->name_len = 0;
 	ent->name[0] = '\0';

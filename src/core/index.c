@@ -227,6 +227,12 @@ static int load_block(struct ntfsi_index *idx, uint64_t vcn)
 	err = bitmap_test(idx, block);
 	if (err <= 0)
 		return err < 0 ? err : NTFS_ERR_CORRUPT_INDEX;
+	/* The previous key must outlive the block it lies in. */
+	if (idx->have_prev && idx->prev_buf == idx->block) {
+		ntfsi_copy(idx->prev, idx->block + idx->prev_off, idx->prev_len);
+		idx->prev_buf = idx->prev;
+		idx->prev_off = 0;
+	}
 	err = ntfs_stream_read(idx->alloc, off, idx->block, idx->block_size, &got);
 	if (err)
 		return err;
@@ -350,13 +356,25 @@ static int order(const struct ntfsi_index *idx, const uint8_t *a, uint32_t alen,
 	                     blen);
 }
 
-/* Check that @e sorts after the previous entry, and make it the previous. */
-static int remember(struct ntfsi_index *idx, const struct ntfsi_index_entry *e)
+/* Whether @key sorts after the previous entry's key (true when none). */
+static bool after_prev(const struct ntfsi_index *idx, const uint8_t *key, uint32_t key_len)
 {
-	if (idx->have_prev && order(idx, e->key, e->key_len, idx->prev, idx->prev_len) <= 0)
+	return !idx->have_prev ||
+	       order(idx, key, key_len, idx->prev_buf + idx->prev_off, idx->prev_len) > 0;
+}
+
+/* Check that @e, an entry of level @lv's node, sorts after the previous
+ * entry, and make it the previous: where it lies, not copied. */
+static int remember(struct ntfsi_index *idx, const struct ntfsi_index_level *lv,
+                    const struct ntfsi_index_entry *e)
+{
+	const uint8_t *buf = lv->vcn == NTFSI_INDEX_ROOT ? idx->root : idx->block;
+
+	if (!after_prev(idx, e->key, e->key_len))
 		return NTFS_ERR_CORRUPT_INDEX;
 	NTFSI_ASSERT(e->key_len <= sizeof idx->prev);
-	ntfsi_copy(idx->prev, e->key, e->key_len);
+	idx->prev_buf = buf;
+	idx->prev_off = (uint32_t)(e->key - buf);
 	idx->prev_len = e->key_len;
 	idx->have_prev = true;
 	return NTFS_OK;
@@ -397,7 +415,7 @@ static int index_step(struct ntfsi_index *idx, struct ntfsi_index_entry *e)
 			idx->depth--;
 			continue;
 		}
-		err = remember(idx, e);
+		err = remember(idx, lv, e);
 		if (err)
 			return err;
 		idx->last = cookie_of(lv);
@@ -447,8 +465,7 @@ static int walk_to(struct ntfsi_index *idx, const uint8_t *key, uint32_t key_len
 		       (err = entry_at(idx, node, used, lv->pos, &e)) == NTFS_OK) {
 			if (e.flags & NTFSI_INDEX_ENTRY_END)
 				break;
-			if ((idx->have_prev &&
-			     order(idx, e.key, e.key_len, idx->prev, idx->prev_len) <= 0) ||
+			if (!after_prev(idx, e.key, e.key_len) ||
 			    (has_hi && order(idx, e.key, e.key_len, hi, hi_len) >= 0)) {
 				err = NTFS_ERR_CORRUPT_INDEX;
 				break;
@@ -465,7 +482,7 @@ static int walk_to(struct ntfsi_index *idx, const uint8_t *key, uint32_t key_len
 				has_hi = true;
 				break;
 			}
-			err = remember(idx, &e);
+			err = remember(idx, lv, &e);
 			lv->pos += e.length;
 		}
 		if (err == NTFS_OK && (e.flags & NTFSI_INDEX_ENTRY_HAS_SUB))
@@ -536,7 +553,7 @@ int ntfsi_index_resume(struct ntfsi_index *idx, uint64_t cookie)
 			if (!err)
 				err = entry_at(idx, node, used, lv->pos, &e);
 			if (!err)
-				err = remember(idx, &e);
+				err = remember(idx, lv, &e);
 			if (err)
 				return idx->err = err;
 			idx->last = cookie;

@@ -81,9 +81,13 @@ struct ntfsi_index {
 	int err;       /* sticky */
 	uint64_t last; /* position of the last entry returned; 0 none */
 	/* Keys must come out strictly increasing: the last one emitted. A
-	 * subtree entered twice, or in the wrong place, breaks the order. */
+	 * subtree entered twice, or in the wrong place, breaks the order. It
+	 * is read where it lies, at prev_off in prev_buf (the root, a block
+	 * buffer, or prev when the block it was in is about to be read over). */
 	bool have_prev;
 	uint16_t prev_len;
+	const uint8_t *prev_buf;
+	uint32_t prev_off;
 	uint8_t prev[NTFSI_INDEX_KEY_MAX];
 };
 
