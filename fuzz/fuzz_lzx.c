@@ -11,7 +11,7 @@
  * any byte past it, with a heap workspace of NTFSI_LZX_WORKSPACE bytes, and
  * again (nothing survives a call: the same answer). The result must be
  * NTFS_OK or NTFS_ERR_CORRUPT_COMPRESSED. Built with wimlib
- * (NTFS_FUZZ_HAVE_WIMLIB), its decoder is the reference: what ours decodes,
+ * (NTFS_HAVE_WIMLIB), its decoder is the reference: what ours decodes,
  * wimlib's must decode to the same bytes (wimlib accepts more: it reads
  * zeros past the end of the input, lets a run of code lengths overflow).
  */
@@ -23,7 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#ifdef NTFS_FUZZ_HAVE_WIMLIB
+#ifdef NTFS_HAVE_WIMLIB
 #include <wimlib.h>
 #endif
 
@@ -157,7 +157,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	TS_CHECK(ntfsi_lzx_decode(in, slen, again, dlen, ws) == r);
 	if (r == NTFS_OK)
 		TS_CHECK(memcmp(out, again, dlen) == 0);
-#ifdef NTFS_FUZZ_HAVE_WIMLIB
+#ifdef NTFS_HAVE_WIMLIB
 	{
 		static struct wimlib_decompressor *d;
 
