@@ -256,88 +256,46 @@ void cli_errorf(const char *what, const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-/* The image as a sector device for the partition parsers. */
-struct cli_disk {
-	int fd;
-	uint32_t sector_size;
-};
-
-static int cli_read_sectors(void *ctx, uint64_t lba, uint32_t count, void *buf)
-{
-	const struct cli_disk *d = ctx;
-	size_t len = (size_t)count * d->sector_size, done = 0;
-	uint64_t off = lba * d->sector_size;
-
-	while (done < len) {
-		ssize_t n = pread(d->fd, (char *)buf + done, len - done, (off_t)(off + done));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		done += (size_t)n;
-	}
-	return 0;
-}
-
 /*
  * Open IMAGE's partition table with the device's sector size, or for an
  * image file 512 and, when that finds no valid table, 4096 (a disk of
  * 4 KiB sectors copied to a file). Returns ntfs_part_open()'s result; on
- * success *bd and *it are ready and *disk holds the open file.
+ * success *bd and *it are ready and *disk is open.
  */
-static int cli_part_open(const char *image, struct cli_disk *disk, struct ntfs_blockdev *bd,
+static int cli_part_open(const char *image, struct ntfs_posix_disk *disk, struct ntfs_blockdev *bd,
                          struct ntfs_part_iter *it, void *scratch)
 {
-	struct ntfs_posix_dev probe;
 	uint32_t sizes[2] = {512, 4096};
 	int err, first_err = NTFS_ERR_NOT_FOUND;
 
-	err = ntfs_posix_open(&probe, image, 0);
+	err = ntfs_posix_disk_open(disk, image);
 	if (err != NTFS_OK)
 		return err;
-	disk->fd = dup(probe.fd);
-	if (probe.read_align > 512)
-		sizes[0] = sizes[1] = probe.read_align;
-	for (int k = 0; k < 2 && disk->fd >= 0; k++) {
+	if (disk->sector_size > 512)
+		sizes[0] = sizes[1] = disk->sector_size;
+	for (int k = 0; k < 2; k++) {
 		disk->sector_size = sizes[k];
-		bd->read_sectors = cli_read_sectors;
+		bd->read_sectors = ntfs_posix_read_sectors;
 		bd->ctx = disk;
 		bd->sector_size = sizes[k];
-		bd->sector_count = probe.size / sizes[k];
+		bd->sector_count = disk->size / sizes[k];
 		if (bd->sector_count == 0)
 			break;
 		err = ntfs_part_open(it, bd, scratch);
-		if (err == NTFS_OK) {
-			ntfs_posix_close(&probe);
+		if (err == NTFS_OK)
 			return NTFS_OK;
-		}
 		if (k == 0)
 			first_err = err;
 	}
-	ntfs_posix_close(&probe);
-	if (disk->fd >= 0)
-		close(disk->fd);
-	disk->fd = -1;
+	ntfs_posix_disk_close(disk);
 	return first_err;
-}
-
-static bool cli_is_ntfs_boot(const char *image)
-{
-	unsigned char b[512];
-	int fd = open(image, O_RDONLY);
-	bool yes = fd >= 0 && pread(fd, b, sizeof b, 0) == (ssize_t)sizeof b &&
-	           memcmp(b + 3, "NTFS    ", 8) == 0;
-
-	if (fd >= 0)
-		close(fd);
-	return yes;
 }
 
 /* Where the volume starts, and how long it is (0: to the end of IMAGE). */
 static int cli_locate(const char *image, uint64_t *offset, uint64_t *length)
 {
 	static unsigned char scratch[4096];
-	struct cli_disk disk;
+	struct ntfs_posix_disk disk;
 	struct ntfs_blockdev bd;
 	struct ntfs_part_iter it;
 	struct ntfs_part p;
@@ -345,11 +303,12 @@ static int cli_locate(const char *image, uint64_t *offset, uint64_t *length)
 
 	*offset = cli_offset;
 	*length = 0;
-	if (cli_offset_set || (cli_partition == 0 && cli_is_ntfs_boot(image)))
+	if (cli_offset_set)
 		return NTFS_OK;
 	err = cli_part_open(image, &disk, &bd, &it, scratch);
-	/* No usable table either: the mount at 0 says what is wrong (a bare
-	 * volume whose boot sector is damaged still mounts from its backup). */
+	/* No table (a bare volume's boot sector is not one) or no usable one:
+	 * the mount at 0 says what is wrong (a bare volume whose boot sector
+	 * is damaged still mounts from its backup). */
 	if (err != NTFS_OK && cli_partition == 0)
 		return NTFS_OK;
 	if (err != NTFS_OK) {
@@ -366,7 +325,7 @@ static int cli_locate(const char *image, uint64_t *offset, uint64_t *length)
 	} else {
 		r = ntfs_part_next_ntfs(&it, &p);
 	}
-	close(disk.fd);
+	ntfs_posix_disk_close(&disk);
 	if (r == 1) {
 		*offset = p.start;
 		*length = p.length;
@@ -421,7 +380,7 @@ int cli_mount(const char *image, struct ntfs_posix_dev *dev, ntfs_volume **vol)
 int cli_list_partitions(const char *image)
 {
 	static unsigned char scratch[4096];
-	struct cli_disk disk;
+	struct ntfs_posix_disk disk;
 	struct ntfs_blockdev bd;
 	struct ntfs_part_iter it;
 	struct ntfs_part p;
@@ -455,7 +414,7 @@ int cli_list_partitions(const char *image)
 		}
 		putchar('\n');
 	}
-	close(disk.fd);
+	ntfs_posix_disk_close(&disk);
 	if (r < 0) {
 		cli_errorf(image, "partition table: %s", ntfs_strerror(r));
 		return CLI_EXIT_FAIL;

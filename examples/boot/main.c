@@ -8,21 +8,20 @@
  *
  * Loads PATH from the first NTFS partition of DISK_IMAGE (or partition N;
  * or the image itself when it is a bare volume) and writes it to stdout.
- * Everything below is the platform: pread() as the sector driver, a load
- * buffer, and a thread whose stack is measured. The loader itself uses
- * static memory only.
+ * Everything below is the platform: the POSIX adapter's pread() sector
+ * driver (ntfs_posix_read_sectors), a load buffer, and a thread whose
+ * stack is measured. The loader itself uses static memory only.
  *
  * Exit status: 0 loaded, 1 failed (a message on stderr), 2 bad usage.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
+
+#include <ntfs/posix.h>
 
 #include "loader.h"
 
@@ -42,7 +41,8 @@ static void usage(FILE *f)
 	        "MBR or GPT, or the image itself when it has no partition table) the way a boot\n"
 	        "loader would, with static memory only, and write it to stdout.\n"
 	        "  --partition N       partition N (as Linux numbers them) instead\n"
-	        "  --sector-size BYTES the disk's sector size: 512 (default), 1024, 2048, 4096\n"
+	        "  --sector-size BYTES the disk's sector size: 512, 1024, 2048 or 4096 (default:\n"
+	        "                      the device's logical sector size, 512 for a file)\n"
 	        "  --max-size BYTES    the load buffer (default %u); a larger file is refused\n"
 	        "  --stats             print memory and cache figures to stderr\n"
 	        "  --help              this text\n",
@@ -68,29 +68,6 @@ static unsigned long long number(const char *opt, const char *arg)
 	if (errno != 0 || end == arg || *end != '\0' || arg[0] == '-' || arg[0] == '+')
 		usage_error("not a number", arg);
 	return v;
-}
-
-struct disk {
-	int fd;
-	uint32_t sector_size;
-};
-
-/* The sector driver: whole sectors by LBA. */
-static int read_sectors(void *ctx, uint64_t lba, uint32_t count, void *buf)
-{
-	const struct disk *d = ctx;
-	size_t len = (size_t)count * d->sector_size, done = 0;
-	uint64_t off = lba * d->sector_size;
-
-	while (done < len) {
-		ssize_t n = pread(d->fd, (char *)buf + done, len - done, (off_t)(off + done));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		done += (size_t)n;
-	}
-	return 0;
 }
 
 struct job {
@@ -205,8 +182,8 @@ int main(int argc, char **argv)
 {
 	static struct job j, idle;
 	struct ntfs_blockdev bd;
-	struct disk d = {-1, 512};
-	struct stat st;
+	struct ntfs_posix_disk d;
+	uint32_t sector_size = 0;
 	unsigned long long max_size = DEFAULT_MAX_SIZE, v;
 	uint32_t partition = 0;
 	size_t stack, base;
@@ -233,7 +210,7 @@ int main(int argc, char **argv)
 			v = number(a, argv[++i]);
 			if (v != 512 && v != 1024 && v != 2048 && v != 4096)
 				usage_error("sector size must be 512, 1024, 2048 or 4096", argv[i]);
-			d.sector_size = (uint32_t)v;
+			sector_size = (uint32_t)v;
 		} else if (strcmp(a, "--max-size") == 0) {
 			max_size = number(a, argv[++i]);
 #if SIZE_MAX < ULLONG_MAX
@@ -249,15 +226,16 @@ int main(int argc, char **argv)
 	image = argv[i];
 	path = argv[i + 1];
 
-	d.fd = open(image, O_RDONLY);
-	if (d.fd < 0 || fstat(d.fd, &st) != 0) {
+	if (ntfs_posix_disk_open(&d, image) != NTFS_OK) {
 		fprintf(stderr, "%s: %s: %s\n", prog, image, strerror(errno));
 		return 1;
 	}
-	bd.read_sectors = read_sectors;
+	if (sector_size != 0)
+		d.sector_size = sector_size;
+	bd.read_sectors = ntfs_posix_read_sectors;
 	bd.ctx = &d;
 	bd.sector_size = d.sector_size;
-	bd.sector_count = (uint64_t)st.st_size / d.sector_size;
+	bd.sector_count = d.size / d.sector_size;
 	if (bd.sector_count == 0) {
 		fprintf(stderr, "%s: %s: smaller than one %u-byte sector\n", prog, image,
 		        d.sector_size);
@@ -279,7 +257,7 @@ int main(int argc, char **argv)
 	 * of the stack it is given), so that only the loader's share is left. */
 	base = run_measured(&idle);
 	stack = stack > base ? stack - base : 0;
-	close(d.fd);
+	ntfs_posix_disk_close(&d);
 
 	if (stats)
 		print_stats(&j, stack);

@@ -65,6 +65,37 @@ NTFS_API void ntfs_posix_close(struct ntfs_posix_dev *dev);
 NTFS_API void ntfs_posix_config(struct ntfs_posix_dev *dev, struct ntfs_config *cfg);
 
 /**
+ * @brief A whole image file or disk read in sectors, for the partition
+ * tables and the block-device adapter (`include/ntfs/blockdev.h`): the
+ * context of ntfs_posix_read_sectors(). Fields are read-only for the
+ * caller but sector_size, which it may set (a disk image of 4 KiB sectors
+ * copied to a file says 512).
+ */
+struct ntfs_posix_disk {
+	int fd;               /**< Opened O_RDONLY. */
+	uint32_t sector_size; /**< 512, or a block device's logical sector size. */
+	uint64_t size;        /**< Bytes in the file or device. */
+};
+
+/**
+ * @brief Open an image file or disk read-only as a sector device.
+ * @return ::NTFS_OK; ::NTFS_ERR_IO (open or size query failed; errno is set).
+ */
+NTFS_API int ntfs_posix_disk_open(struct ntfs_posix_disk *disk, const char *path);
+
+/** @brief Close the disk. Safe to call again on a closed disk. */
+NTFS_API void ntfs_posix_disk_close(struct ntfs_posix_disk *disk);
+
+/**
+ * @brief The ::ntfs_blockdev read_sectors callback over pread(): @p count
+ * sectors of sector_size bytes from sector @p lba of @p disk, a
+ * ::ntfs_posix_disk.
+ * @return ::NTFS_OK; ::NTFS_ERR_IO (pread() failed, the file ended first,
+ *   or the range overflows an offset; errno says which).
+ */
+NTFS_API int ntfs_posix_read_sectors(void *disk, uint64_t lba, uint32_t count, void *buf);
+
+/**
  * @brief Open @p path at @p offset and mount it.
  * @return ntfs_posix_open()'s and ntfs_mount()'s errors. On failure the
  *   device is closed.

@@ -80,6 +80,89 @@ static int dev_size(int fd, uint64_t *size, uint32_t *align)
 	return -1;
 }
 
+/* Open @path read-only and find its size and sector (read_align) size;
+ * returns the descriptor, or -1 with errno set. */
+static int open_sized(const char *path, uint64_t *size, uint32_t *align)
+{
+	int fd;
+
+	do
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+	while (fd < 0 && errno == EINTR);
+	if (fd < 0)
+		return -1;
+	*align = 512;
+	if (dev_size(fd, size, align) != 0) {
+		int saved = errno;
+
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	return fd;
+}
+
+/* Read @len bytes at @pos, whatever pread() returns at a time, adding
+ * them to @bytes. A file that ends first (it shrank since open) is an
+ * error (EIO), never padded with zeros. */
+static int pread_all(int fd, unsigned char *p, size_t len, uint64_t pos, uint64_t *bytes)
+{
+	if (pos > POSIX_OFF_MAX || len > POSIX_OFF_MAX - pos) {
+		errno = EOVERFLOW;
+		return -1;
+	}
+	while (len > 0) {
+		size_t want = len < POSIX_READ_CHUNK ? len : POSIX_READ_CHUNK;
+		ssize_t n = pread(fd, p, want, (off_t)pos);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (n == 0) {
+			errno = EIO;
+			return -1;
+		}
+		p += n;
+		pos += (uint64_t)n;
+		len -= (size_t)n;
+		*bytes += (uint64_t)n;
+	}
+	return 0;
+}
+
+int ntfs_posix_disk_open(struct ntfs_posix_disk *disk, const char *path)
+{
+	disk->size = 0;
+	disk->fd = open_sized(path, &disk->size, &disk->sector_size);
+	return disk->fd < 0 ? NTFS_ERR_IO : NTFS_OK;
+}
+
+void ntfs_posix_disk_close(struct ntfs_posix_disk *disk)
+{
+	if (disk == NULL || disk->fd < 0)
+		return;
+	close(disk->fd);
+	disk->fd = -1;
+}
+
+int ntfs_posix_read_sectors(void *ctx, uint64_t lba, uint32_t count, void *buf)
+{
+	const struct ntfs_posix_disk *disk = ctx;
+	uint64_t bytes = 0;
+
+	if (disk->sector_size == 0 || lba > POSIX_OFF_MAX / disk->sector_size ||
+	    (uint64_t)count * disk->sector_size > SIZE_MAX) {
+		errno = EOVERFLOW;
+		return NTFS_ERR_IO;
+	}
+	if (pread_all(disk->fd, buf, (size_t)count * disk->sector_size, lba * disk->sector_size,
+	              &bytes) != 0)
+		return NTFS_ERR_IO;
+	return NTFS_OK;
+}
+
 static int open_cache(struct ntfs_posix_dev *dev);
 
 int ntfs_posix_open(struct ntfs_posix_dev *dev, const char *path, uint64_t offset)
@@ -91,19 +174,9 @@ int ntfs_posix_open(struct ntfs_posix_dev *dev, const char *path, uint64_t offse
 	memset(dev, 0, sizeof(*dev));
 	dev->fd = -1;
 
-	do
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-	while (fd < 0 && errno == EINTR);
+	fd = open_sized(path, &size, &dev->read_align);
 	if (fd < 0)
 		return NTFS_ERR_IO;
-	dev->read_align = 512;
-	if (dev_size(fd, &size, &dev->read_align) != 0) {
-		int saved = errno;
-
-		close(fd);
-		errno = saved;
-		return NTFS_ERR_IO;
-	}
 	if (offset > size || offset > POSIX_OFF_MAX) {
 		close(fd);
 		errno = EINVAL;
@@ -129,40 +202,14 @@ void ntfs_posix_close(struct ntfs_posix_dev *dev)
 static int posix_read(void *ctx, uint64_t offset, void *buf, size_t len)
 {
 	struct ntfs_posix_dev *dev = ctx;
-	unsigned char *p = buf;
-	uint64_t pos;
 
 	/* The volume ends at dev->size: anything past it is a bad request. */
 	if (offset > dev->size || len > dev->size - offset) {
 		errno = EINVAL;
 		return -1;
 	}
-	pos = dev->offset + offset;
-	if (pos > POSIX_OFF_MAX || len > POSIX_OFF_MAX - pos) {
-		errno = EOVERFLOW;
-		return -1;
-	}
 	dev->reads++;
-	while (len > 0) {
-		size_t want = len < POSIX_READ_CHUNK ? len : POSIX_READ_CHUNK;
-		ssize_t n = pread(dev->fd, p, want, (off_t)pos);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		if (n == 0) {
-			/* The file shrank since open: report, never pad with zeros. */
-			errno = EIO;
-			return -1;
-		}
-		p += n;
-		pos += (uint64_t)n;
-		len -= (size_t)n;
-		dev->bytes_read += (uint64_t)n;
-	}
-	return 0;
+	return pread_all(dev->fd, buf, len, dev->offset + offset, &dev->bytes_read);
 }
 
 /* The cache between pread() and the core, in whole blocks of at least
