@@ -62,50 +62,37 @@ bd_hdrs=(src/blockdev/*.h)
 # the four standard headers, the public header, or a local "file.h" that
 # exists in src/core.
 allowed_std='<(stddef|stdint|stdbool|limits)\.h>'
-bad=""
-for f in "${srcs[@]}" "${hdrs[@]}" include/ntfs/ntfs.h; do
-	while IFS= read -r line; do
-		num=${line%%:*}
-		text=${line#*:}
-		if [[ $text =~ ^[[:space:]]*#[[:space:]]*include[[:space:]]*$allowed_std ]]; then
-			continue
-		fi
-		if [[ $text =~ ^[[:space:]]*#[[:space:]]*include[[:space:]]*[\<\"]ntfs/ntfs\.h[\>\"] ]]; then
-			continue
-		fi
-		if [[ $text =~ ^[[:space:]]*#[[:space:]]*include[[:space:]]*\"([A-Za-z0-9_.-]+)\" ]] &&
-			[ -f "src/core/${BASH_REMATCH[1]}" ]; then
-			continue
-		fi
-		bad+="  $f:$num:$text"$'\n'
-	done < <(grep -nE '^[[:space:]]*#[[:space:]]*include' "$f" || true)
-done
-if [ -n "$bad" ]; then
-	printf 'freestanding: forbidden #include in the core:\n%s' "$bad" >&2
-	fail "the core may include only <stddef.h> <stdint.h> <stdbool.h> <limits.h> and its own headers"
-fi
+# check_includes WHAT PUBLIC_RE LOCAL_DIR FILES...: every #include of FILES
+# is one of the four standard headers, a public header matching PUBLIC_RE
+# (<ntfs/NAME.h> or "ntfs/NAME.h"), or a "file.h" that exists in LOCAL_DIR.
+check_includes() {
+	local what=$1 public=$2 dir=$3 bad="" f line num text
+	shift 3
+	for f in "$@"; do
+		while IFS= read -r line; do
+			num=${line%%:*}
+			text=${line#*:}
+			if [[ $text =~ ^[[:space:]]*#[[:space:]]*include[[:space:]]*$allowed_std ]] ||
+				[[ $text =~ ^[[:space:]]*#[[:space:]]*include[[:space:]]*[\<\"]ntfs/($public)\.h[\>\"] ]]; then
+				continue
+			fi
+			if [[ $text =~ ^[[:space:]]*#[[:space:]]*include[[:space:]]*\"([A-Za-z0-9_.-]+)\" ]] &&
+				[ -f "$dir/${BASH_REMATCH[1]}" ]; then
+				continue
+			fi
+			bad+="  $f:$num:$text"$'\n'
+		done < <(grep -nE '^[[:space:]]*#[[:space:]]*include' "$f" || true)
+	done
+	if [ -n "$bad" ]; then
+		printf 'freestanding: forbidden #include in %s:\n%s' "$what" "$bad" >&2
+		fail "$what may include only <stddef.h> <stdint.h> <stdbool.h> <limits.h>, <ntfs/{$public}.h> and its own headers"
+	fi
+}
+check_includes "the core" "ntfs" src/core "${srcs[@]}" "${hdrs[@]}" include/ntfs/ntfs.h
 echo "freestanding: includes OK (${#srcs[@]} sources, ${#hdrs[@]} headers)"
 # src/blockdev: the same four, the freestanding public headers, its own.
-bad=""
-for f in "${bd_srcs[@]}" "${bd_hdrs[@]}" include/ntfs/blockdev.h; do
-	while IFS= read -r line; do
-		num=${line%%:*}
-		text=${line#*:}
-		if [[ $text =~ ^[[:space:]]*#[[:space:]]*include[[:space:]]*$allowed_std ]] ||
-			[[ $text =~ ^[[:space:]]*#[[:space:]]*include[[:space:]]*[\<\"]ntfs/(ntfs|blockdev|cache)\.h[\>\"] ]]; then
-			continue
-		fi
-		if [[ $text =~ ^[[:space:]]*#[[:space:]]*include[[:space:]]*\"([A-Za-z0-9_.-]+)\" ]] &&
-			[ -f "src/blockdev/${BASH_REMATCH[1]}" ]; then
-			continue
-		fi
-		bad+="  $f:$num:$text"$'\n'
-	done < <(grep -nE '^[[:space:]]*#[[:space:]]*include' "$f" || true)
-done
-if [ -n "$bad" ]; then
-	printf 'freestanding: forbidden #include in src/blockdev:\n%s' "$bad" >&2
-	fail "src/blockdev may include only the four standard headers, <ntfs/ntfs.h>, <ntfs/blockdev.h>, <ntfs/cache.h> and its own"
-fi
+check_includes src/blockdev "ntfs|blockdev|cache" src/blockdev "${bd_srcs[@]}" "${bd_hdrs[@]}" \
+	include/ntfs/blockdev.h include/ntfs/cache.h
 echo "freestanding: src/blockdev includes OK (${#bd_srcs[@]} sources, ${#bd_hdrs[@]} headers)"
 
 # --- 2./3. compile, link -r, no undefined symbols -----------------------------
@@ -254,23 +241,8 @@ fi
 python3 .ci/stack.py footprint_entry "$ld_dir"/*.ci || fail "loader: the stack is not bounded"
 
 # --- 7. examples/boot: the loader, linked -----------------------------------
-bad=""
-for f in examples/boot/loader.c examples/boot/loader.h; do
-	while IFS= read -r line; do
-		num=${line%%:*}
-		text=${line#*:}
-		if [[ $text =~ ^[[:space:]]*#[[:space:]]*include[[:space:]]*$allowed_std ]] ||
-			[[ $text =~ ^[[:space:]]*#[[:space:]]*include[[:space:]]*\<ntfs/(ntfs|blockdev|cache)\.h\> ]] ||
-			[[ $text =~ ^[[:space:]]*#[[:space:]]*include[[:space:]]*\"loader\.h\" ]]; then
-			continue
-		fi
-		bad+="  $f:$num:$text"$'\n'
-	done < <(grep -nE '^[[:space:]]*#[[:space:]]*include' "$f" || true)
-done
-if [ -n "$bad" ]; then
-	printf 'freestanding: forbidden #include in examples/boot/loader:\n%s' "$bad" >&2
-	fail "examples/boot/loader.c may include only the four standard headers and <ntfs/*.h>"
-fi
+check_includes examples/boot/loader "ntfs|blockdev|cache" examples/boot \
+	examples/boot/loader.c examples/boot/loader.h
 # boot_link NAME CC ARCHFLAGS...: compile the core, src/blockdev and the
 # loader with one section per function, link them with no C library.
 boot_link() {

@@ -124,15 +124,15 @@ static int fill_dirent(const struct ntfsi_index_entry *e, struct ntfs_dirent *en
 		bad |= u == 0 || u == '/';
 		ascii &= u < 0x80;
 	}
-	if (ascii && !bad && !dot_or_dotdot(ent->name16, fn.name_len)) {
-		ent->name[fn.name_len] = '\0';
-		ent->name_len = fn.name_len;
-		return NTFS_OK;
-	}
-	ent->name_len = 0;
-	ent->name[0] = '\0';
-	if (bad || dot_or_dotdot(ent->name16, fn.name_len))
+	ent->name_len = ascii ? fn.name_len : 0;
+	ent->name[ent->name_len] = '\0';
+	if (bad || dot_or_dotdot(ent->name16, fn.name_len)) {
+		ent->name_len = 0;
+		ent->name[0] = '\0';
 		return NTFS_ERR_NAME;
+	}
+	if (ascii)
+		return NTFS_OK;
 	/* 255 units need at most NTFS_NAME_MAX_UTF8 bytes: LIMIT cannot occur. */
 	return ntfs_utf16_to_utf8(ent->name16, fn.name_len, ent->name, sizeof ent->name,
 	                          &ent->name_len);
