@@ -36,21 +36,11 @@
 
 static struct ntfs_ea_info seen[MAX_ENTRIES];
 
-static struct {
-	struct synvol syn;
-	ntfs_volume *vol;
-	size_t blocks, bytes;
-} v;
+static struct synvol_kept v;
 
 static ntfs_volume *volume(void)
 {
-	if (v.vol == NULL) {
-		synvol_init(&v.syn, CLUSTER, 1024, 4096);
-		TS_CHECK(synvol_mount(&v.syn, 512, &v.vol) == NTFS_OK);
-		v.blocks = v.syn.alloc.blocks;
-		v.bytes = v.syn.alloc.bytes;
-	}
-	return v.vol;
+	return synvol_kept_volume(&v, CLUSTER);
 }
 
 static void build(uint8_t *rec, uint8_t flags, const uint8_t *ea, size_t len)

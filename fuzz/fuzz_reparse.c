@@ -133,21 +133,11 @@ static int targets(const uint8_t *v, const struct ntfs_reparse *rp, char *target
 	return r;
 }
 
-static struct {
-	struct synvol syn;
-	ntfs_volume *vol;
-	size_t blocks, bytes;
-} v;
+static struct synvol_kept v;
 
 static ntfs_volume *volume(void)
 {
-	if (v.vol == NULL) {
-		synvol_init(&v.syn, CLUSTER, 1024, 4096);
-		TS_CHECK(synvol_mount(&v.syn, 512, &v.vol) == NTFS_OK);
-		v.blocks = v.syn.alloc.blocks;
-		v.bytes = v.syn.alloc.bytes;
-	}
-	return v.vol;
+	return synvol_kept_volume(&v, CLUSTER);
 }
 
 /* Record @recno: a file, or a directory, whose reparse point is @value. */

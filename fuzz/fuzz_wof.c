@@ -148,21 +148,11 @@ static void read_all(read_fn rd, void *ctx, struct result *res, uint64_t size, u
 	read_check(rd, ctx, res, size, chunk, size, 16);
 }
 
-static struct {
-	struct synvol syn;
-	ntfs_volume *vol;
-	size_t blocks, bytes;
-} v;
+static struct synvol_kept v;
 
 static ntfs_volume *volume(void)
 {
-	if (v.vol == NULL) {
-		synvol_init(&v.syn, CLUSTER, 1024, 4096);
-		TS_CHECK(synvol_mount(&v.syn, 512, &v.vol) == NTFS_OK);
-		v.blocks = v.syn.alloc.blocks;
-		v.bytes = v.syn.alloc.bytes;
-	}
-	return v.vol;
+	return synvol_kept_volume(&v, CLUSTER);
 }
 
 static bool known(uint32_t algorithm)

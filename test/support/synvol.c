@@ -186,3 +186,14 @@ uint32_t synvol_add_sparse(struct synvol *s, uint8_t *rec, uint32_t type, const 
 		nr.mp_len = fx_runlist_one(mp, NTFS_LCN_HOLE, clusters);
 	return fx_add_nonresident(rec, &nr);
 }
+
+ntfs_volume *synvol_kept_volume(struct synvol_kept *k, uint32_t cluster_size)
+{
+	if (k->vol == NULL) {
+		synvol_init(&k->syn, cluster_size, 1024, 4096);
+		TS_CHECK(synvol_mount(&k->syn, 512, &k->vol) == NTFS_OK);
+		k->blocks = k->syn.alloc.blocks;
+		k->bytes = k->syn.alloc.bytes;
+	}
+	return k->vol;
+}

@@ -61,6 +61,17 @@ uint32_t synvol_add_value(struct synvol *s, uint8_t *rec, uint32_t type, const u
  * Returns its offset, or 0 if it does not fit. */
 uint32_t synvol_add_sparse(struct synvol *s, uint8_t *rec, uint32_t type, const uint16_t *name,
                            uint8_t name_len, uint64_t size);
+/* A volume of @cluster_size clusters (1 KiB records, 4 KiB index blocks)
+ * mounted once and kept, for a harness that builds a file per input:
+ * after each, memalloc_expect(&k->syn.alloc, k->blocks, k->bytes) says
+ * nothing leaked beyond what the mount holds. */
+struct synvol_kept {
+	struct synvol syn;
+	ntfs_volume *vol;
+	size_t blocks, bytes; /* what the mounted volume holds */
+};
+/* Mount @k the first time (stops the run if it fails); the volume. */
+ntfs_volume *synvol_kept_volume(struct synvol_kept *k, uint32_t cluster_size);
 /* An ntfs_file over a record image (copied) as if read as record @recno. */
 int synvol_file(ntfs_volume *vol, uint64_t recno, const uint8_t *rec, ntfs_file **out);
 
