@@ -155,12 +155,12 @@ static void collate_mode(const uint8_t *p, size_t n)
 static void upcase_mode(const uint8_t *p, size_t n)
 {
 	static uint8_t table[NTFSI_UPCASE_BYTES];
-	struct ntfsi_upcase_builder b = {0, false, {0, 0, 0, 0}};
+	struct ntfsi_upcase_builder b;
 	size_t piece = n > 0 ? 2u * (1u + p[0]) : 512, off, i;
 	struct synvol s;
 	ntfs_volume *vol;
 	uint32_t c;
-	int err = NTFS_OK;
+	int err;
 
 	for (c = 0; c < 65536; c++) {
 		uint16_t u = (uint16_t)(c >= 'a' && c <= 'z' ? c - 32 : c);
@@ -176,6 +176,7 @@ static void upcase_mode(const uint8_t *p, size_t n)
 	TS_CHECK(synvol_mount(&s, 512, &vol) == NTFS_OK);
 	/* Replace the hand-filled ranges with the ones built from the table. */
 	ntfsi_upcase_free(vol);
+	err = ntfsi_upcase_start(vol, &b);
 	for (off = 0; err == NTFS_OK && off < sizeof table; off += piece)
 		err = ntfsi_upcase_feed(vol, &b, table + off,
 		                        sizeof table - off < piece ? sizeof table - off : piece);

@@ -6,7 +6,10 @@
  * recorded (the image's .ref), mounts the volume, opens the path and reads
  * the whole file. For one file per image, every arena size below the one
  * that first works fails with NTFS_ERR_NOMEM, in a step that the budget
- * said might need more, and gives every block back.
+ * said might need more, and gives every block back. The WOF files of
+ * ntfs-special (no attribute lists; 512-byte sectors, 1 KiB records) read
+ * in their budget too, also with the $MFT's one run split into many, so
+ * that its mapping pairs take more of the holes mount leaves.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -20,6 +23,7 @@
 
 #include <ntfs/ntfs.h>
 
+#include "hardening_util.h"
 #include "image.h"
 #include "memdev.h"
 
@@ -180,6 +184,17 @@ static void bad_input_gives_zero(void **state)
 			         ntfs_budget_arena(&bad[i].b, bad[i].step));
 }
 
+/* examples/boot's 32 KiB build (ntfs-boot-32k, CMakeLists.txt) takes the
+ * arena this build's budget gives its case: 512-byte sectors, 1 KiB
+ * records, attribute lists up to 512 bytes. */
+static void boot_32k_arena_is_its_budget(void **state)
+{
+	const struct ntfs_budget b = {512, 1024, 4096, 512, 1, false};
+	(void)state;
+
+	assert_true(ntfs_budget_arena(&b, NTFS_BUDGET_READ) <= NTFS_BOOT32K_ARENA);
+}
+
 static void grows_with_each_input(void **state)
 {
 	const struct ntfs_budget base = {512, 1024, 4096, 0, 1, false};
@@ -310,12 +325,107 @@ static void every_file_reads_in_its_budget(void **state)
 	assert_true(files > 100);
 }
 
+/* Split the one run of the $MFT's $DATA (record 0) into @n runs: n - 1
+ * of one cluster, then the rest, the same clusters in the same order. */
+static void split_mft_run(struct hu *h, unsigned n)
+{
+	static uint8_t rec[1024];
+	struct hu_loc loc;
+	uint8_t mp[1024];
+	uint32_t a, mp_off, used, end, m = 0, attr_len, new_len;
+	uint64_t clusters, lcn;
+	unsigned hl, ho;
+
+	assert_int_equal(hu_mount(h), NTFS_OK);
+	hu_loc_record(h, 0, &loc);
+	hu_unmount(h);
+	assert_int_equal(loc.size, sizeof rec);
+	hu_loc_read(h, &loc, rec);
+	hu_unfix(rec, sizeof rec);
+	a = hu_attr_find(rec, 0x80, "");
+	attr_len = (uint32_t)hu_ld(rec + a + 4, 4);
+	mp_off = (uint32_t)hu_ld(rec + a + 0x20, 2);
+	hl = rec[a + mp_off] & 15;
+	ho = rec[a + mp_off] >> 4;
+	/* One run, then the terminator. */
+	assert_int_equal(rec[a + mp_off + 1 + hl + ho], 0);
+	clusters = hu_ld(rec + a + mp_off + 1, (int)hl);
+	lcn = hu_ld(rec + a + mp_off + 1 + hl, (int)ho);
+	assert_true(clusters > n && lcn < 0x800000);
+	for (unsigned i = 0; i < n; i++) {
+		uint64_t c = i + 1 < n ? 1 : clusters - (n - 1);
+		mp[m++] = 0x34; /* four bytes of length, three of LCN delta */
+		hu_st(mp + m, c, 4);
+		hu_st(mp + m + 4, i == 0 ? lcn : 1, 3);
+		m += 7;
+	}
+	mp[m++] = 0;
+	new_len = (mp_off + m + 7) & ~7u;
+	used = (uint32_t)hu_ld(rec + 0x18, 4);
+	end = used + new_len - attr_len;
+	assert_true(end <= sizeof rec);
+	/* Move the attributes after $DATA (and the end marker) along. */
+	memmove(rec + a + new_len, rec + a + attr_len, used - (a + attr_len));
+	memset(rec + a + mp_off, 0, new_len - mp_off);
+	memcpy(rec + a + mp_off, mp, m);
+	hu_st(rec + a + 4, new_len, 4);
+	hu_st(rec + 0x18, end, 4);
+	hu_fix(rec, sizeof rec);
+	hu_loc_write(h, &loc, rec);
+}
+
+static void wof_files_read_in_their_budget(void **state)
+{
+	static const unsigned runs[] = {1, 12, 42};
+	static char names[64][NTFS_NAME_MAX_UTF8 + 8];
+	const struct ntfs_budget b = {512, 1024, 4096, 0, 1, true};
+	const size_t need = ntfs_budget_arena(&b, NTFS_BUDGET_READ);
+	size_t n = 0;
+	(void)state;
+
+	for (size_t r = 0; r < sizeof runs / sizeof runs[0]; r++) {
+		struct hu h;
+		size_t most = 0;
+		hu_open(&h, "ntfs-special");
+		if (runs[r] > 1)
+			split_mft_run(&h, runs[r]);
+		if (n == 0) {
+			/* The files to read: /wof's, but the one of 4 GiB. */
+			struct ntfs_dirent ent;
+			ntfs_file *dir;
+			ntfs_dir *d;
+			assert_int_equal(hu_mount(&h), NTFS_OK);
+			assert_int_equal(ntfs_path_open(h.vol, "/wof", &dir), NTFS_OK);
+			assert_int_equal(ntfs_dir_open(dir, 0, &d), NTFS_OK);
+			while (ntfs_dir_next(d, &ent) == 1 && n < 64)
+				if (!ent.is_dir && ent.size < (16u << 20))
+					snprintf(names[n++], sizeof names[0], "/wof/%s", ent.name);
+			ntfs_dir_close(d);
+			ntfs_file_close(dir);
+			hu_unmount(&h);
+			assert_true(n >= 10);
+		}
+		for (size_t i = 0; i < n; i++) {
+			struct outcome o = run(&h.img, 512, need, names[i]);
+			if (o.err != NTFS_OK)
+				fail_msg("$MFT in %u runs: %s: %s in step %d in an arena of %zu",
+				         runs[r], names[i], ntfs_strerror(o.err), o.step, need);
+			most = o.peak > most ? o.peak : most;
+		}
+		print_message("  $MFT in %u runs: %zu WOF files in %zu bytes (peak %zu)\n", runs[r],
+		              n, need, most);
+		hu_close(&h);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(bad_input_gives_zero),
 	        cmocka_unit_test(grows_with_each_input),
+	        cmocka_unit_test(boot_32k_arena_is_its_budget),
 	        cmocka_unit_test(every_file_reads_in_its_budget),
+	        cmocka_unit_test(wof_files_read_in_their_budget),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

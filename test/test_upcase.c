@@ -146,12 +146,13 @@ static void build_from_table(void **state)
 		table[2 * c + 1] = (uint8_t)(reference(c) >> 8);
 	}
 	for (size_t p = 0; p < sizeof pieces / sizeof pieces[0]; p++) {
-		struct ntfsi_upcase_builder b = {0, false, {0, 0, 0, 0}};
+		struct ntfsi_upcase_builder b;
 		ntfs_volume *v = calloc(1, sizeof *v);
 
 		assert_non_null(v);
 		v->cfg.alloc = heap_alloc;
 		v->cfg.free = heap_free;
+		assert_int_equal(ntfsi_upcase_start(v, &b), NTFS_OK);
 		for (size_t off = 0; off < sizeof table; off += pieces[p]) {
 			size_t n = sizeof table - off < pieces[p] ? sizeof table - off : pieces[p];
 			assert_int_equal(ntfsi_upcase_feed(v, &b, table + off, n), NTFS_OK);

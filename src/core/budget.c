@@ -3,8 +3,9 @@
  * The arena budget: how many bytes of an ntfs_arena a mount, a path lookup
  * and a read need, from this build's structure sizes and the volume's
  * geometry. Each step is bounded by the blocks mount keeps, the holes it
- * leaves below them (a fragmented $MFT's pool of mapping pairs grows by
- * doubling), and the largest set of blocks the step has live at once.
+ * leaves below them (the $MFT's file, closed once its map is built, and a
+ * fragmented $MFT's old pools of mapping pairs), and the largest set of
+ * blocks the step has live at once.
  * test/test_budget.c checks the figure against every file of the test
  * images, and that smaller arenas fail with NTFS_ERR_NOMEM in a step whose
  * figure is larger, with nothing leaked.
@@ -64,11 +65,17 @@ size_t ntfs_budget_arena(const struct ntfs_budget *budget, int step)
 	 * bitmap streams, the block read and its parent. */
 	lookup = blk(ntfsi_dir_lookup_bytes()) + blk(r) + 2 * stream + 2 * blk(ib);
 	/* The $MFT's mapping pairs, under a record per extent, in a pool that
-	 * grew by doubling: the old pools freed below it add up to less. */
+	 * grew by doubling (to at most NTFS_MAX_MFT_MAPPING): the old pools
+	 * freed below it add up to less. */
 	pool = mft_n > 1 ? blk(2 * mft_n * r) : blk(r);
+	if (pool > NTFS_MAX_MFT_MAPPING)
+		pool = NTFS_MAX_MFT_MAPPING;
 	keep = blk(sizeof(ntfs_volume)) + blk(align) + blk(sizeof(struct ntfsi_extent) * mft_n) +
 	       pool + blk(NTFSI_UPCASE_FIRST_CAP * sizeof(struct ntfsi_upcase_range));
-	holes = mft_n > 1 ? pool : 0;
+	/* The $MFT's own file is closed below its map, and old pools are
+	 * freed below the last: holes that later blocks may not fit. ($UpCase's
+	 * ranges are allocated before its file is opened: no hole.) */
+	holes = file + (mft_n > 1 ? pool : 0);
 	/* Mount opens one system file at a time: $MFT while its pool grows
 	 * (old and new live), $Volume, $UpCase with its $DATA. */
 	need = keep + holes + file + max64(stream, mft_n > 1 ? pool / 2 : 0);

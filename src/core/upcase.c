@@ -26,7 +26,7 @@ static int emit(ntfs_volume *vol, struct ntfsi_upcase_builder *b)
 	if (b->r.stride == 0)
 		b->r.stride = 1;
 	if (u->count == u->cap) {
-		uint32_t cap = u->cap ? u->cap * 2 : NTFSI_UPCASE_FIRST_CAP;
+		uint32_t cap = u->cap * 2;
 		struct ntfsi_upcase_range *t;
 		if (u->cap == NTFS_MAX_UPCASE_RANGES)
 			return NTFS_ERR_LIMIT;
@@ -41,6 +41,18 @@ static int emit(ntfs_volume *vol, struct ntfsi_upcase_builder *b)
 		u->cap = cap;
 	}
 	ntfsi_copy(&u->ranges[u->count++], &b->r, sizeof b->r);
+	return NTFS_OK;
+}
+
+int ntfsi_upcase_start(ntfs_volume *vol, struct ntfsi_upcase_builder *b)
+{
+	struct ntfsi_upcase *u = &vol->upcase;
+
+	ntfsi_zero(b, sizeof *b);
+	u->ranges = ntfsi_io_alloc(vol, NTFSI_UPCASE_FIRST_CAP * sizeof *u->ranges);
+	if (u->ranges == NULL)
+		return NTFS_ERR_NOMEM;
+	u->cap = NTFSI_UPCASE_FIRST_CAP;
 	return NTFS_OK;
 }
 

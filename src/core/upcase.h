@@ -41,6 +41,10 @@ struct ntfsi_upcase_builder {
 };
 
 /* Feed the table's next @len bytes (even) into vol's ranges. */
+/* Start a table: @b cleared and the range array allocated, before the
+ * caller opens $UpCase, so that closing it leaves no hole below the
+ * array (the arena budget counts on it). */
+int ntfsi_upcase_start(ntfs_volume *vol, struct ntfsi_upcase_builder *b);
 int ntfsi_upcase_feed(ntfs_volume *vol, struct ntfsi_upcase_builder *b, const uint8_t *chunk,
                       size_t len);
 /* After the whole table: close the last range. */

@@ -180,7 +180,9 @@ static int load_upcase(ntfs_volume *vol)
 	ntfs_stream *s;
 	int err;
 
-	ntfsi_zero(&b, sizeof b);
+	err = ntfsi_upcase_start(vol, &b);
+	if (err)
+		return err;
 	err = ntfsi_file_open_system(vol, NTFSI_RECORD_UPCASE, &file);
 	if (err)
 		return err;
