@@ -232,13 +232,15 @@ struct ntfs_budget {
  * blocks live at once up to @p step, the blocks mount keeps and the holes
  * it leaves below them. It holds for every `$UpCase` Windows and mkntfs
  * write (at most 256 ranges of the table's runs; a table that needs more
- * fails mount with ::NTFS_ERR_NOMEM in such an arena) and for reads of
+ * may fail mount with ::NTFS_ERR_NOMEM in such an arena) and for reads of
  * data only: no security descriptor, EA, reparse point other than WOF's,
- * or directory listing is counted. An arena smaller than the value for
- * ::NTFS_BUDGET_MOUNT may fail ntfs_mount(), one smaller than the value
- * for ::NTFS_BUDGET_LOOKUP ntfs_path_open(), and so on, each with
- * ::NTFS_ERR_NOMEM and every block given back. docs/MEMORY.md lists the
- * figures for common geometries and what the test images use.
+ * or directory listing is counted. The buffer given ntfs_arena_init()
+ * must be 16-byte aligned (an unaligned one loses up to 15 bytes). An
+ * arena smaller than the value for ::NTFS_BUDGET_MOUNT may fail
+ * ntfs_mount(), one smaller than the value for ::NTFS_BUDGET_LOOKUP
+ * ntfs_path_open(), and so on, each with ::NTFS_ERR_NOMEM and every block
+ * given back. docs/MEMORY.md lists the figures for common geometries and
+ * what the test images use.
  * @param budget the volume and file; NULL means every default.
  * @param step ::NTFS_BUDGET_MOUNT, ::NTFS_BUDGET_LOOKUP or ::NTFS_BUDGET_READ.
  * @return the bytes to give ntfs_arena_init() (16-byte aligned), or 0 when
