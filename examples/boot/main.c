@@ -239,6 +239,7 @@ int main(int argc, char **argv)
 	if (bd.sector_count == 0) {
 		fprintf(stderr, "%s: %s: smaller than one %u-byte sector\n", prog, image,
 		        d.sector_size);
+		ntfs_posix_disk_close(&d);
 		return 1;
 	}
 

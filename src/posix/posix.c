@@ -135,6 +135,7 @@ static int pread_all(int fd, unsigned char *p, size_t len, uint64_t pos, uint64_
 int ntfs_posix_disk_open(struct ntfs_posix_disk *disk, const char *path)
 {
 	disk->size = 0;
+	disk->sector_size = 512;
 	disk->fd = open_sized(path, &disk->size, &disk->sector_size);
 	return disk->fd < 0 ? NTFS_ERR_IO : NTFS_OK;
 }
