@@ -110,7 +110,7 @@ int ntfsi_attrlist_load(ntfs_volume *vol, const uint8_t *rec, uint8_t **list, ui
 		return NTFS_ERR_NOMEM;
 	*len = (uint32_t)size;
 	if (a.resident)
-		ntfsi_copy(*list, a.value, a.value_len);
+		ntfsi_bytes_copy(*list, a.value, a.value_len);
 	else
 		err = read_list(vol, &a, *list, *len);
 	if (err) {

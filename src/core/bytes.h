@@ -4,7 +4,7 @@
  * big-endian cores and on cores that fault on unaligned loads), the one
  * overflow-safe range gateway, and the copy/zero loops the core uses in
  * place of the C library (struct assignment may compile to a memcpy call,
- * so structs are copied with ntfsi_copy()). ntfsi_copy() copies forward,
+ * so structs are copied with ntfsi_bytes_copy()). It copies forward,
  * so it may also move bytes down within one buffer.
  */
 #ifndef NTFS_BYTES_H
@@ -56,18 +56,9 @@ static inline void ntfsi_st64(uint8_t *p, uint64_t v)
 	p[7] = (uint8_t)(v >> 56);
 }
 
-/* Eight bytes at a time, each eight loaded before they are stored, so
- * copying forward is safe even when @dst lies below @src in one buffer. */
-static inline void ntfsi_copy(void *dst, const void *src, size_t n)
-{
-	uint8_t *d = dst;
-	const uint8_t *s = src;
-
-	for (; n >= 8; n -= 8, d += 8, s += 8)
-		ntfsi_st64(d, ntfsi_le64(s));
-	while (n--)
-		*d++ = *s++;
-}
+/* Out of line in bytes.c: inlined, its eight-byte loop would be
+ * repeated in every file that copies. */
+void ntfsi_bytes_copy(void *dst, const void *src, size_t n);
 
 /*
  * An LZ77 match: @len bytes from @off back to @to, where @room bytes from

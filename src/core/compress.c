@@ -104,7 +104,7 @@ static int fetch(ntfs_volume *vol, struct workspace *w, struct ntfsi_runmap *m, 
 		/* Moving forward: keep what the window still holds. */
 		if (off >= w->in_off && off - w->in_off < w->in_len) {
 			keep = w->in_len - (off - w->in_off);
-			ntfsi_copy(w->in, w->in + (off - w->in_off), keep);
+			ntfsi_bytes_copy(w->in, w->in + (off - w->in_off), keep);
 		}
 		w->in_off = off;
 		w->in_len = (uint32_t)ntfsi_min64(sizeof w->in, limit - off);
@@ -173,7 +173,7 @@ static int decode_chunk(ntfs_volume *vol, struct ntfsi_compress *c, struct works
 		/* A short chunk ends in zeros. */
 		ntfsi_zero(dst + got, NTFSI_LZNT1_CHUNK - got);
 	} else {
-		ntfsi_copy(dst, p, NTFSI_LZNT1_CHUNK);
+		ntfsi_bytes_copy(dst, p, NTFSI_LZNT1_CHUNK);
 	}
 	w->next_chunk = j + 1;
 	w->next_off = off + NTFSI_LZNT1_HEADER + body;
@@ -232,7 +232,7 @@ int ntfsi_compress_read(ntfs_volume *vol, struct ntfsi_compress *c, struct ntfsi
 					w->chunk = err ? UINT32_MAX : j;
 				}
 				if (!err)
-					ntfsi_copy(buf + done, w->out + at, n);
+					ntfsi_bytes_copy(buf + done, w->out + at, n);
 			}
 			if (err)
 				return err;

@@ -111,7 +111,7 @@ int ntfsi_index_open(ntfs_file *file, const struct ntfsi_index_kind *kind, struc
 	if (idx->root == NULL)
 		return NTFS_ERR_NOMEM;
 	idx->root_len = a.value_len;
-	ntfsi_copy(idx->root, a.value, a.value_len);
+	ntfsi_bytes_copy(idx->root, a.value, a.value_len);
 
 	err = ntfsi_stream_open(file, NTFS_AT_INDEX_ALLOCATION, name, nlen, &idx->alloc);
 	if (err == NTFS_ERR_NOT_FOUND) {
@@ -356,7 +356,7 @@ static int remember(struct ntfsi_index *idx, const struct ntfsi_index_entry *e)
 	if (idx->have_prev && order(idx, e->key, e->key_len, idx->prev, idx->prev_len) <= 0)
 		return NTFS_ERR_CORRUPT_INDEX;
 	NTFSI_ASSERT(e->key_len <= sizeof idx->prev);
-	ntfsi_copy(idx->prev, e->key, e->key_len);
+	ntfsi_bytes_copy(idx->prev, e->key, e->key_len);
 	idx->prev_len = e->key_len;
 	idx->have_prev = true;
 	return NTFS_OK;
@@ -460,7 +460,7 @@ static int walk_to(struct ntfsi_index *idx, const uint8_t *key, uint32_t key_len
 				return 1;
 			}
 			if (c > 0 || (c == 0 && !resume)) {
-				ntfsi_copy(hi, e.key, e.key_len);
+				ntfsi_bytes_copy(hi, e.key, e.key_len);
 				hi_len = e.key_len;
 				has_hi = true;
 				break;
@@ -524,7 +524,7 @@ int ntfsi_index_resume(struct ntfsi_index *idx, uint64_t cookie)
 	if (err)
 		return err == NTFS_ERR_CORRUPT_INDEX ? NTFS_ERR_INVALID : err;
 	key_len = e.key_len;
-	ntfsi_copy(key, e.key, key_len);
+	ntfsi_bytes_copy(key, e.key, key_len);
 	/* The walk from the root must arrive at that same place. */
 	err = walk_to(idx, key, key_len, true);
 	if (err < 0)

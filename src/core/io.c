@@ -86,7 +86,7 @@ int ntfsi_io_read(ntfs_volume *vol, uint64_t offset, void *buf, size_t len)
 			return err;
 		{
 			size_t n = (size_t)ntfsi_min64(align - head, len);
-			ntfsi_copy(out, vol->bounce + head, n);
+			ntfsi_bytes_copy(out, vol->bounce + head, n);
 			out += n;
 			offset += n;
 			len -= n;

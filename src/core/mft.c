@@ -52,7 +52,7 @@ int ntfsi_mft_extend(ntfs_volume *vol, const struct ntfsi_attr *a)
 		mp = ntfsi_io_alloc(vol, cap);
 		if (mp == NULL)
 			return NTFS_ERR_NOMEM;
-		ntfsi_copy(mp, mft->pool, used);
+		ntfsi_bytes_copy(mp, mft->pool, used);
 		ntfsi_io_free(vol, mft->pool, mft->pool_cap);
 		mft->pool = mp;
 		mft->pool_cap = cap;
@@ -60,7 +60,7 @@ int ntfsi_mft_extend(ntfs_volume *vol, const struct ntfsi_attr *a)
 		/* The cursor pointed into the old pool. */
 		m->cur_extent = UINT32_MAX;
 	}
-	ntfsi_copy(mft->pool + used, a->mapping, a->mapping_len);
+	ntfsi_bytes_copy(mft->pool + used, a->mapping, a->mapping_len);
 	m->extents[k].mp_off = used;
 	m->extents[k].mp_len = a->mapping_len;
 	m->n = k + 1;

@@ -103,7 +103,7 @@ static int put_path(const char *prefix, const uint8_t *p, uint32_t len, char *ds
 		n++;
 	if (cap <= n)
 		return NTFS_ERR_LIMIT;
-	ntfsi_copy(dst, prefix, n);
+	ntfsi_bytes_copy(dst, prefix, n);
 	err = ntfsi_name_path_le_to_utf8(p, len / 2, dst + n, cap - n, &m);
 	if (err)
 		return err;

@@ -97,7 +97,7 @@ int ntfsi_runlist_map(struct ntfsi_runmap *m, uint64_t vcn, struct ntfs_run *run
 	int err;
 
 	if (m->last.length != 0 && vcn >= m->last.vcn && vcn - m->last.vcn < m->last.length) {
-		ntfsi_copy(run, &m->last, sizeof *run);
+		ntfsi_bytes_copy(run, &m->last, sizeof *run);
 		return 1;
 	}
 	if (hi == 0)
@@ -129,7 +129,7 @@ int ntfsi_runlist_map(struct ntfsi_runmap *m, uint64_t vcn, struct ntfs_run *run
 			return err;
 		}
 		if (vcn < run->vcn + run->length) {
-			ntfsi_copy(&m->last, run, sizeof *run);
+			ntfsi_bytes_copy(&m->last, run, sizeof *run);
 			return 1;
 		}
 	}

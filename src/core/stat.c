@@ -176,7 +176,7 @@ int ntfs_file_reparse(ntfs_file *f, void *buf, size_t cap, size_t *len)
 	if (cap < n)
 		err = NTFS_ERR_LIMIT;
 	else
-		ntfsi_copy(buf, value, n);
+		ntfsi_bytes_copy(buf, value, n);
 	ntfsi_io_free(f->vol, value, n);
 	return err;
 }

@@ -35,12 +35,12 @@ static int emit(ntfs_volume *vol, struct ntfsi_upcase_builder *b)
 		t = ntfsi_io_alloc(vol, cap * sizeof *t);
 		if (t == NULL)
 			return NTFS_ERR_NOMEM;
-		ntfsi_copy(t, u->ranges, u->count * sizeof *t);
+		ntfsi_bytes_copy(t, u->ranges, u->count * sizeof *t);
 		ntfsi_io_free(vol, u->ranges, u->cap * sizeof *t);
 		u->ranges = t;
 		u->cap = cap;
 	}
-	ntfsi_copy(&u->ranges[u->count++], &b->r, sizeof b->r);
+	ntfsi_bytes_copy(&u->ranges[u->count++], &b->r, sizeof b->r);
 	return NTFS_OK;
 }
 

@@ -217,7 +217,7 @@ int ntfs_mount(const struct ntfs_config *cfg, ntfs_volume **out)
 	if (vol == NULL)
 		return NTFS_ERR_NOMEM;
 	ntfsi_zero(vol, sizeof *vol);
-	ntfsi_copy(&vol->cfg, cfg, sizeof *cfg);
+	ntfsi_bytes_copy(&vol->cfg, cfg, sizeof *cfg);
 	if (vol->cfg.read_align == 0)
 		vol->cfg.read_align = 512;
 	vol->workspace_max = ntfs_decoder_workspace_size();
@@ -270,7 +270,7 @@ int ntfs_volume_info(const ntfs_volume *vol, struct ntfs_volume_info *info)
 	info->mftmirr_lcn = b->mftmirr_lcn;
 	info->mft_records = vol->mft.records;
 	info->label_len = vol->label_len;
-	ntfsi_copy(info->label, vol->label, vol->label_len + 1);
+	ntfsi_bytes_copy(info->label, vol->label, vol->label_len + 1);
 	return NTFS_OK;
 }
 
