@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* The core's one copy loop (see bytes.h). */
+/* The core's copy and zero loops (see bytes.h). */
 #include "bytes.h"
 
 /* Eight bytes at a time, each eight loaded before they are stored, so
@@ -13,4 +13,11 @@ void ntfsi_bytes_copy(void *dst, const void *src, size_t n)
 		ntfsi_st64(d, ntfsi_le64(s));
 	while (n--)
 		*d++ = *s++;
+}
+
+void ntfsi_bytes_zero(void *dst, size_t n)
+{
+	uint8_t *d = dst;
+	while (n--)
+		*d++ = 0;
 }

@@ -56,9 +56,10 @@ static inline void ntfsi_st64(uint8_t *p, uint64_t v)
 	p[7] = (uint8_t)(v >> 56);
 }
 
-/* Out of line in bytes.c: inlined, its eight-byte loop would be
- * repeated in every file that copies. */
+/* The copy and zero loops live once, in bytes.c: inlined, they were
+ * repeated in every file that copies or clears. */
 void ntfsi_bytes_copy(void *dst, const void *src, size_t n);
+void ntfsi_bytes_zero(void *dst, size_t n);
 
 /*
  * An LZ77 match: @len bytes from @off back to @to, where @room bytes from
@@ -92,13 +93,6 @@ static inline void ntfsi_match_copy(uint8_t *to, uint32_t off, uint32_t len, uin
 static inline bool ntfsi_range_ok(uint64_t size, uint64_t off, uint64_t len)
 {
 	return off <= size && len <= size - off;
-}
-
-static inline void ntfsi_zero(void *dst, size_t n)
-{
-	uint8_t *d = dst;
-	while (n--)
-		*d++ = 0;
 }
 
 static inline uint64_t ntfsi_min64(uint64_t a, uint64_t b)

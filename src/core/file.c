@@ -19,7 +19,7 @@ int ntfsi_file_from_record(ntfs_volume *vol, uint64_t recno, uint8_t *rec, ntfs_
 		ntfsi_io_free(vol, rec, vol->boot.record_size);
 		return NTFS_ERR_NOMEM;
 	}
-	ntfsi_zero(f, sizeof *f);
+	ntfsi_bytes_zero(f, sizeof *f);
 	f->vol = vol;
 	f->recno = recno;
 	f->rec = rec;

@@ -86,7 +86,7 @@ int ntfsi_index_open(ntfs_file *file, const struct ntfsi_index_kind *kind, struc
 	uint32_t bsize;
 	int err;
 
-	ntfsi_zero(idx, sizeof *idx);
+	ntfsi_bytes_zero(idx, sizeof *idx);
 	idx->kind = kind;
 	idx->file = file;
 	idx->vol = vol;

@@ -553,8 +553,8 @@ int ntfsi_lzx_decode(const uint8_t *src, uint32_t slen, uint8_t *dst, uint32_t d
 
 	NTFSI_ASSERT(dlen <= NTFSI_LZX_CHUNK);
 	/* The first block's lengths are coded against zeros. */
-	ntfsi_zero(w->main_lens, sizeof w->main_lens);
-	ntfsi_zero(w->len_lens, sizeof w->len_lens);
+	ntfsi_bytes_zero(w->main_lens, sizeof w->main_lens);
+	ntfsi_bytes_zero(w->len_lens, sizeof w->len_lens);
 	bits_init(&b, src, src + slen);
 	while (pos < dlen) {
 		uint32_t type, size;

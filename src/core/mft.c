@@ -16,7 +16,7 @@ void ntfsi_mft_init(ntfs_volume *vol, struct ntfsi_extent *x, uint32_t n, uint64
 {
 	struct ntfsi_mft *m = &vol->mft;
 
-	ntfsi_zero(m, sizeof *m);
+	ntfsi_bytes_zero(m, sizeof *m);
 	m->map.extents = x;
 	m->map.clusters = vol->boot.total_clusters;
 	m->map.cur_extent = UINT32_MAX;
@@ -73,7 +73,7 @@ void ntfsi_mft_free(ntfs_volume *vol)
 
 	ntfsi_io_free(vol, m->pool, m->pool_cap);
 	ntfsi_io_free(vol, m->map.extents, m->n_extents * sizeof *m->map.extents);
-	ntfsi_zero(m, sizeof *m);
+	ntfsi_bytes_zero(m, sizeof *m);
 }
 
 int ntfsi_mft_read(ntfs_volume *vol, uint64_t recno, uint8_t *buf)

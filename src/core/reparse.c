@@ -54,7 +54,7 @@ int ntfs_reparse_parse(const void *value, size_t len, struct ntfs_reparse *rp)
 	const uint8_t *v = value;
 	uint32_t hdr;
 
-	ntfsi_zero(rp, sizeof *rp);
+	ntfsi_bytes_zero(rp, sizeof *rp);
 	if (len < HDR_LEN || len > NTFS_REPARSE_MAX)
 		return NTFS_ERR_CORRUPT_REPARSE;
 	rp->tag = ntfsi_le32(v);

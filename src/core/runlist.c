@@ -148,7 +148,7 @@ int ntfsi_runlist_read(ntfs_volume *vol, struct ntfsi_runmap *m, uint64_t init, 
 
 		if (pos >= init) {
 			/* Past the initialized size the value reads as zeros. */
-			ntfsi_zero(buf + done, (size_t)(len - done));
+			ntfsi_bytes_zero(buf + done, (size_t)(len - done));
 			break;
 		}
 		err = ntfsi_runlist_map(m, pos >> cshift, &run);
@@ -159,7 +159,7 @@ int ntfsi_runlist_read(ntfs_volume *vol, struct ntfsi_runmap *m, uint64_t init, 
 		run_end = (run.vcn + run.length) << cshift;
 		n = ntfsi_min64(ntfsi_min64(len - done, run_end - pos), init - pos);
 		if (run.lcn == NTFS_LCN_HOLE) {
-			ntfsi_zero(buf + done, (size_t)n);
+			ntfsi_bytes_zero(buf + done, (size_t)n);
 		} else {
 			err = ntfsi_io_read(vol, (run.lcn << cshift) + (pos - (run.vcn << cshift)),
 			                    buf + done, (size_t)n);

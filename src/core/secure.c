@@ -298,7 +298,7 @@ static int deliver(ntfs_volume *vol, const struct source *src, uint8_t *buf, siz
 	if (src->size <= cap) {
 		err = load(src, buf);
 		if (err) {
-			ntfsi_zero(buf, src->size);
+			ntfsi_bytes_zero(buf, src->size);
 			return err;
 		}
 		*len = src->size;
@@ -339,7 +339,7 @@ static int secure_open(ntfs_volume *vol, struct ntfsi_secure **out)
 		s = ntfsi_io_alloc(vol, sizeof *s);
 		if (s == NULL)
 			return NTFS_ERR_NOMEM;
-		ntfsi_zero(s, sizeof *s);
+		ntfsi_bytes_zero(s, sizeof *s);
 		vol->secure = s;
 		err = ntfsi_file_open_system(vol, RECORD_SECURE, &s->file);
 		if (err == NTFS_OK) {

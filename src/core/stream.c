@@ -118,7 +118,7 @@ int ntfsi_stream_open(ntfs_file *file, uint32_t type, const uint16_t *name, size
 	s = ntfsi_io_alloc(vol, sizeof *s);
 	if (s == NULL)
 		return NTFS_ERR_NOMEM;
-	ntfsi_zero(s, sizeof *s);
+	ntfsi_bytes_zero(s, sizeof *s);
 	s->vol = vol;
 	s->file = file;
 	s->type = type;

@@ -100,7 +100,7 @@ void ntfsi_upcase_free(ntfs_volume *vol)
 	struct ntfsi_upcase *u = &vol->upcase;
 
 	ntfsi_io_free(vol, u->ranges, u->cap * sizeof *u->ranges);
-	ntfsi_zero(u, sizeof *u);
+	ntfsi_bytes_zero(u, sizeof *u);
 }
 
 uint16_t ntfsi_upcase_map(const struct ntfsi_upcase *u, uint16_t c)

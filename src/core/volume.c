@@ -180,7 +180,7 @@ static int load_upcase(ntfs_volume *vol)
 	ntfs_stream *s;
 	int err;
 
-	ntfsi_zero(&b, sizeof b);
+	ntfsi_bytes_zero(&b, sizeof b);
 	err = ntfsi_file_open_system(vol, NTFSI_RECORD_UPCASE, &file);
 	if (err)
 		return err;
@@ -216,7 +216,7 @@ int ntfs_mount(const struct ntfs_config *cfg, ntfs_volume **out)
 	vol = cfg->alloc(cfg->alloc_ctx, sizeof *vol);
 	if (vol == NULL)
 		return NTFS_ERR_NOMEM;
-	ntfsi_zero(vol, sizeof *vol);
+	ntfsi_bytes_zero(vol, sizeof *vol);
 	ntfsi_bytes_copy(&vol->cfg, cfg, sizeof *cfg);
 	if (vol->cfg.read_align == 0)
 		vol->cfg.read_align = 512;
@@ -255,7 +255,7 @@ int ntfs_volume_info(const ntfs_volume *vol, struct ntfs_volume_info *info)
 {
 	const struct ntfsi_boot *b = &vol->boot;
 
-	ntfsi_zero(info, sizeof *info);
+	ntfsi_bytes_zero(info, sizeof *info);
 	info->serial = b->serial;
 	info->major_version = vol->major;
 	info->minor_version = vol->minor;
