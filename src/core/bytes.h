@@ -14,17 +14,29 @@
 #include <stddef.h>
 #include <stdint.h>
 
-static inline uint16_t ntfsi_le16(const uint8_t *p)
+/*
+ * Where the core loads unaligned words (__ARM_FEATURE_UNALIGNED: Cortex-M3
+ * and up), GCC merges each of these loads into one or two instructions,
+ * but its -Os inliner sizes them before it does and calls them instead:
+ * a call costs more than the load. Elsewhere they stay plain inline.
+ */
+#if defined(__ARM_FEATURE_UNALIGNED) && defined(__GNUC__)
+#define NTFSI_LOAD static inline __attribute__((always_inline))
+#else
+#define NTFSI_LOAD static inline
+#endif
+
+NTFSI_LOAD uint16_t ntfsi_le16(const uint8_t *p)
 {
 	return (uint16_t)(p[0] | (unsigned)p[1] << 8);
 }
 
-static inline uint32_t ntfsi_le32(const uint8_t *p)
+NTFSI_LOAD uint32_t ntfsi_le32(const uint8_t *p)
 {
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-static inline uint64_t ntfsi_le64(const uint8_t *p)
+NTFSI_LOAD uint64_t ntfsi_le64(const uint8_t *p)
 {
 	return (uint64_t)ntfsi_le32(p) | (uint64_t)ntfsi_le32(p + 4) << 32;
 }
