@@ -100,9 +100,17 @@ static inline void ntfsi_match_copy(uint8_t *to, uint32_t off, uint32_t len, uin
 /*
  * The gateway: true when [off, off + len) lies inside a buffer of @size
  * bytes. Every offset or length that came from the disk passes through
- * here before it is used; written so that no operand can overflow.
+ * here before it is used; written so that no operand can overflow. The
+ * buffers the core holds (records, index blocks, values, lists) are far
+ * below 4 GiB, so it takes 32-bit operands, which a 32-bit core compares
+ * without carries; positions in a stream go through ntfsi_range_ok64().
  */
-static inline bool ntfsi_range_ok(uint64_t size, uint64_t off, uint64_t len)
+static inline bool ntfsi_range_ok(uint32_t size, uint32_t off, uint32_t len)
+{
+	return off <= size && len <= size - off;
+}
+
+static inline bool ntfsi_range_ok64(uint64_t size, uint64_t off, uint64_t len)
 {
 	return off <= size && len <= size - off;
 }

@@ -21,7 +21,7 @@
 
 _Static_assert(FN_NAME == NTFSI_FILENAME_HEADER, "the name follows the header");
 
-int ntfsi_filename_check(const uint8_t *fn, size_t len)
+int ntfsi_filename_check(const uint8_t *fn, uint32_t len)
 {
 	if (len < FN_NAME || fn[FN_NAME_LEN] == 0 || fn[FN_NAMESPACE] > 3 ||
 	    !ntfsi_range_ok(len, FN_NAME, 2u * fn[FN_NAME_LEN]))
