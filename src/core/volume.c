@@ -319,10 +319,13 @@ int ntfs_volume_free_clusters(ntfs_volume *vol, uint64_t *free_clusters)
 		err = ntfs_stream_read(s, off, chunk, (size_t)ntfsi_min64(sizeof chunk, need - off),
 		                       &got);
 		for (i = 0; err == NTFS_OK && i < got; i++) {
-			uint8_t byte = chunk[i];
-			uint64_t first = (off + i) * 8;
-			for (unsigned bit = 0; bit < 8 && first + bit < total; bit++)
-				used += (byte >> bit) & 1u;
+			unsigned byte = chunk[i];
+			uint64_t left = total - (off + i) * 8; /* >= 1: off + i < need */
+			/* Bits past the last cluster are not clusters. */
+			if (left < 8)
+				byte &= (1u << left) - 1;
+			for (; byte != 0; byte >>= 1)
+				used += byte & 1u;
 		}
 		off += got;
 		if (err == NTFS_OK && got == 0)
