@@ -154,8 +154,8 @@ int ntfsi_runlist_read(ntfs_volume *vol, struct ntfsi_runmap *m, uint64_t init, 
 		err = ntfsi_runlist_map(m, pos >> cshift, &run);
 		if (err < 0)
 			return err;
-		if (err == 0)
-			return NTFS_ERR_CORRUPT_RUNLIST;
+		if (err == 0 || (run.lcn == NTFS_LCN_HOLE && m->hole_err != 0))
+			return m->hole_err != 0 ? m->hole_err : NTFS_ERR_CORRUPT_RUNLIST;
 		run_end = (run.vcn + run.length) << cshift;
 		n = ntfsi_min64(ntfsi_min64(len - done, run_end - pos), init - pos);
 		if (run.lcn == NTFS_LCN_HOLE) {
