@@ -7,6 +7,7 @@
 
 #include "file.h"
 #include "io.h"
+#include "name.h"
 #include "record.h"
 #include "secure.h"
 #include "stream.h"
@@ -152,18 +153,14 @@ static int read_volume_info(ntfs_volume *vol)
 		if (err == NTFS_ERR_NOT_FOUND) {
 			err = NTFS_OK;
 		} else if (err == NTFS_OK) {
-			uint16_t label[LABEL_MAX_UNITS];
-			uint32_t i, n = a.value_len / 2;
+			uint32_t n = a.value_len / 2;
 			if (!a.resident || (a.value_len & 1) || n > LABEL_MAX_UNITS) {
 				err = NTFS_ERR_CORRUPT_ATTR;
-			} else {
-				for (i = 0; i < n; i++)
-					label[i] = ntfsi_le16(a.value + 2 * i);
+			} else if (ntfsi_name_le_to_utf8(a.value, n, vol->label, sizeof vol->label,
+			                                 &vol->label_len) != NTFS_OK) {
 				/* NTFS takes any 16-bit units; a label that is not
 				 * UTF-16 reads as "" rather than failing the mount. */
-				if (ntfs_utf16_to_utf8(label, n, vol->label, sizeof vol->label,
-				                       &vol->label_len) != NTFS_OK)
-					vol->label_len = 0;
+				vol->label_len = 0;
 			}
 		}
 	}
