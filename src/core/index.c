@@ -54,13 +54,16 @@
 #define COOKIE_NODE_MAX (UINT64_MAX >> COOKIE_POS_BITS)
 #define NO_COOKIE UINT64_MAX
 
-const struct ntfsi_index_kind ntfsi_index_i30 = {{'$', 'I', '3', '0'},
-                                                 4,
-                                                 NTFS_AT_FILE_NAME,
-                                                 NTFSI_COLLATION_FILE_NAME,
-                                                 NTFSI_FILENAME_HEADER,
-                                                 NTFSI_FILENAME_MAX,
-                                                 true};
+const struct ntfsi_index_kind ntfsi_index_i30 = {
+        .name = {'$', 'I', '3', '0'},
+        .name_len = 4,
+        .type = NTFS_AT_FILE_NAME,
+        .collation = NTFSI_COLLATION_FILE_NAME,
+        .collate = ntfsi_collate_file_name,
+        .key_min = NTFSI_FILENAME_HEADER,
+        .key_max = NTFSI_FILENAME_MAX,
+        .exact = true,
+};
 _Static_assert(NTFSI_FILENAME_MAX == NTFSI_INDEX_KEY_MAX, "$I30 has the largest keys");
 
 /* Check a node header; @avail bytes follow it in the buffer. Returns the
@@ -346,8 +349,7 @@ static int descend(struct ntfsi_index *idx, const struct ntfsi_index_entry *e)
 static int order(const struct ntfsi_index *idx, const uint8_t *a, uint32_t alen, const uint8_t *b,
                  uint32_t blen)
 {
-	return ntfsi_collate(&idx->vol->upcase, idx->kind->collation, idx->kind->exact, a, alen, b,
-	                     blen);
+	return idx->kind->collate(&idx->vol->upcase, idx->kind->exact, a, alen, b, blen);
 }
 
 /* Check that @e sorts after the previous entry, and make it the previous. */
@@ -453,8 +455,8 @@ static int walk_to(struct ntfsi_index *idx, const uint8_t *key, uint32_t key_len
 				err = NTFS_ERR_CORRUPT_INDEX;
 				break;
 			}
-			c = ntfsi_collate(&idx->vol->upcase, idx->kind->collation, exact, e.key,
-			                  e.key_len, key, key_len);
+			c = idx->kind->collate(&idx->vol->upcase, exact, e.key, e.key_len, key,
+			                       key_len);
 			if (resume && c == 0) {
 				lv->descended = true; /* its subtree holds the keys before it */
 				return 1;

@@ -84,8 +84,8 @@ struct ntfsi_secure {
 	ntfs_stream *sds;       /* $SDS */
 };
 
-static const struct ntfsi_index_kind sii_kind = {
-        {'$', 'S', 'I', 'I'}, 4, 0, NTFSI_COLLATION_ULONG, 4, 4, false};
+static const struct ntfsi_index_kind sii_kind = {{'$', 'S', 'I', 'I'}, 4, 0, NTFSI_COLLATION_ULONG,
+                                                 ntfsi_collate_ulong,  4, 4, false};
 
 /* ---- the descriptor itself --------------------------------------------- */
 
