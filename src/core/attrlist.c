@@ -61,8 +61,8 @@ static int read_list(ntfs_volume *vol, const struct ntfsi_attr *a, uint8_t *buf,
 
 	if (a->flags & (NTFS_ATTR_FLAG_COMPRESSION_MASK | NTFS_ATTR_FLAG_ENCRYPTED))
 		return NTFS_ERR_UNSUPPORTED;
-	ntfsi_zero(&x, sizeof x);
-	ntfsi_zero(&m, sizeof m);
+	ntfsi_bytes_zero(&x, sizeof x);
+	ntfsi_bytes_zero(&m, sizeof m);
 	err = ntfsi_runlist_extent(&x, a, NULL, vol->boot.cluster_shift);
 	if (err)
 		return err;
@@ -110,7 +110,7 @@ int ntfsi_attrlist_load(ntfs_volume *vol, const uint8_t *rec, uint8_t **list, ui
 		return NTFS_ERR_NOMEM;
 	*len = (uint32_t)size;
 	if (a.resident)
-		ntfsi_copy(*list, a.value, a.value_len);
+		ntfsi_bytes_copy(*list, a.value, a.value_len);
 	else
 		err = read_list(vol, &a, *list, *len);
 	if (err) {
@@ -135,7 +135,7 @@ int ntfsi_attrlist_extents(ntfs_volume *vol, const uint8_t *list, uint32_t list_
 		x = ntfsi_io_alloc(vol, sizeof *x);
 		if (x == NULL)
 			return NTFS_ERR_NOMEM;
-		ntfsi_zero(x, sizeof *x);
+		ntfsi_bytes_zero(x, sizeof *x);
 		x->alist_off = NTFSI_NO_ALIST;
 		x->id = id;
 		k = 1;

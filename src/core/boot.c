@@ -21,7 +21,7 @@
 
 #define MAX_CLUSTER_SHIFT 21 /* 2 MiB, the largest Windows formats */
 
-static int log2_exact(uint64_t v)
+static int log2_exact(uint32_t v)
 {
 	int s = 0;
 	if (v == 0 || (v & (v - 1)) != 0)
@@ -36,7 +36,7 @@ static int size_shift(uint8_t raw, int cluster_shift)
 {
 	int8_t v = (int8_t)raw;
 	if (v > 0) {
-		int s = log2_exact((uint64_t)v);
+		int s = log2_exact((uint32_t)v);
 		return s < 0 ? -1 : s + cluster_shift;
 	}
 	if (v < 0 && v >= -31)

@@ -4,7 +4,7 @@
  * big-endian cores and on cores that fault on unaligned loads), the one
  * overflow-safe range gateway, and the copy/zero loops the core uses in
  * place of the C library (struct assignment may compile to a memcpy call,
- * so structs are copied with ntfsi_copy()). ntfsi_copy() copies forward,
+ * so structs are copied with ntfsi_bytes_copy()). It copies forward,
  * so it may also move bytes down within one buffer.
  */
 #ifndef NTFS_BYTES_H
@@ -14,17 +14,29 @@
 #include <stddef.h>
 #include <stdint.h>
 
-static inline uint16_t ntfsi_le16(const uint8_t *p)
+/*
+ * Where the core loads unaligned words (__ARM_FEATURE_UNALIGNED: Cortex-M3
+ * and up), GCC merges each of these loads into one or two instructions,
+ * but its -Os inliner sizes them before it does and calls them instead:
+ * a call costs more than the load. Elsewhere they stay plain inline.
+ */
+#if defined(__ARM_FEATURE_UNALIGNED) && defined(__GNUC__)
+#define NTFSI_LOAD static inline __attribute__((always_inline))
+#else
+#define NTFSI_LOAD static inline
+#endif
+
+NTFSI_LOAD uint16_t ntfsi_le16(const uint8_t *p)
 {
 	return (uint16_t)(p[0] | (unsigned)p[1] << 8);
 }
 
-static inline uint32_t ntfsi_le32(const uint8_t *p)
+NTFSI_LOAD uint32_t ntfsi_le32(const uint8_t *p)
 {
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-static inline uint64_t ntfsi_le64(const uint8_t *p)
+NTFSI_LOAD uint64_t ntfsi_le64(const uint8_t *p)
 {
 	return (uint64_t)ntfsi_le32(p) | (uint64_t)ntfsi_le32(p + 4) << 32;
 }
@@ -56,18 +68,10 @@ static inline void ntfsi_st64(uint8_t *p, uint64_t v)
 	p[7] = (uint8_t)(v >> 56);
 }
 
-/* Eight bytes at a time, each eight loaded before they are stored, so
- * copying forward is safe even when @dst lies below @src in one buffer. */
-static inline void ntfsi_copy(void *dst, const void *src, size_t n)
-{
-	uint8_t *d = dst;
-	const uint8_t *s = src;
-
-	for (; n >= 8; n -= 8, d += 8, s += 8)
-		ntfsi_st64(d, ntfsi_le64(s));
-	while (n--)
-		*d++ = *s++;
-}
+/* The copy and zero loops live once, in bytes.c: inlined, they were
+ * repeated in every file that copies or clears. */
+void ntfsi_bytes_copy(void *dst, const void *src, size_t n);
+void ntfsi_bytes_zero(void *dst, size_t n);
 
 /*
  * An LZ77 match: @len bytes from @off back to @to, where @room bytes from
@@ -96,18 +100,19 @@ static inline void ntfsi_match_copy(uint8_t *to, uint32_t off, uint32_t len, uin
 /*
  * The gateway: true when [off, off + len) lies inside a buffer of @size
  * bytes. Every offset or length that came from the disk passes through
- * here before it is used; written so that no operand can overflow.
+ * here before it is used; written so that no operand can overflow. The
+ * buffers the core holds (records, index blocks, values, lists) are far
+ * below 4 GiB, so it takes 32-bit operands, which a 32-bit core compares
+ * without carries; positions in a stream go through ntfsi_range_ok64().
  */
-static inline bool ntfsi_range_ok(uint64_t size, uint64_t off, uint64_t len)
+static inline bool ntfsi_range_ok(uint32_t size, uint32_t off, uint32_t len)
 {
 	return off <= size && len <= size - off;
 }
 
-static inline void ntfsi_zero(void *dst, size_t n)
+static inline bool ntfsi_range_ok64(uint64_t size, uint64_t off, uint64_t len)
 {
-	uint8_t *d = dst;
-	while (n--)
-		*d++ = 0;
+	return off <= size && len <= size - off;
 }
 
 static inline uint64_t ntfsi_min64(uint64_t a, uint64_t b)

@@ -52,28 +52,53 @@ static int ulongs(const uint8_t *a, uint32_t alen, const uint8_t *b, uint32_t bl
 	return by_length(alen, blen);
 }
 
-int ntfsi_collate(const struct ntfsi_upcase *u, uint32_t rule, bool exact, const uint8_t *a,
-                  uint32_t alen, const uint8_t *b, uint32_t blen)
+int ntfsi_collate_file_name(const struct ntfsi_upcase *u, bool exact, const uint8_t *a,
+                            uint32_t alen, const uint8_t *b, uint32_t blen)
 {
-	switch (rule) {
-	case NTFSI_COLLATION_FILE_NAME: {
-		uint8_t an, bn;
-		const uint8_t *x = ntfsi_filename_name(a, &an);
-		const uint8_t *y = ntfsi_filename_name(b, &bn);
-		return ntfsi_collate_names(u, x, an, y, bn, exact);
-	}
-	case NTFSI_COLLATION_ULONG:
-		return ulongs(a, 4, b, 4);
-	case NTFSI_COLLATION_SECURITY_HASH:
-		return ulongs(a, 8, b, 8);
-	case NTFSI_COLLATION_SID:
-	case NTFSI_COLLATION_ULONGS:
-		return ulongs(a, alen, b, blen);
-	default:
-		NTFSI_ASSERT(rule == NTFSI_COLLATION_BINARY);
-		for (uint32_t i = 0; i < alen && i < blen; i++)
-			if (a[i] != b[i])
-				return a[i] < b[i] ? -1 : 1;
-		return by_length(alen, blen);
-	}
+	uint8_t an, bn;
+	const uint8_t *x = ntfsi_filename_name(a, &an);
+	const uint8_t *y = ntfsi_filename_name(b, &bn);
+
+	(void)alen; /* the name's length is in the key */
+	(void)blen;
+	return ntfsi_collate_names(u, x, an, y, bn, exact);
+}
+
+int ntfsi_collate_ulong(const struct ntfsi_upcase *u, bool exact, const uint8_t *a, uint32_t alen,
+                        const uint8_t *b, uint32_t blen)
+{
+	(void)u;
+	(void)exact;
+	(void)alen;
+	(void)blen;
+	return ulongs(a, 4, b, 4);
+}
+
+int ntfsi_collate_security_hash(const struct ntfsi_upcase *u, bool exact, const uint8_t *a,
+                                uint32_t alen, const uint8_t *b, uint32_t blen)
+{
+	(void)u;
+	(void)exact;
+	(void)alen;
+	(void)blen;
+	return ulongs(a, 8, b, 8);
+}
+
+int ntfsi_collate_ulongs(const struct ntfsi_upcase *u, bool exact, const uint8_t *a, uint32_t alen,
+                         const uint8_t *b, uint32_t blen)
+{
+	(void)u;
+	(void)exact;
+	return ulongs(a, alen, b, blen);
+}
+
+int ntfsi_collate_binary(const struct ntfsi_upcase *u, bool exact, const uint8_t *a, uint32_t alen,
+                         const uint8_t *b, uint32_t blen)
+{
+	(void)u;
+	(void)exact;
+	for (uint32_t i = 0; i < alen && i < blen; i++)
+		if (a[i] != b[i])
+			return a[i] < b[i] ? -1 : 1;
+	return by_length(alen, blen);
 }

@@ -104,7 +104,7 @@ static int fetch(ntfs_volume *vol, struct workspace *w, struct ntfsi_runmap *m, 
 		/* Moving forward: keep what the window still holds. */
 		if (off >= w->in_off && off - w->in_off < w->in_len) {
 			keep = w->in_len - (off - w->in_off);
-			ntfsi_copy(w->in, w->in + (off - w->in_off), keep);
+			ntfsi_bytes_copy(w->in, w->in + (off - w->in_off), keep);
 		}
 		w->in_off = off;
 		w->in_len = (uint32_t)ntfsi_min64(sizeof w->in, limit - off);
@@ -156,7 +156,7 @@ static int decode_chunk(ntfs_volume *vol, struct ntfsi_compress *c, struct works
 			return r;
 		if (r == 0) {
 			w->next_chunk = UINT32_MAX;
-			ntfsi_zero(dst, NTFSI_LZNT1_CHUNK);
+			ntfsi_bytes_zero(dst, NTFSI_LZNT1_CHUNK);
 			return NTFS_OK;
 		}
 		if (at == j)
@@ -171,9 +171,9 @@ static int decode_chunk(ntfs_volume *vol, struct ntfsi_compress *c, struct works
 		if (r)
 			return r;
 		/* A short chunk ends in zeros. */
-		ntfsi_zero(dst + got, NTFSI_LZNT1_CHUNK - got);
+		ntfsi_bytes_zero(dst + got, NTFSI_LZNT1_CHUNK - got);
 	} else {
-		ntfsi_copy(dst, p, NTFSI_LZNT1_CHUNK);
+		ntfsi_bytes_copy(dst, p, NTFSI_LZNT1_CHUNK);
 	}
 	w->next_chunk = j + 1;
 	w->next_off = off + NTFSI_LZNT1_HEADER + body;
@@ -196,7 +196,7 @@ int ntfsi_compress_read(ntfs_volume *vol, struct ntfsi_compress *c, struct ntfsi
 
 		if (pos >= init) {
 			/* Past the initialized size the value reads as zeros. */
-			ntfsi_zero(buf + done, (size_t)(len - done));
+			ntfsi_bytes_zero(buf + done, (size_t)(len - done));
 			break;
 		}
 		n = (uint32_t)ntfsi_min64(ntfsi_min64(len - done, unit_bytes - upos), init - pos);
@@ -204,7 +204,7 @@ int ntfsi_compress_read(ntfs_volume *vol, struct ntfsi_compress *c, struct ntfsi
 		if (err)
 			return err;
 		if (c->allocated == 0) {
-			ntfsi_zero(buf + done, n);
+			ntfsi_bytes_zero(buf + done, n);
 		} else if (c->allocated == 1u << NTFSI_COMPRESS_UNIT_SHIFT) {
 			err = ntfsi_runlist_read(vol, m, UINT64_MAX, pos, buf + done, n);
 			if (err)
@@ -232,7 +232,7 @@ int ntfsi_compress_read(ntfs_volume *vol, struct ntfsi_compress *c, struct ntfsi
 					w->chunk = err ? UINT32_MAX : j;
 				}
 				if (!err)
-					ntfsi_copy(buf + done, w->out + at, n);
+					ntfsi_bytes_copy(buf + done, w->out + at, n);
 			}
 			if (err)
 				return err;

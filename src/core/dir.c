@@ -194,8 +194,8 @@ static int find(struct ntfsi_index *idx, const struct lookup_key *k, struct ntfs
 	err = ntfsi_index_seek(idx, k->key, key_len);
 	/* Names equal but for case are adjacent: prefer the exact one. */
 	while (err == NTFS_OK && (r = ntfsi_index_next(idx, &e)) == 1) {
-		if (ntfsi_collate(&idx->vol->upcase, NTFSI_COLLATION_FILE_NAME, false, e.key,
-		                  e.key_len, k->key, key_len) != 0)
+		if (ntfsi_collate_file_name(&idx->vol->upcase, false, e.key, e.key_len, k->key,
+		                            key_len) != 0)
 			break;
 		/* A forged $UpCase can make a bad name collate equal to the key:
 		 * only entries ntfs_dir_next() would give out are found. The

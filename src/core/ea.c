@@ -94,7 +94,7 @@ int ntfs_ea_next(ntfs_file *f, uint32_t *cursor, struct ntfs_ea_info *info)
 
 static int read_value(ntfs_stream *s, const struct ntfs_ea_info *info, void *buf, size_t cap)
 {
-	if (!ntfsi_range_ok(ntfs_stream_size(s), info->value_off, info->value_len))
+	if (!ntfsi_range_ok64(ntfs_stream_size(s), info->value_off, info->value_len))
 		return NTFS_ERR_INVALID;
 	if (cap < info->value_len)
 		return NTFS_ERR_LIMIT;

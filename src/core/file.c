@@ -19,7 +19,7 @@ int ntfsi_file_from_record(ntfs_volume *vol, uint64_t recno, uint8_t *rec, ntfs_
 		ntfsi_io_free(vol, rec, vol->boot.record_size);
 		return NTFS_ERR_NOMEM;
 	}
-	ntfsi_zero(f, sizeof *f);
+	ntfsi_bytes_zero(f, sizeof *f);
 	f->vol = vol;
 	f->recno = recno;
 	f->rec = rec;
@@ -205,16 +205,6 @@ int ntfsi_file_attr_next(ntfs_file *file, uint32_t *cursor, struct ntfsi_attr *a
 	}
 }
 
-static int attr_name_utf8(const struct ntfsi_attr *a, char *out, size_t size, size_t *len)
-{
-	uint16_t name[NTFS_NAME_MAX_UTF16];
-	uint32_t i;
-
-	for (i = 0; i < a->name_len; i++)
-		name[i] = ntfsi_le16(a->name + 2 * i);
-	return ntfs_utf16_to_utf8(name, a->name_len, out, size, len);
-}
-
 int ntfs_attr_next(ntfs_file *f, uint32_t *cursor, struct ntfs_attr_info *info)
 {
 	struct ntfsi_attr a;
@@ -235,7 +225,8 @@ int ntfs_attr_next(ntfs_file *f, uint32_t *cursor, struct ntfs_attr_info *info)
 	info->initialized_size = a.init_size;
 	info->compression_unit = a.compression_unit;
 	info->name_len = 0;
-	r = attr_name_utf8(&a, info->name, sizeof info->name, &info->name_len);
+	r = ntfsi_name_le_to_utf8(a.name, a.name_len, info->name, sizeof info->name,
+	                          &info->name_len);
 	return r == NTFS_OK ? 1 : r;
 }
 
@@ -255,7 +246,8 @@ int ntfs_stream_next(ntfs_file *f, uint32_t *cursor, struct ntfs_stream_info *in
 		info->flags = a.flags;
 		info->resident = a.resident;
 		info->name_len = 0;
-		r = attr_name_utf8(&a, info->name, sizeof info->name, &info->name_len);
+		r = ntfsi_name_le_to_utf8(a.name, a.name_len, info->name, sizeof info->name,
+		                          &info->name_len);
 		return r == NTFS_OK ? 1 : r;
 	}
 	return r;

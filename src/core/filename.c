@@ -21,7 +21,7 @@
 
 _Static_assert(FN_NAME == NTFSI_FILENAME_HEADER, "the name follows the header");
 
-int ntfsi_filename_check(const uint8_t *fn, size_t len)
+int ntfsi_filename_check(const uint8_t *fn, uint32_t len)
 {
 	if (len < FN_NAME || fn[FN_NAME_LEN] == 0 || fn[FN_NAMESPACE] > 3 ||
 	    !ntfsi_range_ok(len, FN_NAME, 2u * fn[FN_NAME_LEN]))
@@ -52,7 +52,7 @@ const uint8_t *ntfsi_filename_name(const uint8_t *fn, uint8_t *len)
 
 void ntfsi_filename_key(uint8_t *fn, const uint16_t *name, uint8_t len)
 {
-	ntfsi_zero(fn, FN_NAME);
+	ntfsi_bytes_zero(fn, FN_NAME);
 	fn[FN_NAME_LEN] = len;
 	for (uint8_t i = 0; i < len; i++)
 		ntfsi_st16(fn + FN_NAME + 2 * i, name[i]);

@@ -29,7 +29,7 @@ struct ntfsi_filename {
 };
 
 /* Validate a $FILE_NAME value of @len bytes. */
-int ntfsi_filename_check(const uint8_t *fn, size_t len);
+int ntfsi_filename_check(const uint8_t *fn, uint32_t len);
 /* The fields of a checked value. */
 void ntfsi_filename_view(const uint8_t *fn, struct ntfsi_filename *v);
 /* The name of a checked value: its units and their count. */

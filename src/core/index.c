@@ -54,13 +54,16 @@
 #define COOKIE_NODE_MAX (UINT64_MAX >> COOKIE_POS_BITS)
 #define NO_COOKIE UINT64_MAX
 
-const struct ntfsi_index_kind ntfsi_index_i30 = {{'$', 'I', '3', '0'},
-                                                 4,
-                                                 NTFS_AT_FILE_NAME,
-                                                 NTFSI_COLLATION_FILE_NAME,
-                                                 NTFSI_FILENAME_HEADER,
-                                                 NTFSI_FILENAME_MAX,
-                                                 true};
+const struct ntfsi_index_kind ntfsi_index_i30 = {
+        .name = {'$', 'I', '3', '0'},
+        .name_len = 4,
+        .type = NTFS_AT_FILE_NAME,
+        .collation = NTFSI_COLLATION_FILE_NAME,
+        .collate = ntfsi_collate_file_name,
+        .key_min = NTFSI_FILENAME_HEADER,
+        .key_max = NTFSI_FILENAME_MAX,
+        .exact = true,
+};
 _Static_assert(NTFSI_FILENAME_MAX == NTFSI_INDEX_KEY_MAX, "$I30 has the largest keys");
 
 /* Check a node header; @avail bytes follow it in the buffer. Returns the
@@ -86,7 +89,7 @@ int ntfsi_index_open(ntfs_file *file, const struct ntfsi_index_kind *kind, struc
 	uint32_t bsize;
 	int err;
 
-	ntfsi_zero(idx, sizeof *idx);
+	ntfsi_bytes_zero(idx, sizeof *idx);
 	idx->kind = kind;
 	idx->file = file;
 	idx->vol = vol;
@@ -111,7 +114,7 @@ int ntfsi_index_open(ntfs_file *file, const struct ntfsi_index_kind *kind, struc
 	if (idx->root == NULL)
 		return NTFS_ERR_NOMEM;
 	idx->root_len = a.value_len;
-	ntfsi_copy(idx->root, a.value, a.value_len);
+	ntfsi_bytes_copy(idx->root, a.value, a.value_len);
 
 	err = ntfsi_stream_open(file, NTFS_AT_INDEX_ALLOCATION, name, nlen, &idx->alloc);
 	if (err == NTFS_ERR_NOT_FOUND) {
@@ -229,7 +232,7 @@ static int load_block(struct ntfsi_index *idx, uint64_t vcn)
 		return err < 0 ? err : NTFS_ERR_CORRUPT_INDEX;
 	/* The previous key must outlive the block it lies in. */
 	if (idx->have_prev && idx->prev_buf == idx->block) {
-		ntfsi_copy(idx->prev, idx->block + idx->prev_off, idx->prev_len);
+		ntfsi_bytes_copy(idx->prev, idx->block + idx->prev_off, idx->prev_len);
 		idx->prev_buf = idx->prev;
 		idx->prev_off = 0;
 	}
@@ -352,8 +355,7 @@ static int descend(struct ntfsi_index *idx, const struct ntfsi_index_entry *e)
 static int order(const struct ntfsi_index *idx, const uint8_t *a, uint32_t alen, const uint8_t *b,
                  uint32_t blen)
 {
-	return ntfsi_collate(&idx->vol->upcase, idx->kind->collation, idx->kind->exact, a, alen, b,
-	                     blen);
+	return idx->kind->collate(&idx->vol->upcase, idx->kind->exact, a, alen, b, blen);
 }
 
 /* Whether @key sorts after the previous entry's key (true when none). */
@@ -470,14 +472,14 @@ static int walk_to(struct ntfsi_index *idx, const uint8_t *key, uint32_t key_len
 				err = NTFS_ERR_CORRUPT_INDEX;
 				break;
 			}
-			c = ntfsi_collate(&idx->vol->upcase, idx->kind->collation, exact, e.key,
-			                  e.key_len, key, key_len);
+			c = idx->kind->collate(&idx->vol->upcase, exact, e.key, e.key_len, key,
+			                       key_len);
 			if (resume && c == 0) {
 				lv->descended = true; /* its subtree holds the keys before it */
 				return 1;
 			}
 			if (c > 0 || (c == 0 && !resume)) {
-				ntfsi_copy(hi, e.key, e.key_len);
+				ntfsi_bytes_copy(hi, e.key, e.key_len);
 				hi_len = e.key_len;
 				has_hi = true;
 				break;
@@ -541,7 +543,7 @@ int ntfsi_index_resume(struct ntfsi_index *idx, uint64_t cookie)
 	if (err)
 		return err == NTFS_ERR_CORRUPT_INDEX ? NTFS_ERR_INVALID : err;
 	key_len = e.key_len;
-	ntfsi_copy(key, e.key, key_len);
+	ntfsi_bytes_copy(key, e.key, key_len);
 	/* The walk from the root must arrive at that same place. */
 	err = walk_to(idx, key, key_len, true);
 	if (err < 0)

@@ -3,7 +3,7 @@
  * Index B+trees (index.c): one walker for every NTFS index, whatever its
  * keys. An index kind is a const table: the attribute name, the indexed
  * attribute type (0 for a view index, whose entries carry data), the
- * collation rule and the key bounds.
+ * collation rule and its function, and the key bounds.
  */
 #ifndef NTFS_INDEX_H
 #define NTFS_INDEX_H
@@ -11,13 +11,15 @@
 #include "ntfs/ntfs.h"
 
 #include "bytes.h"
+#include "collate.h"
 
 struct ntfsi_index_kind {
 	uint16_t name[4]; /* $INDEX_ROOT/$INDEX_ALLOCATION/$BITMAP name */
 	uint8_t name_len;
 	uint32_t type;      /* indexed attribute type; 0 for a view index */
-	uint32_t collation; /* NTFSI_COLLATION_* */
-	uint16_t key_min;   /* bytes */
+	uint32_t collation; /* NTFSI_COLLATION_*, as $INDEX_ROOT names it */
+	ntfsi_collate_fn *collate;
+	uint16_t key_min; /* bytes */
 	uint16_t key_max;
 	bool exact; /* break file-name ties by code unit (collate.h) */
 };

@@ -61,15 +61,16 @@ static int dev_read_aligned(ntfs_volume *vol, uint64_t offset, void *buf, size_t
 
 int ntfsi_io_read(ntfs_volume *vol, uint64_t offset, void *buf, size_t len)
 {
-	const uint64_t align = vol->cfg.read_align;
+	const uint32_t align = vol->cfg.read_align; /* a power of two, 512 to 64 KiB */
+	const uint64_t room = UINT64_MAX - align;
 	uint8_t *out = buf;
 	int err;
 
 	/* The widened reads, up to a block past the end, must not wrap. */
-	if (len > UINT64_MAX - align || offset > UINT64_MAX - align - len)
+	if (len > room || offset > room - len)
 		return NTFS_ERR_CORRUPT;
 	while (len > 0) {
-		uint64_t head = offset & (align - 1);
+		uint32_t head = (uint32_t)offset & (align - 1);
 		if (head == 0 && len >= align) {
 			size_t n = len & ~(size_t)(align - 1);
 			err = dev_read_aligned(vol, offset, out, n);
@@ -81,12 +82,12 @@ int ntfsi_io_read(ntfs_volume *vol, uint64_t offset, void *buf, size_t len)
 			continue;
 		}
 		/* A partial block at either end goes through the bounce buffer. */
-		err = dev_read_aligned(vol, offset - head, vol->bounce, (size_t)align);
+		err = dev_read_aligned(vol, offset - head, vol->bounce, align);
 		if (err)
 			return err;
 		{
-			size_t n = (size_t)ntfsi_min64(align - head, len);
-			ntfsi_copy(out, vol->bounce + head, n);
+			size_t n = align - head < len ? align - head : len;
+			ntfsi_bytes_copy(out, vol->bounce + head, n);
 			out += n;
 			offset += n;
 			len -= n;

@@ -92,7 +92,7 @@ int ntfsi_lznt1_decode(const uint8_t *src, uint32_t slen, uint8_t *dst, uint32_t
 					if (dlen - d >= 8)
 						ntfsi_st64(dst + d, ntfsi_le64(src + s));
 					else
-						ntfsi_copy(dst + d, src + s, t);
+						ntfsi_bytes_copy(dst + d, src + s, t);
 					s += t;
 					d += t;
 					k += t;

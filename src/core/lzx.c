@@ -553,8 +553,8 @@ int ntfsi_lzx_decode(const uint8_t *src, uint32_t slen, uint8_t *dst, uint32_t d
 
 	NTFSI_ASSERT(dlen <= NTFSI_LZX_CHUNK);
 	/* The first block's lengths are coded against zeros. */
-	ntfsi_zero(w->main_lens, sizeof w->main_lens);
-	ntfsi_zero(w->len_lens, sizeof w->len_lens);
+	ntfsi_bytes_zero(w->main_lens, sizeof w->main_lens);
+	ntfsi_bytes_zero(w->len_lens, sizeof w->len_lens);
 	bits_init(&b, src, src + slen);
 	while (pos < dlen) {
 		uint32_t type, size;
@@ -600,7 +600,7 @@ int ntfsi_lzx_decode(const uint8_t *src, uint32_t slen, uint8_t *dst, uint32_t d
 			at += 4 * NUM_REPEATS;
 			if (!ntfsi_range_ok(slen, at, size))
 				return NTFS_ERR_CORRUPT_COMPRESSED;
-			ntfsi_copy(dst + pos, src + at, size);
+			ntfsi_bytes_copy(dst + pos, src + at, size);
 			at += size;
 			/* An odd block is padded back to a word, unless it ends
 			 * the input (then no more blocks can follow). */

@@ -16,10 +16,11 @@ void ntfsi_mft_init(ntfs_volume *vol, struct ntfsi_extent *x, uint32_t n, uint64
 {
 	struct ntfsi_mft *m = &vol->mft;
 
-	ntfsi_zero(m, sizeof *m);
+	ntfsi_bytes_zero(m, sizeof *m);
 	m->map.extents = x;
 	m->map.clusters = vol->boot.total_clusters;
 	m->map.cur_extent = UINT32_MAX;
+	m->map.hole_err = NTFS_ERR_CORRUPT_MFT;
 	m->n_extents = n;
 	m->records = records;
 }
@@ -52,7 +53,7 @@ int ntfsi_mft_extend(ntfs_volume *vol, const struct ntfsi_attr *a)
 		mp = ntfsi_io_alloc(vol, cap);
 		if (mp == NULL)
 			return NTFS_ERR_NOMEM;
-		ntfsi_copy(mp, mft->pool, used);
+		ntfsi_bytes_copy(mp, mft->pool, used);
 		ntfsi_io_free(vol, mft->pool, mft->pool_cap);
 		mft->pool = mp;
 		mft->pool_cap = cap;
@@ -60,7 +61,7 @@ int ntfsi_mft_extend(ntfs_volume *vol, const struct ntfsi_attr *a)
 		/* The cursor pointed into the old pool. */
 		m->cur_extent = UINT32_MAX;
 	}
-	ntfsi_copy(mft->pool + used, a->mapping, a->mapping_len);
+	ntfsi_bytes_copy(mft->pool + used, a->mapping, a->mapping_len);
 	m->extents[k].mp_off = used;
 	m->extents[k].mp_len = a->mapping_len;
 	m->n = k + 1;
@@ -73,37 +74,19 @@ void ntfsi_mft_free(ntfs_volume *vol)
 
 	ntfsi_io_free(vol, m->pool, m->pool_cap);
 	ntfsi_io_free(vol, m->map.extents, m->n_extents * sizeof *m->map.extents);
-	ntfsi_zero(m, sizeof *m);
+	ntfsi_bytes_zero(m, sizeof *m);
 }
 
 int ntfsi_mft_read(ntfs_volume *vol, uint64_t recno, uint8_t *buf)
 {
 	const uint32_t rsize = vol->boot.record_size;
-	const uint8_t cshift = vol->boot.cluster_shift;
-	struct ntfsi_runmap *m = &vol->mft.map;
-	uint64_t pos, done = 0;
 	int err;
 
 	if (recno >= vol->mft.records)
 		return NTFS_ERR_NOT_FOUND;
-	pos = recno << vol->boot.record_shift;
 	/* A record spans several clusters, possibly in several runs, when
 	 * clusters are smaller than records. */
-	while (done < rsize) {
-		struct ntfs_run run;
-		uint64_t vcn = (pos + done) >> cshift, in_run, n;
-		err = ntfsi_runlist_map(m, vcn, &run);
-		if (err < 0)
-			return err;
-		if (err == 0 || run.lcn == NTFS_LCN_HOLE)
-			return NTFS_ERR_CORRUPT_MFT;
-		in_run = ((run.vcn + run.length) << cshift) - (pos + done);
-		n = ntfsi_min64(in_run, rsize - done);
-		err = ntfsi_io_read(vol, (run.lcn << cshift) + ((pos + done) - (run.vcn << cshift)),
-		                    buf + done, (size_t)n);
-		if (err)
-			return err;
-		done += n;
-	}
-	return ntfsi_record_check(buf, rsize);
+	err = ntfsi_runlist_read(vol, &vol->mft.map, UINT64_MAX, recno << vol->boot.record_shift,
+	                         buf, rsize);
+	return err ? err : ntfsi_record_check(buf, rsize);
 }

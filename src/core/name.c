@@ -21,7 +21,6 @@ static int to_utf8(const void *src, bool le, size_t src_len, char *dst, size_t d
 		return NTFS_ERR_LIMIT;
 	for (i = 0; i < src_len; i++) {
 		uint32_t c = unit(src, le, i), c2;
-		uint8_t tmp[4];
 		size_t n, k;
 
 		/* ASCII, most names' every unit: straight through. */
@@ -43,28 +42,16 @@ static int to_utf8(const void *src, bool le, size_t src_len, char *dst, size_t d
 		} else if (c >= 0xDC00 && c <= 0xDFFF) {
 			goto bad;
 		}
-		if (c < 0x800) {
-			tmp[0] = (uint8_t)(0xC0 | c >> 6);
-			tmp[1] = (uint8_t)(0x80 | (c & 0x3F));
-			n = 2;
-		} else if (c < 0x10000) {
-			tmp[0] = (uint8_t)(0xE0 | c >> 12);
-			tmp[1] = (uint8_t)(0x80 | (c >> 6 & 0x3F));
-			tmp[2] = (uint8_t)(0x80 | (c & 0x3F));
-			n = 3;
-		} else {
-			tmp[0] = (uint8_t)(0xF0 | c >> 18);
-			tmp[1] = (uint8_t)(0x80 | (c >> 12 & 0x3F));
-			tmp[2] = (uint8_t)(0x80 | (c >> 6 & 0x3F));
-			tmp[3] = (uint8_t)(0x80 | (c & 0x3F));
-			n = 4;
-		}
+		n = c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
 		if (n >= dst_size - o) {
 			dst[0] = '\0';
 			return NTFS_ERR_LIMIT;
 		}
-		for (k = 0; k < n; k++)
-			dst[o++] = (char)tmp[k];
+		/* The lead byte's marker bits, then six bits per byte. */
+		dst[o] = (char)(((0xF00u >> n) & 0xFFu) | c >> (6 * (n - 1)));
+		for (k = 1; k < n; k++)
+			dst[o + k] = (char)(0x80u | ((c >> (6 * (n - 1 - k))) & 0x3Fu));
+		o += n;
 	}
 	dst[o] = '\0';
 	if (out_len != NULL)

@@ -54,7 +54,7 @@ int ntfs_reparse_parse(const void *value, size_t len, struct ntfs_reparse *rp)
 	const uint8_t *v = value;
 	uint32_t hdr;
 
-	ntfsi_zero(rp, sizeof *rp);
+	ntfsi_bytes_zero(rp, sizeof *rp);
 	if (len < HDR_LEN || len > NTFS_REPARSE_MAX)
 		return NTFS_ERR_CORRUPT_REPARSE;
 	rp->tag = ntfsi_le32(v);
@@ -103,7 +103,7 @@ static int put_path(const char *prefix, const uint8_t *p, uint32_t len, char *ds
 		n++;
 	if (cap <= n)
 		return NTFS_ERR_LIMIT;
-	ntfsi_copy(dst, prefix, n);
+	ntfsi_bytes_copy(dst, prefix, n);
 	err = ntfsi_name_path_le_to_utf8(p, len / 2, dst + n, cap - n, &m);
 	if (err)
 		return err;

@@ -97,7 +97,7 @@ int ntfsi_runlist_map(struct ntfsi_runmap *m, uint64_t vcn, struct ntfs_run *run
 	int err;
 
 	if (m->last.length != 0 && vcn >= m->last.vcn && vcn - m->last.vcn < m->last.length) {
-		ntfsi_copy(run, &m->last, sizeof *run);
+		ntfsi_bytes_copy(run, &m->last, sizeof *run);
 		return 1;
 	}
 	if (hi == 0)
@@ -129,7 +129,7 @@ int ntfsi_runlist_map(struct ntfsi_runmap *m, uint64_t vcn, struct ntfs_run *run
 			return err;
 		}
 		if (vcn < run->vcn + run->length) {
-			ntfsi_copy(&m->last, run, sizeof *run);
+			ntfsi_bytes_copy(&m->last, run, sizeof *run);
 			return 1;
 		}
 	}
@@ -148,18 +148,18 @@ int ntfsi_runlist_read(ntfs_volume *vol, struct ntfsi_runmap *m, uint64_t init, 
 
 		if (pos >= init) {
 			/* Past the initialized size the value reads as zeros. */
-			ntfsi_zero(buf + done, (size_t)(len - done));
+			ntfsi_bytes_zero(buf + done, (size_t)(len - done));
 			break;
 		}
 		err = ntfsi_runlist_map(m, pos >> cshift, &run);
 		if (err < 0)
 			return err;
-		if (err == 0)
-			return NTFS_ERR_CORRUPT_RUNLIST;
+		if (err == 0 || (run.lcn == NTFS_LCN_HOLE && m->hole_err != 0))
+			return m->hole_err != 0 ? m->hole_err : NTFS_ERR_CORRUPT_RUNLIST;
 		run_end = (run.vcn + run.length) << cshift;
 		n = ntfsi_min64(ntfsi_min64(len - done, run_end - pos), init - pos);
 		if (run.lcn == NTFS_LCN_HOLE) {
-			ntfsi_zero(buf + done, (size_t)n);
+			ntfsi_bytes_zero(buf + done, (size_t)n);
 		} else {
 			err = ntfsi_io_read(vol, (run.lcn << cshift) + (pos - (run.vcn << cshift)),
 			                    buf + done, (size_t)n);

@@ -54,12 +54,15 @@ struct ntfsi_runmap {
 	/* Put extent k's pairs in mp, or NULL when they all are there. */
 	int (*load)(void *ctx, uint32_t k);
 	void *load_ctx;
+	/* 0: a hole reads as zeros. Else the error that a hole, or a VCN
+	 * past the runs, gives (the $MFT's map: it has no holes). */
+	int hole_err;
 };
 
 /* The run holding @vcn: 1, 0 past the runs, or <0. */
 int ntfsi_runlist_map(struct ntfsi_runmap *m, uint64_t vcn, struct ntfs_run *run);
-/* Read @len bytes at @offset of the value @m maps: holes, and bytes past
- * the initialized size @init, read as zeros. */
+/* Read @len bytes at @offset of the value @m maps: holes (see hole_err),
+ * and bytes past the initialized size @init, read as zeros. */
 int ntfsi_runlist_read(ntfs_volume *vol, struct ntfsi_runmap *m, uint64_t init, uint64_t offset,
                        uint8_t *buf, size_t len);
 

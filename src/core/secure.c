@@ -84,8 +84,8 @@ struct ntfsi_secure {
 	ntfs_stream *sds;       /* $SDS */
 };
 
-static const struct ntfsi_index_kind sii_kind = {
-        {'$', 'S', 'I', 'I'}, 4, 0, NTFSI_COLLATION_ULONG, 4, 4, false};
+static const struct ntfsi_index_kind sii_kind = {{'$', 'S', 'I', 'I'}, 4, 0, NTFSI_COLLATION_ULONG,
+                                                 ntfsi_collate_ulong,  4, 4, false};
 
 /* ---- the descriptor itself --------------------------------------------- */
 
@@ -155,13 +155,13 @@ static bool acl_ok(const uint8_t *sd, size_t len, uint32_t off)
 	const uint8_t *acl;
 	uint32_t size, count, pos = ACL_HEADER;
 
-	if (off < SD_HEADER || !ntfsi_range_ok(len, off, ACL_HEADER))
+	if (off < SD_HEADER || !ntfsi_range_ok64(len, off, ACL_HEADER))
 		return false;
 	acl = sd + off;
 	size = ntfsi_le16(acl + ACL_SIZE);
 	count = ntfsi_le16(acl + ACL_COUNT);
 	if (acl[ACL_REV] < ACL_REV_MIN || acl[ACL_REV] > ACL_REV_MAX || size < ACL_HEADER ||
-	    !ntfsi_range_ok(len, off, size))
+	    !ntfsi_range_ok64(len, off, size))
 		return false;
 	/* Each ACE is at least 4 bytes of a 16-bit size: at most 16384 turns. */
 	for (uint32_t i = 0; i < count; i++) {
@@ -280,7 +280,7 @@ static int load(const struct source *src, uint8_t *dst)
 	r = sds_copy(src, e->offset, dst);
 	size = ntfs_stream_size(src->stream);
 	/* The primary lies inside $SDS (sds_source), so no sum overflows. */
-	if (r == 0 && ntfsi_range_ok(size - e->offset, NTFSI_SECURE_MIRROR, e->length))
+	if (r == 0 && ntfsi_range_ok64(size - e->offset, NTFSI_SECURE_MIRROR, e->length))
 		r = sds_copy(src, e->offset + NTFSI_SECURE_MIRROR, dst);
 	if (r < 0)
 		return r;
@@ -298,7 +298,7 @@ static int deliver(ntfs_volume *vol, const struct source *src, uint8_t *buf, siz
 	if (src->size <= cap) {
 		err = load(src, buf);
 		if (err) {
-			ntfsi_zero(buf, src->size);
+			ntfsi_bytes_zero(buf, src->size);
 			return err;
 		}
 		*len = src->size;
@@ -339,7 +339,7 @@ static int secure_open(ntfs_volume *vol, struct ntfsi_secure **out)
 		s = ntfsi_io_alloc(vol, sizeof *s);
 		if (s == NULL)
 			return NTFS_ERR_NOMEM;
-		ntfsi_zero(s, sizeof *s);
+		ntfsi_bytes_zero(s, sizeof *s);
 		vol->secure = s;
 		err = ntfsi_file_open_system(vol, RECORD_SECURE, &s->file);
 		if (err == NTFS_OK) {
@@ -393,7 +393,7 @@ static int sds_source(struct ntfsi_secure *s, const struct ntfsi_secure_entry *e
 	 * inside the stream. */
 	if ((e->offset & (SDS_ALIGN - 1u)) != 0 || (e->offset & NTFSI_SECURE_MIRROR) != 0 ||
 	    in_block + e->length > NTFSI_SECURE_MIRROR ||
-	    !ntfsi_range_ok(ntfs_stream_size(s->sds), e->offset, e->length))
+	    !ntfsi_range_ok64(ntfs_stream_size(s->sds), e->offset, e->length))
 		return NTFS_ERR_CORRUPT_SECURITY;
 	src->stream = s->sds;
 	src->entry = e;

@@ -113,7 +113,7 @@ int ntfs_file_stat(ntfs_file *f, struct ntfs_stat *st)
 	struct ntfsi_attr a;
 	int err;
 
-	ntfsi_zero(st, sizeof *st);
+	ntfsi_bytes_zero(st, sizeof *st);
 	st->ref = f->recno | (uint64_t)f->hdr.seq << 48;
 	st->link_count = f->hdr.links;
 	st->is_dir = (f->hdr.flags & NTFSI_RECORD_DIRECTORY) != 0;
@@ -176,7 +176,7 @@ int ntfs_file_reparse(ntfs_file *f, void *buf, size_t cap, size_t *len)
 	if (cap < n)
 		err = NTFS_ERR_LIMIT;
 	else
-		ntfsi_copy(buf, value, n);
+		ntfsi_bytes_copy(buf, value, n);
 	ntfsi_io_free(f->vol, value, n);
 	return err;
 }

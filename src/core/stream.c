@@ -96,7 +96,7 @@ static int load_extent(void *ctx, uint32_t k)
 		return err;
 	/* A mapping-pairs array lies inside one record, so it fits the pool. */
 	NTFSI_ASSERT(a.mapping_len <= s->vol->boot.record_size);
-	ntfsi_copy(s->pool, a.mapping, a.mapping_len);
+	ntfsi_bytes_copy(s->pool, a.mapping, a.mapping_len);
 	x->mp_off = 0;
 	x->mp_len = a.mapping_len;
 	return NTFS_OK;
@@ -118,7 +118,7 @@ int ntfsi_stream_open(ntfs_file *file, uint32_t type, const uint16_t *name, size
 	s = ntfsi_io_alloc(vol, sizeof *s);
 	if (s == NULL)
 		return NTFS_ERR_NOMEM;
-	ntfsi_zero(s, sizeof *s);
+	ntfsi_bytes_zero(s, sizeof *s);
 	s->vol = vol;
 	s->file = file;
 	s->type = type;
@@ -137,7 +137,7 @@ int ntfsi_stream_open(ntfs_file *file, uint32_t type, const uint16_t *name, size
 				ntfs_stream_close(s);
 				return NTFS_ERR_NOMEM;
 			}
-			ntfsi_copy(s->value, a.value, a.value_len);
+			ntfsi_bytes_copy(s->value, a.value, a.value_len);
 		}
 		*out = s;
 		return NTFS_OK;
@@ -215,7 +215,7 @@ int ntfs_stream_map(ntfs_stream *s, uint64_t vcn, struct ntfs_run *run)
 static int read_raw(ntfs_stream *s, uint64_t offset, uint8_t *out, size_t len)
 {
 	if (s->resident) {
-		ntfsi_copy(out, s->value + offset, len);
+		ntfsi_bytes_copy(out, s->value + offset, len);
 		return NTFS_OK;
 	}
 	return ntfsi_runlist_read(s->vol, &s->map, s->init_size, offset, out, len);

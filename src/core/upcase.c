@@ -35,12 +35,12 @@ static int emit(ntfs_volume *vol, struct ntfsi_upcase_builder *b)
 		t = ntfsi_io_alloc(vol, cap * sizeof *t);
 		if (t == NULL)
 			return NTFS_ERR_NOMEM;
-		ntfsi_copy(t, u->ranges, u->count * sizeof *t);
+		ntfsi_bytes_copy(t, u->ranges, u->count * sizeof *t);
 		ntfsi_io_free(vol, u->ranges, u->cap * sizeof *t);
 		u->ranges = t;
 		u->cap = cap;
 	}
-	ntfsi_copy(&u->ranges[u->count++], &b->r, sizeof b->r);
+	ntfsi_bytes_copy(&u->ranges[u->count++], &b->r, sizeof b->r);
 	return NTFS_OK;
 }
 
@@ -48,7 +48,7 @@ int ntfsi_upcase_start(ntfs_volume *vol, struct ntfsi_upcase_builder *b)
 {
 	struct ntfsi_upcase *u = &vol->upcase;
 
-	ntfsi_zero(b, sizeof *b);
+	ntfsi_bytes_zero(b, sizeof *b);
 	u->ranges = ntfsi_io_alloc(vol, NTFSI_UPCASE_FIRST_CAP * sizeof *u->ranges);
 	if (u->ranges == NULL)
 		return NTFS_ERR_NOMEM;
@@ -112,7 +112,7 @@ void ntfsi_upcase_free(ntfs_volume *vol)
 	struct ntfsi_upcase *u = &vol->upcase;
 
 	ntfsi_io_free(vol, u->ranges, u->cap * sizeof *u->ranges);
-	ntfsi_zero(u, sizeof *u);
+	ntfsi_bytes_zero(u, sizeof *u);
 }
 
 uint16_t ntfsi_upcase_map(const struct ntfsi_upcase *u, uint16_t c)

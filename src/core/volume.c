@@ -7,6 +7,7 @@
 
 #include "file.h"
 #include "io.h"
+#include "name.h"
 #include "record.h"
 #include "secure.h"
 #include "stream.h"
@@ -152,18 +153,14 @@ static int read_volume_info(ntfs_volume *vol)
 		if (err == NTFS_ERR_NOT_FOUND) {
 			err = NTFS_OK;
 		} else if (err == NTFS_OK) {
-			uint16_t label[LABEL_MAX_UNITS];
-			uint32_t i, n = a.value_len / 2;
+			uint32_t n = a.value_len / 2;
 			if (!a.resident || (a.value_len & 1) || n > LABEL_MAX_UNITS) {
 				err = NTFS_ERR_CORRUPT_ATTR;
-			} else {
-				for (i = 0; i < n; i++)
-					label[i] = ntfsi_le16(a.value + 2 * i);
+			} else if (ntfsi_name_le_to_utf8(a.value, n, vol->label, sizeof vol->label,
+			                                 &vol->label_len) != NTFS_OK) {
 				/* NTFS takes any 16-bit units; a label that is not
 				 * UTF-16 reads as "" rather than failing the mount. */
-				if (ntfs_utf16_to_utf8(label, n, vol->label, sizeof vol->label,
-				                       &vol->label_len) != NTFS_OK)
-					vol->label_len = 0;
+				vol->label_len = 0;
 			}
 		}
 	}
@@ -218,8 +215,8 @@ int ntfs_mount(const struct ntfs_config *cfg, ntfs_volume **out)
 	vol = cfg->alloc(cfg->alloc_ctx, sizeof *vol);
 	if (vol == NULL)
 		return NTFS_ERR_NOMEM;
-	ntfsi_zero(vol, sizeof *vol);
-	ntfsi_copy(&vol->cfg, cfg, sizeof *cfg);
+	ntfsi_bytes_zero(vol, sizeof *vol);
+	ntfsi_bytes_copy(&vol->cfg, cfg, sizeof *cfg);
 	if (vol->cfg.read_align == 0)
 		vol->cfg.read_align = 512;
 	vol->workspace_max = ntfs_decoder_workspace_size();
@@ -257,7 +254,7 @@ int ntfs_volume_info(const ntfs_volume *vol, struct ntfs_volume_info *info)
 {
 	const struct ntfsi_boot *b = &vol->boot;
 
-	ntfsi_zero(info, sizeof *info);
+	ntfsi_bytes_zero(info, sizeof *info);
 	info->serial = b->serial;
 	info->major_version = vol->major;
 	info->minor_version = vol->minor;
@@ -272,7 +269,7 @@ int ntfs_volume_info(const ntfs_volume *vol, struct ntfs_volume_info *info)
 	info->mftmirr_lcn = b->mftmirr_lcn;
 	info->mft_records = vol->mft.records;
 	info->label_len = vol->label_len;
-	ntfsi_copy(info->label, vol->label, vol->label_len + 1);
+	ntfsi_bytes_copy(info->label, vol->label, vol->label_len + 1);
 	return NTFS_OK;
 }
 
@@ -321,10 +318,13 @@ int ntfs_volume_free_clusters(ntfs_volume *vol, uint64_t *free_clusters)
 		err = ntfs_stream_read(s, off, chunk, (size_t)ntfsi_min64(sizeof chunk, need - off),
 		                       &got);
 		for (i = 0; err == NTFS_OK && i < got; i++) {
-			uint8_t byte = chunk[i];
-			uint64_t first = (off + i) * 8;
-			for (unsigned bit = 0; bit < 8 && first + bit < total; bit++)
-				used += (byte >> bit) & 1u;
+			unsigned byte = chunk[i];
+			uint64_t left = total - (off + i) * 8; /* >= 1: off + i < need */
+			/* Bits past the last cluster are not clusters. */
+			if (left < 8)
+				byte &= (1u << left) - 1;
+			for (; byte != 0; byte >>= 1)
+				used += byte & 1u;
 		}
 		off += got;
 		if (err == NTFS_OK && got == 0)

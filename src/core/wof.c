@@ -194,7 +194,7 @@ int ntfsi_wof_read(ntfs_volume *vol, struct ntfsi_wof *w, uint64_t offset, uint8
 					h->chunk = i;
 			}
 			if (!err)
-				ntfsi_copy(buf + done, out + at, n);
+				ntfsi_bytes_copy(buf + done, out + at, n);
 		}
 		if (err)
 			return err;

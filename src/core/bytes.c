@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* The core's copy and zero loops (see bytes.h). */
+#include "bytes.h"
+
+/* Eight bytes at a time, each eight loaded before they are stored, so
+ * copying forward is safe even when @dst lies below @src in one buffer. */
+void ntfsi_bytes_copy(void *dst, const void *src, size_t n)
+{
+	uint8_t *d = dst;
+	const uint8_t *s = src;
+
+	for (; n >= 8; n -= 8, d += 8, s += 8)
+		ntfsi_st64(d, ntfsi_le64(s));
+	while (n--)
+		*d++ = *s++;
+}
+
+void ntfsi_bytes_zero(void *dst, size_t n)
+{
+	uint8_t *d = dst;
+	while (n--)
+		*d++ = 0;
+}
