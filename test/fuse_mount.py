@@ -494,6 +494,106 @@ def seek_checks(mnt):
         libc.closedir(d)
 
 
+def concurrent_checks(ours_mnt, theirs_mnt, ours, theirs, readers=8, reads=200):
+    """readers threads at once, each reading random ranges of the files
+    (through our mount) and checking them against ntfs-3g's bytes."""
+    import random
+    import threading
+    files = [rel for rel, d in sorted(ours.items())
+             if d["type"] == stat.S_IFREG and 0 < d["size"] <= (16 << 20) and
+             theirs.get(rel, {}).get("sha256") == d.get("sha256")]
+    if not files:
+        return
+    rnd = random.Random(11)
+    files = rnd.sample(files, min(len(files), 64))
+    want = {}
+    for rel in files:
+        with open(os.path.join(theirs_mnt, rel), "rb") as f:
+            want[rel] = f.read()
+    bad = []
+
+    def reader(seed):
+        r = random.Random(seed)
+        fds = {}
+        try:
+            for _ in range(reads):
+                rel = r.choice(files)
+                data = want[rel]
+                if rel not in fds:
+                    fds[rel] = os.open(os.path.join(ours_mnt, rel), os.O_RDONLY)
+                off = r.randrange(len(data))
+                n = r.choice((1, 511, 4096, 65536, 1 << 20))
+                got = os.pread(fds[rel], n, off)
+                if got != data[off:off + n]:
+                    bad.append("%s at %d+%d" % (rel, off, n))
+        except OSError as e:
+            bad.append("%s" % e)
+        finally:
+            for fd in fds.values():
+                os.close(fd)
+    threads = [threading.Thread(target=reader, args=(i,)) for i in range(readers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    check(not bad, "%d concurrent readers: %d wrong reads, first %s" % (
+        readers, len(bad), bad[:3]))
+    log("%d readers x %d random reads over %d files: %s" % (
+        readers, reads, len(files), "ok" if not bad else "WRONG"))
+
+
+def stable_offsets(bin_dir, img, mnt, rel):
+    """Directory offsets are positions in the index: an offset telldir()
+    gave in one mount resumes the listing in a fresh mount, whose kernel
+    has cached nothing, so the seek reaches ntfs-mount."""
+    import ctypes
+    import ctypes.util
+
+    class Dirent(ctypes.Structure):
+        _fields_ = [("d_ino", ctypes.c_uint64), ("d_off", ctypes.c_int64),
+                    ("d_reclen", ctypes.c_ushort), ("d_type", ctypes.c_ubyte),
+                    ("d_name", ctypes.c_char * 256)]
+    libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+    libc.opendir.restype = ctypes.c_void_p
+    libc.opendir.argtypes = [ctypes.c_char_p]
+    libc.readdir.restype = ctypes.POINTER(Dirent)
+    libc.readdir.argtypes = [ctypes.c_void_p]
+    libc.telldir.restype = ctypes.c_long
+    libc.telldir.argtypes = [ctypes.c_void_p]
+    libc.seekdir.argtypes = [ctypes.c_void_p, ctypes.c_long]
+    libc.closedir.argtypes = [ctypes.c_void_p]
+    path = os.path.join(mnt, rel).encode()
+    if not mount_ours(bin_dir, img, mnt):
+        return
+    try:
+        d = libc.opendir(path)
+        ents = []
+        while True:
+            pos = libc.telldir(d)
+            e = libc.readdir(d)
+            if not e:
+                break
+            ents.append((pos, e.contents.d_name))
+        libc.closedir(d)
+    finally:
+        unmount(mnt)
+    picks = [ents[i] for i in range(0, len(ents), max(1, len(ents) // 7))] + [ents[-1]]
+    for pos, name in picks:
+        if not mount_ours(bin_dir, img, mnt):
+            return
+        try:
+            d = libc.opendir(path)
+            libc.seekdir(d, pos)
+            e = libc.readdir(d)
+            got = e.contents.d_name if e else None
+            libc.closedir(d)
+        finally:
+            unmount(mnt)
+        check(got == name, "/%s: offset %d in a fresh mount gives %r, not %r" % (
+            rel, pos, got, name))
+    log("/%s: %d entries; %d offsets resumed in fresh mounts" % (rel, len(ents), len(picks)))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--bin", required=True)
@@ -534,16 +634,19 @@ def main():
                 if mount_3g(img, theirs_mnt):
                     try:
                         ours, theirs = walk(ours_mnt), walk(theirs_mnt)
+                        compare(name, ours, theirs, spec, ours_mnt, theirs_mnt)
+                        log("%s: %d entries compared" % (name, len(ours)))
+                        concurrent_checks(ours_mnt, theirs_mnt, ours, theirs)
                     finally:
                         unmount(theirs_mnt)
-                    compare(name, ours, theirs, spec, ours_mnt, theirs_mnt)
-                    log("%s: %d entries compared" % (name, len(ours)))
                 write_checks(ours_mnt)
                 seek_checks(ours_mnt)
             finally:
                 unmount(ours_mnt)
         if name == "ntfs-special":
             option_checks(args.bin, img, ours_mnt, spec)
+        if name == "ntfs-c4k":
+            stable_offsets(args.bin, img, ours_mnt, "big")
         check(sha256_file(img) == before, "%s: the image changed" % name)
         if not args.keep:
             os.unlink(img)

@@ -518,6 +518,20 @@ static void op_destroy(void *userdata)
 	struct nfuse *fs = userdata;
 	int n = atomic_load(&fs->nslots);
 
+	/* NTFS_STATS: what the session cost, as the other tools report it
+	 * (seen in the foreground, -f). */
+	if (getenv("NTFS_STATS") != NULL) {
+		for (int i = 0; i < n; i++) {
+			const struct ntfs_cache_stats *cs = &fs->slots[i].cache.stats;
+
+			fprintf(stderr,
+			        "ntfs-mount: stats: handle %d: cache %llu hits, %llu misses, %llu "
+			        "blocks read ahead\n",
+			        i, (unsigned long long)cs->hits, (unsigned long long)cs->misses,
+			        (unsigned long long)cs->readahead);
+		}
+		fprintf(stderr, "ntfs-mount: stats: %d volume handles\n", n);
+	}
 	for (int i = 0; i < n; i++)
 		slot_close(&fs->slots[i]);
 	atomic_store(&fs->nslots, 0);
