@@ -594,6 +594,72 @@ def stable_offsets(bin_dir, img, mnt, rel):
     log("/%s: %d entries; %d offsets resumed in fresh mounts" % (rel, len(ents), len(picks)))
 
 
+def wait_mounted(mnt, proc=None, seconds=10):
+    for _ in range(seconds * 20):
+        if is_mounted(mnt):
+            return True
+        if proc is not None and proc.poll() is not None:
+            return False
+        time.sleep(0.05)
+    return False
+
+
+def cli_checks(bin_dir, img, work, mnt):
+    """The volume as partition 1 of an MBR disk: found without options,
+    with --partition 1 and with -o offset=; -f stays in the foreground."""
+    tool = os.path.join(bin_dir, "ntfs-mount")
+    if mount_ours(bin_dir, img, mnt):
+        try:
+            want = sorted(os.listdir(mnt))
+        finally:
+            unmount(mnt)
+    else:
+        return
+    if shutil.which("sfdisk") is None:
+        log("NOTE: no sfdisk (Debian: fdisk): partitioned disk not checked")
+    else:
+        disk = os.path.join(work, "disk.img")
+        vol_size = os.path.getsize(img)
+        with open(disk, "wb") as d:
+            d.truncate((1 << 20) + vol_size + (1 << 20))
+        subprocess.run(["sfdisk", "-q", disk], input="label: dos\nstart=2048, size=%d, type=7\n" %
+                       (vol_size // 512), text=True, check=True, capture_output=True)
+        with open(img, "rb") as src, open(disk, "r+b") as dst:
+            dst.seek(1 << 20)
+            shutil.copyfileobj(src, dst, 1 << 20)
+        for how in ([], ["--partition", "1"], ["-o", "ro,offset=1048576"]):
+            r = subprocess.run([tool] + how + [disk, mnt], capture_output=True, text=True)
+            if check(r.returncode == 0 and is_mounted(mnt), "ntfs-mount %s disk.img: %s" % (
+                    " ".join(how), r.stderr)):
+                try:
+                    check(sorted(os.listdir(mnt)) == want, "ntfs-mount %s disk.img: another "
+                          "root" % " ".join(how))
+                finally:
+                    unmount(mnt)
+        r = subprocess.run([tool, "--partition", "2", disk, mnt], capture_output=True, text=True)
+        check(r.returncode == 1 and "no partition 2" in r.stderr and not is_mounted(mnt),
+              "--partition 2 of a one-partition disk: status %d, %r" % (r.returncode, r.stderr))
+        os.unlink(disk)
+    r = subprocess.run([tool, os.path.join(work, "no-such.img"), mnt], capture_output=True,
+                       text=True)
+    check(r.returncode == 1 and "no-such.img" in r.stderr, "a missing image: %d %r" % (
+        r.returncode, r.stderr))
+    p = subprocess.Popen([tool, "-f", img, mnt], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    if check(wait_mounted(mnt, p), "ntfs-mount -f did not mount"):
+        check(p.poll() is None, "ntfs-mount -f left the foreground")
+        unmount(mnt)
+        try:
+            rc = p.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            rc = "still running"
+        check(rc == 0, "ntfs-mount -f after fusermount3 -u: status %s" % rc)
+    else:
+        p.kill()
+        p.wait()
+    log("partitioned disk, --partition, offset=, -f, a missing image: checked")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--bin", required=True)
@@ -645,6 +711,7 @@ def main():
                 unmount(ours_mnt)
         if name == "ntfs-special":
             option_checks(args.bin, img, ours_mnt, spec)
+            cli_checks(args.bin, img, work, ours_mnt)
         if name == "ntfs-c4k":
             stable_offsets(args.bin, img, ours_mnt, "big")
         check(sha256_file(img) == before, "%s: the image changed" % name)
