@@ -114,6 +114,8 @@ static void mount_option(struct nfuse_options *o, char *opt)
 			cli_usage_error("option 'streams_interface=%s': xattr or none", val);
 		return;
 	}
+	if (val == NULL && (strcmp(opt, "ignore_case") == 0 || strcmp(opt, "posix_nlink") == 0))
+		cli_usage_error("option '%s' is not supported yet", opt);
 	if (val != NULL)
 		cli_usage_error("unknown mount option '%s=%s'", opt, val);
 	cli_usage_error("unknown mount option '%s'", opt);

@@ -137,6 +137,16 @@ def describe(root, rel):
     return d
 
 
+def other_case(root, out):
+    """Whether each name looked up in another case is found (ntfs-3g:
+    names match exactly, DOS names and all)."""
+    for rel in list(out):
+        base = os.path.basename(rel)
+        if base.swapcase() != base:
+            alt = os.path.join(os.path.dirname(rel), base.swapcase())
+            out[rel]["other case found"] = os.path.lexists(os.path.join(root, alt))
+
+
 def walk(root):
     """Every entry under root: relative path -> description."""
     out = {"": describe(root, "")}
@@ -144,6 +154,7 @@ def walk(root):
         for n in dirnames + filenames:
             rel = os.path.relpath(os.path.join(dirpath, n), root)
             out[rel] = describe(root, rel)
+    other_case(root, out)
     return out
 
 
@@ -440,7 +451,8 @@ def option_checks(bin_dir, img, mnt, spec):
         finally:
             unmount(mnt)
     # Bad options: refused before mounting, with a message.
-    for bad in ("rw", "nosuchoption", "uid=abc", "umask=999", "streams_interface=odd"):
+    for bad in ("rw", "nosuchoption", "uid=abc", "umask=999", "streams_interface=odd",
+                "ignore_case"):
         r = subprocess.run([os.path.join(bin_dir, "ntfs-mount"), "-o", bad, img, mnt],
                            capture_output=True, text=True)
         check(r.returncode == 2 and "ntfs-mount:" in r.stderr and not is_mounted(mnt),

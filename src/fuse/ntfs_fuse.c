@@ -557,6 +557,10 @@ static void op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 		err = ntfs_dir_lookup(dir, name, strlen(name), ent);
 		ntfs_file_close(dir);
 	}
+	/* As ntfs-3g (without ignore_case): names match exactly. The core
+	 * matches without case, an exact match first: another case is none. */
+	if (err == NTFS_OK && strcmp(ent->name, name) != 0)
+		err = NTFS_ERR_NOT_FOUND;
 	memset(&e, 0, sizeof(e));
 	if (err == NTFS_OK) {
 		rec = NTFS_REF_RECORD(ent->ref);
