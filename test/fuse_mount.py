@@ -712,6 +712,15 @@ def main():
                 if mount_3g(img, theirs_mnt):
                     try:
                         ours, theirs = walk(ours_mnt), walk(theirs_mnt)
+                        # statfs: sizes and free space from the bitmap. KNOWN:
+                        # f_files and f_ffree differ (ntfs-3g counts free MFT
+                        # records, which the core's API does not give).
+                        so, st = os.statvfs(ours_mnt), os.statvfs(theirs_mnt)
+                        for f in ("f_bsize", "f_frsize", "f_blocks", "f_bfree", "f_bavail",
+                                  "f_namemax"):
+                            check(getattr(so, f) == getattr(st, f), "%s: statfs %s: %d, "
+                                  "ntfs-3g %d" % (name, f, getattr(so, f), getattr(st, f)))
+                        check(so.f_flag & os.ST_RDONLY, "%s: statfs: not ST_RDONLY" % name)
                         compare(name, ours, theirs, spec, ours_mnt, theirs_mnt)
                         log("%s: %d entries compared" % (name, len(ours)))
                         concurrent_checks(ours_mnt, theirs_mnt, ours, theirs)

@@ -23,7 +23,7 @@
  * directory cookie c (nonzero, a position in the B+tree) is offset c + 2,
  * so a listing resumes with one walk down the tree.
  */
-#define FUSE_USE_VERSION 35
+#define FUSE_USE_VERSION 312 /* fuse_loop_cfg_*() and the loop that takes them */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* makedev() via sys/sysmacros.h, pread() */
 #endif
@@ -1051,12 +1051,19 @@ static void reply_sized(fuse_req_t req, const void *data, size_t len, size_t siz
 static void op_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name, size_t size)
 {
 	struct nfuse *fs = fuse_req_userdata(req);
-	struct slot *s = slot_get(fs);
+	struct slot *s;
 	unsigned char *buf;
 	ntfs_file *file;
 	size_t len = 0;
 	int e;
 
+	/* ls -l asks every file for security.selinux and POSIX ACLs: answer
+	 * names we never have without opening anything. */
+	if (strncmp(name, "user.", 5) != 0 && strncmp(name, "system.ntfs_", 12) != 0) {
+		fuse_reply_err(req, ENODATA);
+		return;
+	}
+	s = slot_get(fs);
 	if (s == NULL) {
 		fuse_reply_err(req, EIO);
 		return;
@@ -1359,6 +1366,7 @@ int nfuse_run(const struct nfuse_source *src, const struct nfuse_options *opts, 
 		goto out;
 	}
 	fuse_loop_cfg_set_max_threads(loop, NFUSE_SLOTS);
+	fuse_loop_cfg_set_idle_threads(loop, NFUSE_SLOTS);
 	fuse_loop_cfg_set_clone_fd(loop, 0);
 	status = fuse_session_loop_mt(se, loop) == 0 ? 0 : 1;
 	fuse_loop_cfg_destroy(loop);
