@@ -669,7 +669,22 @@ def cli_checks(bin_dir, img, work, mnt):
     else:
         p.kill()
         p.wait()
-    log("partitioned disk, --partition, offset=, -f, a missing image: checked")
+    # A volume of a hibernated Windows: mounts, with a warning. The copy
+    # gets its hiberfil.sys through ntfs-3g (read-write, on the copy only).
+    hib = os.path.join(work, "hiber.img")
+    shutil.copyfile(img, hib)
+    if subprocess.run(["ntfs-3g", hib, mnt], capture_output=True).returncode == 0:
+        try:
+            with open(os.path.join(mnt, "hiberfil.sys"), "wb") as f:
+                f.write(b"hibr" + bytes(4092))
+        finally:
+            unmount(mnt)
+        r = subprocess.run([tool, hib, mnt], capture_output=True, text=True)
+        if check(r.returncode == 0 and is_mounted(mnt), "hibernated volume: %s" % r.stderr):
+            unmount(mnt)
+        check("hibernated" in r.stderr, "hibernated volume: no warning: %r" % r.stderr)
+    os.unlink(hib)
+    log("partitioned disk, --partition, offset=, -f, a missing image, hibernation: checked")
 
 
 def main():
