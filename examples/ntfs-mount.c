@@ -25,7 +25,7 @@ static const char usage[] =
         "                       ro (implied), allow_other, uid=N, gid=N, umask=OCTAL,\n"
         "                       fmask=OCTAL, dmask=OCTAL, offset=BYTES, show_sys_files,\n"
         "                       hide_hid_files, hide_dot_files,\n"
-        "                       streams_interface=xattr|none; rw is refused\n"
+        "                       streams_interface=xattr|windows|none; rw is refused\n"
         "  -f                   stay in the foreground\n"
         "  -d                   print every FUSE request (implies -f)\n"
         "      --offset BYTES   the volume starts BYTES into IMAGE (decimal or 0x hex)\n"
@@ -109,9 +109,10 @@ static void mount_option(struct nfuse_options *o, char *opt)
 		else if (strcmp(val, "none") == 0)
 			o->streams = NFUSE_STREAMS_NONE;
 		else if (strcmp(val, "windows") == 0)
-			cli_usage_error("option 'streams_interface=windows' is not supported yet");
+			o->streams = NFUSE_STREAMS_WINDOWS;
 		else
-			cli_usage_error("option 'streams_interface=%s': xattr or none", val);
+			cli_usage_error("option 'streams_interface=%s': xattr, windows or none",
+			                val);
 		return;
 	}
 	if (val == NULL && (strcmp(opt, "ignore_case") == 0 || strcmp(opt, "posix_nlink") == 0))

@@ -93,6 +93,17 @@ static _Thread_local int nfuse_pref = -1;
 
 /* ---- inode numbers ---------------------------------------------------- */
 
+/* With streams_interface=windows, node bits 48-63 name a file's named
+ * stream: k for its k-th (1-based, in ntfs_stream_next() order). */
+#define NODE_STREAM_SHIFT 48
+#define NODE_REC_MASK ((UINT64_C(1) << NODE_STREAM_SHIFT) - 1)
+#define NODE_STREAMS_MAX 0xFFFFu
+
+static unsigned stream_of(fuse_ino_t node)
+{
+	return (unsigned)((uint64_t)node >> NODE_STREAM_SHIFT);
+}
+
 static fuse_ino_t node_of(uint64_t rec)
 {
 	if (rec == NTFS_ROOT_RECORD)
@@ -104,6 +115,7 @@ static fuse_ino_t node_of(uint64_t rec)
 
 static uint64_t rec_of(fuse_ino_t node)
 {
+	node &= NODE_REC_MASK;
 	if (node == FUSE_ROOT_ID)
 		return NTFS_ROOT_RECORD;
 	if (node == NTFS_ROOT_RECORD + 1)
@@ -495,6 +507,58 @@ static int stat_rec(struct nfuse *fs, struct slot *s, uint64_t rec, struct stat 
 	return err;
 }
 
+/* The k-th (1-based) named stream of file, or the one called name when
+ * name is not NULL (then *k is set). */
+static int named_stream(ntfs_file *file, const char *name, unsigned *k, struct ntfs_stream_info *si)
+{
+	uint32_t cur = 0;
+	unsigned n = 0;
+	int r;
+
+	while ((r = ntfs_stream_next(file, &cur, si)) != 0) {
+		if (r == NTFS_ERR_NAME)
+			continue;
+		if (r < 0)
+			return r;
+		if (si->name_len == 0)
+			continue;
+		if (++n > NODE_STREAMS_MAX)
+			return NTFS_ERR_LIMIT;
+		if (name != NULL ? strcmp(si->name, name) == 0 : n == *k) {
+			*k = n;
+			return NTFS_OK;
+		}
+	}
+	return NTFS_ERR_NOT_FOUND;
+}
+
+/* Attributes of the node of a named stream (streams_interface=windows):
+ * its file's owner, times and inode number, a regular file of the
+ * stream's size. */
+static int stat_stream(struct nfuse *fs, struct slot *s, uint64_t rec, unsigned k, struct stat *out,
+                       uint64_t *ref)
+{
+	struct ntfs_stream_info *si = malloc(sizeof(*si));
+	ntfs_file *file;
+	int err = si == NULL ? NTFS_ERR_NOMEM : ntfs_file_open(s->vol, rec, &file);
+
+	if (err == NTFS_OK) {
+		err = stat_file(fs, s, file, rec, out, ref);
+		if (err == NTFS_OK)
+			err = named_stream(file, NULL, &k, si);
+		ntfs_file_close(file);
+	}
+	if (err == NTFS_OK) {
+		out->st_mode = S_IFREG | (0777 & ~fs->opts.fmask);
+		out->st_nlink = 1;
+		out->st_size = (off_t)si->size;
+		out->st_blocks = (blkcnt_t)((si->allocated_size + 511) / 512);
+		out->st_rdev = 0;
+	}
+	free(si);
+	return err;
+}
+
 static void fill_entry(struct fuse_entry_param *e, uint64_t rec, uint64_t ref)
 {
 	e->ino = node_of(rec);
@@ -543,26 +607,55 @@ static void op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 	struct slot *s = slot_get(fs);
 	struct fuse_entry_param e;
 	struct ntfs_dirent *ent;
+	const char *colon = NULL;
 	ntfs_file *dir;
 	uint64_t rec, ref;
+	size_t base_len;
 	int err;
 
 	if (s == NULL) {
 		fuse_reply_err(req, EIO);
 		return;
 	}
+	/* streams_interface=windows: "FILE:STREAM" names a named stream. */
+	if (fs->opts.streams == NFUSE_STREAMS_WINDOWS && name[0] != ':')
+		colon = strchr(name, ':');
+	base_len = colon != NULL ? (size_t)(colon - name) : strlen(name);
 	ent = malloc(sizeof(*ent));
-	err = ent == NULL ? NTFS_ERR_NOMEM : ntfs_file_open(s->vol, rec_of(parent), &dir);
+	err = ent == NULL ? NTFS_ERR_NOMEM : NTFS_OK;
+	if (err == NTFS_OK && stream_of(parent) != 0)
+		err = NTFS_ERR_NOT_DIR;
+	if (err == NTFS_OK)
+		err = ntfs_file_open(s->vol, rec_of(parent), &dir);
 	if (err == NTFS_OK) {
-		err = ntfs_dir_lookup(dir, name, strlen(name), ent);
+		err = ntfs_dir_lookup(dir, name, base_len, ent);
 		ntfs_file_close(dir);
 	}
 	/* As ntfs-3g (without ignore_case): names match exactly. The core
 	 * matches without case, an exact match first: another case is none. */
-	if (err == NTFS_OK && strcmp(ent->name, name) != 0)
+	if (err == NTFS_OK && (strlen(ent->name) != base_len || memcmp(ent->name, name, base_len)))
 		err = NTFS_ERR_NOT_FOUND;
 	memset(&e, 0, sizeof(e));
-	if (err == NTFS_OK) {
+	if (err == NTFS_OK && colon != NULL) {
+		struct ntfs_stream_info *si = malloc(sizeof(*si));
+		ntfs_file *file = NULL;
+		unsigned k = 0;
+
+		rec = NTFS_REF_RECORD(ent->ref);
+		err = si == NULL ? NTFS_ERR_NOMEM : ntfs_file_open(s->vol, rec, &file);
+		if (err == NTFS_OK)
+			err = named_stream(file, colon + 1, &k, si);
+		ntfs_file_close(file);
+		free(si);
+		if (err == NTFS_OK && rec > NODE_REC_MASK - 1)
+			err = NTFS_ERR_LIMIT;
+		if (err == NTFS_OK)
+			err = stat_stream(fs, s, rec, k, &e.attr, &ref);
+		if (err == NTFS_OK) {
+			fill_entry(&e, rec, ref);
+			e.ino |= (fuse_ino_t)k << NODE_STREAM_SHIFT;
+		}
+	} else if (err == NTFS_OK) {
 		rec = NTFS_REF_RECORD(ent->ref);
 		err = stat_rec(fs, s, rec, &e.attr, &ref);
 		if (err == NTFS_OK)
@@ -604,7 +697,10 @@ static void op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 		fuse_reply_err(req, EIO);
 		return;
 	}
-	err = stat_rec(fs, s, rec_of(ino), &st, &ref);
+	if (stream_of(ino) != 0)
+		err = stat_stream(fs, s, rec_of(ino), stream_of(ino), &st, &ref);
+	else
+		err = stat_rec(fs, s, rec_of(ino), &st, &ref);
 	if (err == NTFS_OK)
 		fuse_reply_attr(req, &st, NFUSE_TIMEOUT);
 	else
@@ -626,7 +722,11 @@ static void op_readlink(fuse_req_t req, fuse_ino_t ino)
 		return;
 	}
 	t = (char *)slot_buf(s, NTFS_TARGET_MAX + PATH_MAX);
-	err = t == NULL ? NTFS_ERR_NOMEM : ntfs_file_open(s->vol, rec_of(ino), &file);
+	err = t == NULL ? NTFS_ERR_NOMEM : NTFS_OK;
+	if (err == NTFS_OK && stream_of(ino) != 0)
+		err = NTFS_ERR_NOT_FOUND; /* a stream is no link: EINVAL */
+	if (err == NTFS_OK)
+		err = ntfs_file_open(s->vol, rec_of(ino), &file);
 	if (err == NTFS_OK) {
 		err = link_target(fs, s, file, t, NTFS_TARGET_MAX + PATH_MAX, &n);
 		ntfs_file_close(file);
@@ -638,25 +738,35 @@ static void op_readlink(fuse_req_t req, fuse_ino_t ino)
 	slot_put(s);
 }
 
-/* The slot's open stream for record rec, opening it if need be. */
-static int slot_stream(struct slot *s, uint64_t rec, ntfs_stream **out)
+/* The slot's open stream for node (a file's unnamed stream, or with
+ * streams_interface=windows a named one), opening it if need be. */
+static int slot_stream(struct slot *s, fuse_ino_t node, ntfs_stream **out)
 {
 	int err;
 
-	if (s->file_rec != rec) {
+	if (s->file_rec != node) {
+		struct ntfs_stream_info *si = NULL;
+		unsigned k = stream_of(node);
+
 		slot_forget_file(s);
-		err = ntfs_file_open(s->vol, rec, &s->file);
+		err = ntfs_file_open(s->vol, rec_of(node), &s->file);
 		if (err != NTFS_OK) {
 			s->file = NULL;
 			return err;
 		}
-		err = ntfs_stream_open(s->file, NULL, &s->stream);
+		if (k != 0) {
+			si = malloc(sizeof(*si));
+			err = si == NULL ? NTFS_ERR_NOMEM : named_stream(s->file, NULL, &k, si);
+		}
+		if (err == NTFS_OK)
+			err = ntfs_stream_open(s->file, si != NULL ? si->name : NULL, &s->stream);
+		free(si);
 		if (err != NTFS_OK) {
 			s->stream = NULL;
 			slot_forget_file(s);
 			return err;
 		}
-		s->file_rec = rec;
+		s->file_rec = node;
 	}
 	*out = s->stream;
 	return NTFS_OK;
@@ -678,7 +788,7 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		fuse_reply_err(req, EIO);
 		return;
 	}
-	err = slot_stream(s, rec_of(ino), &stream);
+	err = slot_stream(s, ino, &stream);
 	slot_put(s);
 	if (err != NTFS_OK) {
 		fuse_reply_err(req, errno_of(err));
@@ -705,7 +815,7 @@ static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		return;
 	}
 	buf = slot_buf(s, size);
-	err = buf == NULL ? NTFS_ERR_NOMEM : slot_stream(s, rec_of(ino), &stream);
+	err = buf == NULL ? NTFS_ERR_NOMEM : slot_stream(s, ino, &stream);
 	if (err == NTFS_OK && off < 0)
 		err = NTFS_ERR_INVALID;
 	if (err == NTFS_OK)
@@ -736,7 +846,7 @@ static void op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 		fuse_reply_err(req, EIO);
 		return;
 	}
-	err = ntfs_file_open(s->vol, rec_of(ino), &file);
+	err = stream_of(ino) != 0 ? NTFS_ERR_NOT_DIR : ntfs_file_open(s->vol, rec_of(ino), &file);
 	if (err == NTFS_OK) {
 		err = ntfs_dir_open(file, 0, &cur);
 		if (err == NTFS_OK)
@@ -788,6 +898,8 @@ static void do_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, b
 	err = buf == NULL || ent == NULL ? NTFS_ERR_NOMEM : NTFS_OK;
 	if (err == NTFS_OK && off < 0)
 		err = NTFS_ERR_INVALID;
+	if (err == NTFS_OK && stream_of(ino) != 0)
+		err = NTFS_ERR_NOT_DIR;
 	if (err == NTFS_OK)
 		err = ntfs_file_open(s->vol, rec, &file);
 	if (err == NTFS_OK)
@@ -1059,7 +1171,8 @@ static void op_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name, size_t
 
 	/* ls -l asks every file for security.selinux and POSIX ACLs: answer
 	 * names we never have without opening anything. */
-	if (strncmp(name, "user.", 5) != 0 && strncmp(name, "system.ntfs_", 12) != 0) {
+	if ((strncmp(name, "user.", 5) != 0 && strncmp(name, "system.ntfs_", 12) != 0) ||
+	    stream_of(ino) != 0) {
 		fuse_reply_err(req, ENODATA);
 		return;
 	}
@@ -1101,7 +1214,8 @@ static void op_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
 	err = buf == NULL || si == NULL ? NTFS_ERR_NOMEM
 	                                : ntfs_file_open(s->vol, rec_of(ino), &file);
 	if (err == NTFS_OK) {
-		while (fs->opts.streams == NFUSE_STREAMS_XATTR &&
+		/* A stream's own node (streams_interface=windows) has none. */
+		while (fs->opts.streams == NFUSE_STREAMS_XATTR && stream_of(ino) == 0 &&
 		       (r = ntfs_stream_next(file, &cur, si)) != 0) {
 			if (r == NTFS_ERR_NAME)
 				continue;

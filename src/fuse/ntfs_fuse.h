@@ -11,9 +11,12 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-/* Named streams as extended attributes "user.NAME", or not at all. */
+/* Named streams as extended attributes "user.NAME", as files "FILE:NAME"
+ * that can be looked up but are not listed (ntfs-3g's "windows"), or not
+ * at all. */
 enum nfuse_streams {
 	NFUSE_STREAMS_XATTR,
+	NFUSE_STREAMS_WINDOWS,
 	NFUSE_STREAMS_NONE
 };
 
