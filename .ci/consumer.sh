@@ -104,7 +104,14 @@ for kind in static shared; do
 	fi
 
 	check_read "$kind, installed ntfs-cat" "$prefix/bin/ntfs-cat"
-	for tool in ntfs-ls ntfs-cat ntfs-info; do
+	tools=(ntfs-ls ntfs-cat ntfs-info)
+	# ntfs-mount is built where libfuse3 is found (NTFS_BUILD_FUSE).
+	if [ -e "$prefix/bin/ntfs-mount" ]; then
+		tools+=(ntfs-mount)
+		"$prefix/bin/ntfs-mount" --version | grep -q "^ntfs-mount (ntfs) $version\$" ||
+			{ echo "consumer: FAIL: installed ntfs-mount --version"; fail=1; }
+	fi
+	for tool in "${tools[@]}"; do
 		page=$prefix/share/man/man1/$tool.1
 		[ -f "$page" ] || { echo "consumer: FAIL: $page was not installed"; fail=1; continue; }
 		if command -v man >/dev/null; then
@@ -112,6 +119,6 @@ for kind in static shared; do
 				{ echo "consumer: FAIL: man $tool does not show the page"; fail=1; }
 		fi
 	done
-	echo "consumer: $kind: man pages installed$(command -v man >/dev/null && echo ', man shows them')"
+	echo "consumer: $kind: ${tools[*]}: man pages installed$(command -v man >/dev/null && echo ', man shows them')"
 done
 exit $fail

@@ -23,6 +23,7 @@ const char *cli_prog = "ntfs";
 uint64_t cli_offset;
 bool cli_offset_set;
 uint32_t cli_partition;
+uint64_t cli_volume_size;
 bool cli_stats;
 static const char *cli_usage_text = "";
 
@@ -368,6 +369,7 @@ int cli_mount(const char *image, struct ntfs_posix_dev *dev, ntfs_volume **vol)
 	/* A partition ends where its table says, not at the end of the disk. */
 	if (length != 0 && length < cfg.volume_size)
 		cfg.volume_size = length;
+	cli_volume_size = cfg.volume_size;
 	err = ntfs_mount(&cfg, vol);
 	if (err != NTFS_OK) {
 		cli_error(image, err);

@@ -53,6 +53,9 @@ extern uint64_t cli_offset;
 extern bool cli_offset_set;
 /* --partition N (1-based, as Linux numbers partitions), or 0. */
 extern uint32_t cli_partition;
+/* Bytes of the volume cli_mount() mounted last (the partition's length, or
+ * from the offset to the end of the image). */
+extern uint64_t cli_volume_size;
 /* --stats (or NTFS_STATS in the environment): cli_unmount() reports what
  * the library cost. */
 extern bool cli_stats;
