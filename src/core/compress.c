@@ -136,6 +136,7 @@ static int decode_chunk(ntfs_volume *vol, struct ntfsi_compress *c, struct works
 		w->chunk = UINT32_MAX;
 		w->next_chunk = 0;
 		w->next_off = 0;
+		w->in_off = 0;
 		w->in_len = 0;
 	}
 	if (w->next_chunk <= j) {

@@ -173,6 +173,7 @@ int ntfsi_wof_read(ntfs_volume *vol, struct ntfsi_wof *w, uint64_t offset, uint8
 		return NTFS_ERR_NOMEM;
 	if (fresh) {
 		h->chunk = UINT64_MAX;
+		h->tab_first = 0;
 		h->tab_n = 0;
 	}
 	out = (uint8_t *)h + round_up(sizeof *h) + chunk;
