@@ -2,7 +2,7 @@
 /*
  * The FUSE adapter: a read-only view of one NTFS volume through libfuse3's
  * low-level API. All NTFS knowledge stays in the core; this file set only
- * turns core answers into FUSE replies.
+ * turns core answers into FUSE replies (internal.h lists its files).
  */
 #ifndef NTFS_FUSE_H
 #define NTFS_FUSE_H

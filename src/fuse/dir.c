@@ -1,0 +1,252 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Directories: lookup and listings.
+ *
+ * Directory offsets. 1 follows ".", 2 follows "..", and the core's
+ * directory cookie c (nonzero, a position in the B+tree) is offset c + 2,
+ * so a listing resumes with one walk down the tree.
+ */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Records below this are NTFS's own ($MFT ... $Extend and reserved). */
+#define NFUSE_FIRST_USER_RECORD 16u
+
+void nfuse_dir_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
+{
+	struct nfuse *fs = fuse_req_userdata(req);
+	struct nfuse_slot *s = nfuse_slot_get(fs);
+	struct fuse_entry_param e;
+	struct ntfs_dirent *ent;
+	const char *colon = NULL;
+	ntfs_file *dir;
+	uint64_t rec, ref;
+	size_t base_len;
+	int err;
+
+	if (s == NULL) {
+		fuse_reply_err(req, EIO);
+		return;
+	}
+	/* streams_interface=windows: "FILE:STREAM" names a named stream. */
+	if (fs->opts.streams == NFUSE_STREAMS_WINDOWS && name[0] != ':')
+		colon = strchr(name, ':');
+	base_len = colon != NULL ? (size_t)(colon - name) : strlen(name);
+	ent = malloc(sizeof(*ent));
+	err = ent == NULL ? NTFS_ERR_NOMEM : NTFS_OK;
+	if (err == NTFS_OK && nfuse_stream_of(parent) != 0)
+		err = NTFS_ERR_NOT_DIR;
+	if (err == NTFS_OK)
+		err = ntfs_file_open(s->vol, nfuse_rec_of(parent), &dir);
+	if (err == NTFS_OK) {
+		err = ntfs_dir_lookup(dir, name, base_len, ent);
+		ntfs_file_close(dir);
+	}
+	/* As ntfs-3g (without ignore_case): names match exactly. The core
+	 * matches without case, an exact match first: another case is none. */
+	if (err == NTFS_OK && (strlen(ent->name) != base_len || memcmp(ent->name, name, base_len)))
+		err = NTFS_ERR_NOT_FOUND;
+	memset(&e, 0, sizeof(e));
+	if (err == NTFS_OK && colon != NULL) {
+		struct ntfs_stream_info *si = malloc(sizeof(*si));
+		ntfs_file *file = NULL;
+		unsigned k = 0;
+
+		rec = NTFS_REF_RECORD(ent->ref);
+		err = si == NULL ? NTFS_ERR_NOMEM : ntfs_file_open(s->vol, rec, &file);
+		if (err == NTFS_OK)
+			err = nfuse_attr_named_stream(file, colon + 1, &k, si);
+		ntfs_file_close(file);
+		free(si);
+		if (err == NTFS_OK && rec > NFUSE_NODE_REC_MASK - 1)
+			err = NTFS_ERR_LIMIT;
+		if (err == NTFS_OK)
+			err = nfuse_attr_stat_stream(fs, s, rec, k, &e.attr, &ref);
+		if (err == NTFS_OK) {
+			nfuse_attr_entry(&e, rec, ref);
+			e.ino |= (fuse_ino_t)k << NFUSE_NODE_STREAM_SHIFT;
+		}
+	} else if (err == NTFS_OK) {
+		rec = NTFS_REF_RECORD(ent->ref);
+		err = nfuse_attr_stat(fs, s, rec, &e.attr, &ref);
+		if (err == NTFS_OK)
+			nfuse_attr_entry(&e, rec, ref);
+	}
+	free(ent);
+	if (err == NTFS_OK)
+		fuse_reply_entry(req, &e);
+	else
+		fuse_reply_err(req, nfuse_errno(err));
+	nfuse_slot_put(s);
+}
+
+void nfuse_dir_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	struct nfuse *fs = fuse_req_userdata(req);
+	struct nfuse_slot *s = nfuse_slot_get(fs);
+	ntfs_file *file;
+	ntfs_dir *cur;
+	int err;
+
+	if (s == NULL) {
+		fuse_reply_err(req, EIO);
+		return;
+	}
+	err = nfuse_stream_of(ino) != 0 ? NTFS_ERR_NOT_DIR
+	                                : ntfs_file_open(s->vol, nfuse_rec_of(ino), &file);
+	if (err == NTFS_OK) {
+		err = ntfs_dir_open(file, 0, &cur);
+		if (err == NTFS_OK)
+			ntfs_dir_close(cur);
+		ntfs_file_close(file);
+	}
+	nfuse_slot_put(s);
+	if (err != NTFS_OK) {
+		fuse_reply_err(req, nfuse_errno(err));
+		return;
+	}
+	fi->keep_cache = 1;
+	fi->cache_readdir = 1;
+	fuse_reply_open(req, fi);
+}
+
+/* Whether a directory entry stays out of listings: DOS names never reach
+ * here (the cursor skips them); NTFS's own files ($MFT, $Extend...) unless
+ * show_sys_files; hidden files with hide_hid_files. */
+static bool entry_hidden(const struct nfuse *fs, const struct ntfs_dirent *ent)
+{
+	if (!fs->opts.show_sys_files && NTFS_REF_RECORD(ent->ref) < NFUSE_FIRST_USER_RECORD &&
+	    ent->name[0] == '$')
+		return true;
+	if (fs->opts.hide_hid_files && (ent->attributes & NTFS_FILE_ATTR_HIDDEN))
+		return true;
+	return false;
+}
+
+static void do_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, bool plus)
+{
+	struct nfuse *fs = fuse_req_userdata(req);
+	struct nfuse_slot *s = nfuse_slot_get(fs);
+	uint64_t rec = nfuse_rec_of(ino), cookie;
+	struct ntfs_dirent *ent = NULL;
+	struct fuse_entry_param e;
+	ntfs_file *file = NULL;
+	ntfs_dir *cur = NULL;
+	char *buf = NULL;
+	size_t pos = 0, need;
+	int err, r;
+
+	if (s == NULL) {
+		fuse_reply_err(req, EIO);
+		return;
+	}
+	buf = malloc(size);
+	ent = malloc(sizeof(*ent));
+	err = buf == NULL || ent == NULL ? NTFS_ERR_NOMEM : NTFS_OK;
+	if (err == NTFS_OK && off < 0)
+		err = NTFS_ERR_INVALID;
+	if (err == NTFS_OK && nfuse_stream_of(ino) != 0)
+		err = NTFS_ERR_NOT_DIR;
+	if (err == NTFS_OK)
+		err = ntfs_file_open(s->vol, rec, &file);
+	if (err == NTFS_OK)
+		err = ntfs_dir_open(file, 0, &cur);
+	if (err == NTFS_OK && off > 2)
+		err = ntfs_dir_seek(cur, (uint64_t)off - 2);
+	if (err != NTFS_OK)
+		goto out;
+	/* "." and ".." carry no lookup (node 0): the kernel links neither. */
+	for (off_t dot = off; dot < 2; dot++) {
+		const char *name = dot == 0 ? "." : "..";
+
+		memset(&e, 0, sizeof(e));
+		e.attr.st_ino = (ino_t)rec;
+		e.attr.st_mode = S_IFDIR;
+		if (plus)
+			need = fuse_add_direntry_plus(req, buf + pos, size - pos, name, &e,
+			                              dot + 1);
+		else
+			need = fuse_add_direntry(req, buf + pos, size - pos, name, &e.attr,
+			                         dot + 1);
+		if (need > size - pos)
+			goto out;
+		pos += need;
+	}
+	for (;;) {
+		r = ntfs_dir_next(cur, ent);
+		if (r == 0)
+			break;
+		if (r == NTFS_ERR_NAME)
+			continue; /* not valid UTF-16: no name to give the kernel */
+		if (r < 0) {
+			err = r;
+			break;
+		}
+		if (entry_hidden(fs, ent))
+			continue;
+		err = ntfs_dir_tell(cur, &cookie);
+		if (err == NTFS_OK && cookie > (uint64_t)INT64_MAX - 2)
+			err = NTFS_ERR_LIMIT;
+		if (err != NTFS_OK)
+			break;
+		memset(&e, 0, sizeof(e));
+		if (plus) {
+			uint64_t erec = NTFS_REF_RECORD(ent->ref), ref;
+
+			if (nfuse_attr_stat(fs, s, erec, &e.attr, &ref) == NTFS_OK) {
+				nfuse_attr_entry(&e, erec, ref);
+			} else {
+				/* No attributes: the kernel looks the name up itself. */
+				e.attr.st_ino = (ino_t)erec;
+			}
+			need = fuse_add_direntry_plus(req, buf + pos, size - pos, ent->name, &e,
+			                              (off_t)(cookie + 2));
+		} else {
+			e.attr.st_ino = (ino_t)NTFS_REF_RECORD(ent->ref);
+			if (ent->is_dir)
+				e.attr.st_mode = S_IFDIR;
+			else if ((ent->attributes &
+			          (NTFS_FILE_ATTR_REPARSE | NTFS_FILE_ATTR_SYSTEM)) == 0)
+				e.attr.st_mode = S_IFREG;
+			need = fuse_add_direntry(req, buf + pos, size - pos, ent->name, &e.attr,
+			                         (off_t)(cookie + 2));
+		}
+		if (need > size - pos)
+			break;
+		pos += need;
+	}
+out:
+	ntfs_dir_close(cur);
+	ntfs_file_close(file);
+	/* An error after some entries: give those; the next call reports it. */
+	if (err != NTFS_OK && pos == 0)
+		fuse_reply_err(req, nfuse_errno(err));
+	else
+		fuse_reply_buf(req, buf, pos);
+	nfuse_slot_put(s);
+	free(ent);
+	free(buf);
+}
+
+void nfuse_dir_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+                       struct fuse_file_info *fi)
+{
+	(void)fi;
+	do_readdir(req, ino, size, off, false);
+}
+
+void nfuse_dir_readdirplus(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+                           struct fuse_file_info *fi)
+{
+	(void)fi;
+	do_readdir(req, ino, size, off, true);
+}
+
+void nfuse_dir_releasedir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	(void)ino;
+	(void)fi;
+	fuse_reply_err(req, 0);
+}
