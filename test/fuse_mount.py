@@ -567,9 +567,9 @@ def option_checks(bin_dir, img, mnt, spec):
         unmount(mnt)
 
 
-def seek_checks(mnt):
-    """A listing resumes where telldir() said, in every directory (through
-    ctypes' libc: opendir, readdir, telldir, seekdir)."""
+def dir_libc():
+    """libc's opendir, readdir, telldir, seekdir and closedir through
+    ctypes (Python has no telldir)."""
     import ctypes
     import ctypes.util
 
@@ -586,6 +586,13 @@ def seek_checks(mnt):
     libc.telldir.argtypes = [ctypes.c_void_p]
     libc.seekdir.argtypes = [ctypes.c_void_p, ctypes.c_long]
     libc.closedir.argtypes = [ctypes.c_void_p]
+    return libc
+
+
+def seek_checks(mnt):
+    """A listing resumes where telldir() said, in every directory (through
+    ctypes' libc: opendir, readdir, telldir, seekdir)."""
+    libc = dir_libc()
 
     def listing(path):
         d = libc.opendir(path.encode())
@@ -665,22 +672,7 @@ def stable_offsets(bin_dir, img, mnt, rel):
     """Directory offsets are positions in the index: an offset telldir()
     gave in one mount resumes the listing in a fresh mount, whose kernel
     has cached nothing, so the seek reaches ntfs-mount."""
-    import ctypes
-    import ctypes.util
-
-    class Dirent(ctypes.Structure):
-        _fields_ = [("d_ino", ctypes.c_uint64), ("d_off", ctypes.c_int64),
-                    ("d_reclen", ctypes.c_ushort), ("d_type", ctypes.c_ubyte),
-                    ("d_name", ctypes.c_char * 256)]
-    libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
-    libc.opendir.restype = ctypes.c_void_p
-    libc.opendir.argtypes = [ctypes.c_char_p]
-    libc.readdir.restype = ctypes.POINTER(Dirent)
-    libc.readdir.argtypes = [ctypes.c_void_p]
-    libc.telldir.restype = ctypes.c_long
-    libc.telldir.argtypes = [ctypes.c_void_p]
-    libc.seekdir.argtypes = [ctypes.c_void_p, ctypes.c_long]
-    libc.closedir.argtypes = [ctypes.c_void_p]
+    libc = dir_libc()
     path = os.path.join(mnt, rel).encode()
     if not mount_ours(bin_dir, img, mnt):
         return
