@@ -23,8 +23,10 @@ damage keep the daemon answering; and the image's SHA-256 is unchanged
 after every session. With --shared, the real volumes of ../shared/images
 are compared with ntfs-3g's view as well.
 
-Without root, /dev/fuse or ntfs-3g it prints "SKIP: ..." and exits 0,
-unless the environment variable CI is set: then it fails.
+A user for whom `sudo -n` works runs it through sudo (.ci/test asks for
+the password once). Without root, /dev/fuse or ntfs-3g it prints
+"SKIP: ..." and exits 0, unless the environment variable CI is set: then
+it fails.
 """
 import argparse
 import errno
@@ -37,6 +39,8 @@ import stat
 import subprocess
 import sys
 import time
+
+from ntfsref import sudo  # test/ntfsref
 
 IMAGES = ["ntfs-special", "ntfs-names", "ntfs-c4k", "ntfs-secure"]
 SYSTEM_XATTRS = ["system.ntfs_attrib", "system.ntfs_attrib_be", "system.ntfs_times",
@@ -908,6 +912,10 @@ def main():
                     ", ".join(IMAGES))
     ap.add_argument("--keep", action="store_true", help="leave the work folder")
     args = ap.parse_args()
+    # FUSE mounts need root: run again through sudo (asked for by .ci/test).
+    rc = sudo.rerun(__file__, sys.argv[1:])
+    if rc is not None:
+        return rc
     why = None
     if os.geteuid() != 0:
         why = "needs root (FUSE mounts of ntfs-3g and ntfs-mount)"
@@ -975,6 +983,7 @@ def main():
         log("KNOWN: " + n)
     log("fuse_mount: %d checks, %d failures, %d known differences" % (
         checks, failures, len(notes)))
+    sudo.give_back(work)
     return 1 if failures else 0
 
 

@@ -92,7 +92,7 @@ import time
 import unicodedata
 
 import random_special  # test/random_special.py
-from ntfsref import parse, tools  # test/ntfsref
+from ntfsref import parse, sudo, tools  # test/ntfsref
 from ntfsref.compare import Report, Tester, print_report
 from ntfsref.images import Image, has_ntfs_boot
 
@@ -1140,17 +1140,12 @@ def main(argv=None):
 
         need = [t for t in ("mkntfs", "ntfs-3g", "umount")
                 if shutil.which(t) is None]
-        if (os.geteuid() != 0 and not need and os.path.exists("/dev/fuse")
-                and shutil.which("sudo") and subprocess.run(
-                    ["sudo", "-n", "true"], stdin=subprocess.DEVNULL,
-                    stderr=subprocess.DEVNULL).returncode == 0):
+        if not need:
             # ntfs-3g mounts need root: run again through sudo (asked for
             # by .ci/test), handing the files back to the work dir's owner.
-            log("not root: running as root through sudo -n")
-            return subprocess.call(
-                ["sudo", "-n", "env", "CI=" + os.environ.get("CI", ""),
-                 "PATH=" + os.environ.get("PATH", ""), sys.executable,
-                 os.path.abspath(__file__)] + list(argv or sys.argv[1:]))
+            rc = sudo.rerun(__file__, argv or sys.argv[1:])
+            if rc is not None:
+                return rc
         if os.geteuid() != 0 or not os.path.exists("/dev/fuse") or need:
             why = "needs root (or sudo) and FUSE" if not need else \
                 "needs root and FUSE (missing: %s)" % ", ".join(need)
@@ -1216,23 +1211,7 @@ def main(argv=None):
         return 1 if failed else 0
     finally:
         tester.pool.shutdown(wait=True, cancel_futures=True)
-        give_back(args.work)
-
-
-def give_back(work):
-    """Files made as root (through sudo) go to the owner of work's parent,
-    so that the user can delete the build tree."""
-    if os.geteuid() != 0:
-        return
-    st = os.stat(os.path.dirname(os.path.abspath(work)))
-    if st.st_uid == 0:
-        return
-    for root, dirs, files in os.walk(work):
-        for name in [root] + [os.path.join(root, n) for n in dirs + files]:
-            try:
-                os.lchown(name, st.st_uid, st.st_gid)
-            except OSError:
-                pass
+        sudo.give_back(args.work)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: BSD-2-Clause
-"""What difftest.py and random_volumes.py share: running the reference
-readers (tools), preparing images (images), parsing outputs (parse) and
-comparing one image (compare)."""
+"""What difftest.py, random_volumes.py and fuse_mount.py share: running the
+reference readers (tools), preparing images (images), parsing outputs
+(parse), comparing one image (compare), and running as root through sudo
+(sudo)."""
