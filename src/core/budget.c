@@ -60,7 +60,8 @@ size_t ntfs_budget_arena(const struct ntfs_budget *budget, int step)
 	/* An open stream: one extent's mapping pairs (or a resident value),
 	 * both under a record, and its extents. */
 	stream = blk(ntfsi_stream_bytes()) + blk(r) +
-	         blk(sizeof(struct ntfsi_extent) * (list ? list / BUDGET_ALIST_ENTRY : 1));
+	         blk(sizeof(struct ntfsi_extent) *
+	             (list >= BUDGET_ALIST_ENTRY ? list / BUDGET_ALIST_ENTRY : 1));
 	/* A lookup: its cursor, the index root's copy, the allocation and
 	 * bitmap streams, the block read and its parent. */
 	lookup = blk(ntfsi_dir_lookup_bytes()) + blk(r) + 2 * stream + 2 * blk(ib);
