@@ -338,6 +338,32 @@ static void fx_close(struct fixture *fx)
 	timage_close(&fx->img);
 }
 
+/* With NTFS_DIR_IGNORE_CASE every variant of case/readme.txt finds the
+ * first of them in index order: the first entry of ntfsls's listing of
+ * case/ (its three entries fit the index root, which ntfsls lists in
+ * order). */
+static void check_first_variant(const struct fixture *fx, ntfs_file *dir,
+                                const char *const *names, size_t n)
+{
+	const struct tref_dir *want = NULL;
+	struct ntfs_dirent d;
+	ntfs_dir *cur;
+
+	for (size_t i = 0; i < fx->ref.ndirs; i++)
+		if (strcmp(fx->ref.dirs[i].path, "/case") == 0)
+			want = &fx->ref.dirs[i];
+	assert_non_null(want);
+	assert_int_equal(want->n, 3);
+	assert_int_equal(ntfs_dir_open(dir, NTFS_DIR_IGNORE_CASE, &cur), NTFS_OK);
+	for (size_t k = 0; k < n; k++) {
+		assert_int_equal(ntfs_dir_find(cur, names[k], strlen(names[k]), &d), NTFS_OK);
+		assert_int_equal(NTFS_REF_RECORD(d.ref), want->e[0].ino);
+		assert_string_equal(d.name, want->e[0].name);
+	}
+	assert_int_equal(ntfs_dir_find(cur, "readme.tx", 9, &d), NTFS_ERR_NOT_FOUND);
+	ntfs_dir_close(cur);
+}
+
 /* Names equal but for case: the exact one wins; otherwise some variant. */
 static void test_case_variants(void **state)
 {
@@ -379,6 +405,8 @@ static void test_case_variants(void **state)
 		/* Not a variant: one letter more or less. */
 		assert_int_equal(ntfs_dir_lookup(dir, "readme.tx", 9, &d), NTFS_ERR_NOT_FOUND);
 		assert_int_equal(ntfs_dir_lookup(dir, "readme.txtt", 11, &d), NTFS_ERR_NOT_FOUND);
+		check_first_variant(&fx, dir, exact, 3);
+		check_first_variant(&fx, dir, other, sizeof other / sizeof other[0]);
 		ntfs_file_close(dir);
 		fx_close(&fx);
 	}

@@ -153,6 +153,12 @@ static void check_image(const struct timage *img)
 		assert_null(tref_volume(&ref, "fsstat", "serial"));
 	}
 
+	/* ntfs_upcase(): the table ntfscat read, unit by unit. */
+	for (uint32_t u = 0; u < 65536; u++)
+		if (ntfs_upcase(vol, (uint16_t)u) != ref.upcase[u])
+			fail_msg("%s: ntfs_upcase(U+%04X) = U+%04X, $UpCase has U+%04X", img->name,
+			         (unsigned)u, ntfs_upcase(vol, (uint16_t)u), ref.upcase[u]);
+
 	assert_int_equal(vi.major_version, tref_volume_num(&ref, "ntfsinfo", "major"));
 	assert_int_equal(vi.minor_version, tref_volume_num(&ref, "ntfsinfo", "minor"));
 	assert_int_equal(vi.flags, tref_volume_num(&ref, "ntfsinfo", "flags"));

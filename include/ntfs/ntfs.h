@@ -319,6 +319,13 @@ NTFS_API int ntfs_volume_info(const ntfs_volume *vol, struct ntfs_volume_info *i
  */
 NTFS_API int ntfs_volume_free_clusters(ntfs_volume *vol, uint64_t *free_clusters);
 
+/**
+ * @brief The upper case of one UTF-16 unit, by the volume's $UpCase (which
+ * names collate by, and which decides what "equal without case" means on
+ * this volume). No I/O: the table is read at mount.
+ */
+NTFS_API uint16_t ntfs_upcase(const ntfs_volume *vol, uint16_t unit);
+
 /** @name File references */
 /**@{*/
 /** Record number of the root directory. */
@@ -879,11 +886,15 @@ struct ntfs_dirent {
 
 /** ntfs_dir_open() flag: also return DOS-namespace (8.3) entries. */
 #define NTFS_DIR_DOS_NAMES 0x1u
+/** ntfs_dir_open() flag: ntfs_dir_find() takes the first entry whose name
+ * is equal without case, in index order, rather than preferring the exact
+ * one (what ntfs-3g's ignore_case lookups find). */
+#define NTFS_DIR_IGNORE_CASE 0x2u
 
 /**
  * @brief Open a cursor over a directory's entries, in index (collation) order.
  * @param dir an open directory (must stay open while the cursor is).
- * @param flags 0 or ::NTFS_DIR_DOS_NAMES.
+ * @param flags 0, or ::NTFS_DIR_DOS_NAMES and ::NTFS_DIR_IGNORE_CASE or'ed.
  * @param[out] out the cursor.
  * @return ::NTFS_OK; ::NTFS_ERR_NOT_DIR; ::NTFS_ERR_IO; ::NTFS_ERR_NOMEM;
  *   ::NTFS_ERR_CORRUPT_INDEX; ::NTFS_ERR_CORRUPT_ATTR;
@@ -939,7 +950,8 @@ NTFS_API int ntfs_dir_seek(ntfs_dir *cursor, uint64_t cookie);
  * directory's index for each name (a FUSE lookup, say).
  *
  * The cursor's position afterwards is unspecified: ntfs_dir_seek() sets it
- * again.
+ * again. With ::NTFS_DIR_IGNORE_CASE the first name equal without case is
+ * found, exact or not.
  *
  * @return as ntfs_dir_lookup().
  */
@@ -963,6 +975,33 @@ NTFS_API int ntfs_dir_find(ntfs_dir *cursor, const char *name, size_t name_len,
  */
 NTFS_API int ntfs_dir_lookup(ntfs_file *dir, const char *name, size_t name_len,
                              struct ntfs_dirent *ent);
+
+/** One of a file's names: a $FILE_NAME attribute of its record. */
+struct ntfs_name_info {
+	uint64_t parent_ref;                  /**< File reference of the directory it is in. */
+	uint8_t name_space;                   /**< NTFS_NAMESPACE_*. */
+	uint8_t name16_len;                   /**< UTF-16 units in name16. */
+	uint16_t name16[NTFS_NAME_MAX_UTF16]; /**< Name as stored (host order). */
+	size_t name_len;                      /**< Bytes in name, without the NUL. */
+	char name[NTFS_NAME_MAX_UTF8];        /**< Name as UTF-8; "" if refused (NTFS_ERR_NAME). */
+};
+
+/**
+ * @brief Enumerate a file's names, in the order of its attributes: every
+ * hard link, and the DOS (8.3) name beside a long one. The first is the
+ * one POSIX readers such as ntfs-3g take a directory's ".." from. The
+ * root's name is "." (its parent is itself).
+ * @param file the file.
+ * @param[in,out] cursor start at 0: an opaque position each call advances.
+ * @param[out] info the name.
+ * @return 1 (a name), 0 (no more), ::NTFS_ERR_NAME (not valid UTF-16, or a
+ *   name no file may have, as ntfs_dir_next() refuses, but the root's "."; name16 and the other
+ *   fields are filled, and the cursor still advances); ::NTFS_ERR_CORRUPT_ATTR
+ *   (a non-resident or malformed $FILE_NAME); ::NTFS_ERR_IO;
+ *   ::NTFS_ERR_NOMEM; ::NTFS_ERR_CORRUPT_ATTRLIST, ::NTFS_ERR_CORRUPT_RECORD,
+ *   ::NTFS_ERR_CORRUPT_FIXUP, ::NTFS_ERR_STALE.
+ */
+NTFS_API int ntfs_name_next(ntfs_file *file, uint32_t *cursor, struct ntfs_name_info *info);
 
 /**
  * @brief Convert UTF-16 (host-order units) to UTF-8.

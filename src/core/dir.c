@@ -75,25 +75,8 @@ void ntfs_dir_close(ntfs_dir *d)
 	ntfsi_io_free(vol, d, sizeof *d);
 }
 
-static bool dot_or_dotdot(const uint16_t *name, size_t n)
-{
-	return (n == 1 && name[0] == '.') || (n == 2 && name[0] == '.' && name[1] == '.');
-}
-
-/* A name a file can have on a POSIX host: no NUL or '/', not "." or "..".
- * No NTFS namespace allows others; a disk that has them is hostile, and
- * handing them out would truncate C strings or walk out of a directory.
- * (fill_dirent() checks the same as it copies the units.) */
-static bool name_ok(const uint16_t *name, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (name[i] == 0 || name[i] == '/')
-			return false;
-	return !dot_or_dotdot(name, n);
-}
-
 /* Fill @ent from a validated index entry; NTFS_ERR_NAME if the name is not
- * valid UTF-16 or not a name_ok() one, checked as the units are copied
+ * valid UTF-16 or not an ntfsi_name_ok() one, checked as the units are copied
  * (everything else is filled in). */
 static int fill_dirent(const struct ntfsi_index_entry *e, struct ntfs_dirent *ent)
 {
@@ -126,7 +109,7 @@ static int fill_dirent(const struct ntfsi_index_entry *e, struct ntfs_dirent *en
 	}
 	ent->name_len = ascii ? fn.name_len : 0;
 	ent->name[ent->name_len] = '\0';
-	if (bad || dot_or_dotdot(ent->name16, fn.name_len)) {
+	if (bad || ntfsi_name_dot(ent->name16, fn.name_len)) {
 		ent->name_len = 0;
 		ent->name[0] = '\0';
 		return NTFS_ERR_NAME;
@@ -177,14 +160,16 @@ static int make_key(struct lookup_key *k, const char *name, size_t name_len)
 		return NTFS_ERR_NAME;
 	if (k->len == 0)
 		return NTFS_ERR_NOT_FOUND;
-	if (!name_ok(k->name, k->len))
+	if (!ntfsi_name_ok(k->name, k->len))
 		return NTFS_ERR_NAME;
 	ntfsi_filename_key(k->key, k->name, (uint8_t)k->len);
 	return NTFS_OK;
 }
 
-/* Find key @k in open index @idx. */
-static int find(struct ntfsi_index *idx, const struct lookup_key *k, struct ntfs_dirent *ent)
+/* Find key @k in open index @idx: the exact name, or with @first the
+ * first name equal without case. */
+static int find(struct ntfsi_index *idx, const struct lookup_key *k, bool first,
+                struct ntfs_dirent *ent)
 {
 	const uint32_t key_len = NTFSI_FILENAME_HEADER + 2u * (uint32_t)k->len;
 	struct ntfsi_index_entry e;
@@ -199,7 +184,7 @@ static int find(struct ntfsi_index *idx, const struct lookup_key *k, struct ntfs
 			break;
 		/* A forged $UpCase can make a bad name collate equal to the key:
 		 * only entries ntfs_dir_next() would give out are found. The
-		 * exact name is the key, which passed name_ok(): it fills. */
+		 * exact name is the key, which passed ntfsi_name_ok(): it fills. */
 		{
 			uint8_t n;
 			const uint8_t *fn = ntfsi_filename_name(e.key, &n);
@@ -211,6 +196,8 @@ static int find(struct ntfsi_index *idx, const struct lookup_key *k, struct ntfs
 		}
 		if (!found)
 			found = fill_dirent(&e, ent) == NTFS_OK;
+		if (found && first)
+			break;
 	}
 	if (err == NTFS_OK && r < 0)
 		err = r;
@@ -231,7 +218,7 @@ int ntfs_dir_lookup(ntfs_file *dir, const char *name, size_t name_len, struct nt
 	if (err == NTFS_OK) {
 		err = open_i30(dir, &l->idx);
 		if (err == NTFS_OK) {
-			err = find(&l->idx, &l->k, ent);
+			err = find(&l->idx, &l->k, false, ent);
 			ntfsi_index_close(&l->idx);
 		}
 	}
@@ -248,7 +235,7 @@ int ntfs_dir_find(ntfs_dir *d, const char *name, size_t name_len, struct ntfs_di
 		return NTFS_ERR_NOMEM;
 	err = make_key(k, name, name_len);
 	if (err == NTFS_OK)
-		err = find(&d->idx, k, ent);
+		err = find(&d->idx, k, (d->flags & NTFS_DIR_IGNORE_CASE) != 0, ent);
 	ntfsi_io_free(d->idx.vol, k, sizeof *k);
 	return err;
 }

@@ -7,6 +7,10 @@
 
 #include "ntfs/ntfs.h"
 
+#include "attr.h"
+#include "file.h"
+#include "name.h"
+
 #define FN_PARENT 0
 #define FN_CTIME 8
 #define FN_MTIME 16
@@ -56,4 +60,39 @@ void ntfsi_filename_key(uint8_t *fn, const uint16_t *name, uint8_t len)
 	fn[FN_NAME_LEN] = len;
 	for (uint8_t i = 0; i < len; i++)
 		ntfsi_st16(fn + FN_NAME + 2 * i, name[i]);
+}
+
+int ntfs_name_next(ntfs_file *file, uint32_t *cursor, struct ntfs_name_info *info)
+{
+	struct ntfsi_attr a;
+	uint64_t recno;
+	int r;
+
+	while ((r = ntfsi_file_attr_next(file, cursor, &a, &recno)) == 1) {
+		struct ntfsi_filename fn;
+
+		if (a.type != NTFS_AT_FILE_NAME)
+			continue;
+		/* Always resident: NTFS indexes its bytes as they are. */
+		if (!a.resident || ntfsi_filename_check(a.value, a.value_len))
+			return NTFS_ERR_CORRUPT_ATTR;
+		ntfsi_filename_view(a.value, &fn);
+		info->parent_ref = fn.parent_ref;
+		info->name_space = fn.name_space;
+		info->name16_len = fn.name_len;
+		for (uint8_t i = 0; i < fn.name_len; i++)
+			info->name16[i] = ntfsi_le16(fn.name + 2 * i);
+		info->name_len = 0;
+		info->name[0] = '\0';
+		/* The root is named "." in itself; no other file may be. */
+		if (!ntfsi_name_ok(info->name16, fn.name_len) &&
+		    !(file->recno == NTFS_ROOT_RECORD &&
+		      NTFS_REF_RECORD(fn.parent_ref) == NTFS_ROOT_RECORD && fn.name_len == 1 &&
+		      info->name16[0] == '.'))
+			return NTFS_ERR_NAME;
+		r = ntfs_utf16_to_utf8(info->name16, fn.name_len, info->name, sizeof info->name,
+		                       &info->name_len);
+		return r == NTFS_OK ? 1 : r;
+	}
+	return r;
 }

@@ -273,6 +273,11 @@ int ntfs_volume_info(const ntfs_volume *vol, struct ntfs_volume_info *info)
 	return NTFS_OK;
 }
 
+uint16_t ntfs_upcase(const ntfs_volume *vol, uint16_t unit)
+{
+	return ntfsi_upcase_map(&vol->upcase, unit);
+}
+
 int ntfs_volume_free_clusters(ntfs_volume *vol, uint64_t *free_clusters)
 {
 	const uint64_t total = vol->boot.total_clusters;

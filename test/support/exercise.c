@@ -80,6 +80,27 @@ static void exercise_attrs(ntfs_file *f)
 	}
 }
 
+static void exercise_names(ntfs_file *f)
+{
+	uint32_t cur = 0;
+
+	for (unsigned i = 0; i < 1024; i++) {
+		struct ntfs_name_info info;
+		uint32_t before = cur;
+		int r = ntfs_name_next(f, &cur, &info);
+
+		EXERCISE_CHECK_ERR(r);
+		if (r != 1 && r != NTFS_ERR_NAME)
+			break;
+		TS_CHECK(cur > before);
+		TS_CHECK(info.name16_len > 0 && info.name_len < sizeof info.name &&
+		         info.name[info.name_len] == '\0' && strlen(info.name) == info.name_len);
+		/* A name given out is safe as a path component (the root's "." aside). */
+		TS_CHECK(r != 1 || (strchr(info.name, '/') == NULL && strcmp(info.name, "..") != 0));
+		TS_CHECK(r == 1 || info.name_len == 0);
+	}
+}
+
 static void exercise_streams(ntfs_file *f)
 {
 	uint32_t cur = 0;
@@ -225,6 +246,7 @@ void exercise_file(ntfs_file *f, unsigned max_entries)
 	exercise_security(f);
 	exercise_attrs(f);
 	exercise_streams(f);
+	exercise_names(f);
 	if (max_entries > 0) {
 		exercise_dir(f, 0, max_entries);
 		exercise_dir(f, NTFS_DIR_DOS_NAMES, max_entries);
