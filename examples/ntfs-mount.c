@@ -24,7 +24,7 @@ static const char usage[] =
         "  -o OPTIONS           comma-separated mount options (ntfs-3g's names):\n"
         "                       ro (implied), allow_other, uid=N, gid=N, umask=OCTAL,\n"
         "                       fmask=OCTAL, dmask=OCTAL, offset=BYTES, show_sys_files,\n"
-        "                       hide_hid_files, hide_dot_files,\n"
+        "                       hide_hid_files, hide_dot_files, ignore_case, posix_nlink,\n"
         "                       streams_interface=xattr|windows|none; rw is refused\n"
         "  -f                   stay in the foreground\n"
         "  -d                   print every FUSE request (implies -f)\n"
@@ -115,8 +115,14 @@ static void mount_option(struct nfuse_options *o, char *opt)
 			                val);
 		return;
 	}
-	if (val == NULL && (strcmp(opt, "ignore_case") == 0 || strcmp(opt, "posix_nlink") == 0))
-		cli_usage_error("option '%s' is not supported yet", opt);
+	if (val == NULL && strcmp(opt, "ignore_case") == 0) {
+		o->ignore_case = true;
+		return;
+	}
+	if (val == NULL && strcmp(opt, "posix_nlink") == 0) {
+		o->posix_nlink = true;
+		return;
+	}
 	if (val != NULL)
 		cli_usage_error("unknown mount option '%s=%s'", opt, val);
 	cli_usage_error("unknown mount option '%s'", opt);

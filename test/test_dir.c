@@ -342,8 +342,8 @@ static void fx_close(struct fixture *fx)
  * first of them in index order: the first entry of ntfsls's listing of
  * case/ (its three entries fit the index root, which ntfsls lists in
  * order). */
-static void check_first_variant(const struct fixture *fx, ntfs_file *dir,
-                                const char *const *names, size_t n)
+static void check_first_variant(const struct fixture *fx, ntfs_file *dir, const char *const *names,
+                                size_t n)
 {
 	const struct tref_dir *want = NULL;
 	struct ntfs_dirent d;

@@ -140,6 +140,95 @@ static void dir_index_size(ntfs_file *file, uint64_t *size, uint64_t *alloc)
 	}
 }
 
+/* Records below this are NTFS's own ($MFT ... $Extend and reserved). */
+#define NFUSE_FIRST_USER_RECORD 16u
+
+/* DOS names never reach here (the cursor skips them); NTFS's own files
+ * ($MFT, $Extend...) stay out unless show_sys_files; hidden files with
+ * hide_hid_files. */
+bool nfuse_attr_hidden(const struct nfuse *fs, const struct ntfs_dirent *ent)
+{
+	if (!fs->opts.show_sys_files && NTFS_REF_RECORD(ent->ref) < NFUSE_FIRST_USER_RECORD &&
+	    ent->name[0] == '$')
+		return true;
+	if (fs->opts.hide_hid_files && (ent->attributes & NTFS_FILE_ATTR_HIDDEN))
+		return true;
+	return false;
+}
+
+int nfuse_attr_parent(ntfs_file *file, uint64_t *parent_rec)
+{
+	struct ntfs_name_info *ni = malloc(sizeof(*ni));
+	uint32_t cur = 0;
+	int r;
+
+	if (ni == NULL)
+		return NTFS_ERR_NOMEM;
+	r = ntfs_name_next(file, &cur, ni);
+	if (r == 1 || r == NTFS_ERR_NAME)
+		*parent_rec = NTFS_REF_RECORD(ni->parent_ref);
+	free(ni);
+	if (r == 0)
+		return NTFS_ERR_NOT_FOUND;
+	return r < 0 && r != NTFS_ERR_NAME ? r : NTFS_OK;
+}
+
+/* Whether a directory entry is shown as a directory: a directory with a
+ * reparse point is one unless it reads as a link (a junction, say). */
+static bool shown_as_dir(struct nfuse_slot *s, const struct ntfs_dirent *ent)
+{
+	struct ntfs_stat st;
+	ntfs_file *f;
+	bool dir;
+
+	if (!ent->is_dir || !(ent->attributes & NTFS_FILE_ATTR_REPARSE))
+		return ent->is_dir;
+	if (ntfs_file_open(s->vol, NTFS_REF_RECORD(ent->ref), &f) != NTFS_OK)
+		return false;
+	dir = ntfs_file_stat(f, &st) == NTFS_OK && st.type == NTFS_TYPE_DIR;
+	ntfs_file_close(f);
+	return dir;
+}
+
+/* posix_nlink: a directory's link count as POSIX has it, 2 + the
+ * subdirectories its listing shows (find(1) skips the rest of a directory
+ * once it has seen that many); a file's, one per name but DOS names. */
+static int posix_nlink(const struct nfuse *fs, struct nfuse_slot *s, ntfs_file *file, bool dir,
+                       nlink_t *out)
+{
+	nlink_t n = dir ? 2 : 0;
+	int r;
+
+	if (dir) {
+		struct ntfs_dirent *ent = malloc(sizeof(*ent));
+		ntfs_dir *cur = NULL;
+
+		r = ent == NULL ? NTFS_ERR_NOMEM : ntfs_dir_open(file, 0, &cur);
+		while (r == NTFS_OK && (r = ntfs_dir_next(cur, ent)) != 0) {
+			if (r == 1 && !nfuse_attr_hidden(fs, ent) && shown_as_dir(s, ent))
+				n++;
+			if (r == 1 || r == NTFS_ERR_NAME)
+				r = NTFS_OK;
+		}
+		ntfs_dir_close(cur);
+		free(ent);
+	} else {
+		struct ntfs_name_info *ni = malloc(sizeof(*ni));
+		uint32_t pos = 0;
+
+		r = ni == NULL ? NTFS_ERR_NOMEM : NTFS_OK;
+		while (r == NTFS_OK && (r = ntfs_name_next(file, &pos, ni)) != 0) {
+			if ((r == 1 || r == NTFS_ERR_NAME) && ni->name_space != NTFS_NAMESPACE_DOS)
+				n++;
+			if (r == 1 || r == NTFS_ERR_NAME)
+				r = NTFS_OK;
+		}
+		free(ni);
+	}
+	*out = n;
+	return r;
+}
+
 static int stat_file(struct nfuse *fs, struct nfuse_slot *s, ntfs_file *file, uint64_t rec,
                      struct stat *out, uint64_t *ref)
 {
@@ -196,6 +285,11 @@ static int stat_file(struct nfuse *fs, struct nfuse_slot *s, ntfs_file *file, ui
 	out->st_mode = type | perm;
 	out->st_ino = (ino_t)rec;
 	out->st_nlink = type == S_IFDIR ? 1 : st.link_count;
+	if (o->posix_nlink) {
+		err = posix_nlink(fs, s, file, type == S_IFDIR, &out->st_nlink);
+		if (err != NTFS_OK)
+			return err;
+	}
 	out->st_uid = !o->uid_set && (st.wsl & NTFS_WSL_UID) ? (uid_t)st.uid : o->uid;
 	out->st_gid = !o->gid_set && (st.wsl & NTFS_WSL_GID) ? (gid_t)st.gid : o->gid;
 	if (type == S_IFCHR || type == S_IFBLK)

@@ -11,9 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Records below this are NTFS's own ($MFT ... $Extend and reserved). */
-#define NFUSE_FIRST_USER_RECORD 16u
-
 void nfuse_dir_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
 	struct nfuse *fs = fuse_req_userdata(req);
@@ -40,14 +37,25 @@ void nfuse_dir_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 		err = NTFS_ERR_NOT_DIR;
 	if (err == NTFS_OK)
 		err = ntfs_file_open(s->vol, nfuse_rec_of(parent), &dir);
-	if (err == NTFS_OK) {
+	if (err == NTFS_OK && fs->locase != NULL) {
+		/* ignore_case: as lowntfs-3g, the first name equal without case. */
+		ntfs_dir *cur;
+
+		err = ntfs_dir_open(dir, NTFS_DIR_IGNORE_CASE, &cur);
+		if (err == NTFS_OK) {
+			err = ntfs_dir_find(cur, name, base_len, ent);
+			ntfs_dir_close(cur);
+		}
+		ntfs_file_close(dir);
+	} else if (err == NTFS_OK) {
 		err = ntfs_dir_lookup(dir, name, base_len, ent);
 		ntfs_file_close(dir);
+		/* As ntfs-3g: names match exactly. The core matches without
+		 * case, an exact match first: another case is none. */
+		if (err == NTFS_OK &&
+		    (strlen(ent->name) != base_len || memcmp(ent->name, name, base_len)))
+			err = NTFS_ERR_NOT_FOUND;
 	}
-	/* As ntfs-3g (without ignore_case): names match exactly. The core
-	 * matches without case, an exact match first: another case is none. */
-	if (err == NTFS_OK && (strlen(ent->name) != base_len || memcmp(ent->name, name, base_len)))
-		err = NTFS_ERR_NOT_FOUND;
 	memset(&e, 0, sizeof(e));
 	if (err == NTFS_OK && colon != NULL) {
 		struct ntfs_stream_info *si = malloc(sizeof(*si));
@@ -112,25 +120,21 @@ void nfuse_dir_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 	fuse_reply_open(req, fi);
 }
 
-/* Whether a directory entry stays out of listings: DOS names never reach
- * here (the cursor skips them); NTFS's own files ($MFT, $Extend...) unless
- * show_sys_files; hidden files with hide_hid_files. */
-static bool entry_hidden(const struct nfuse *fs, const struct ntfs_dirent *ent)
+/* ignore_case: list the name in lower case, as lowntfs-3g does. */
+static int lower_name(const struct nfuse *fs, struct ntfs_dirent *ent)
 {
-	if (!fs->opts.show_sys_files && NTFS_REF_RECORD(ent->ref) < NFUSE_FIRST_USER_RECORD &&
-	    ent->name[0] == '$')
-		return true;
-	if (fs->opts.hide_hid_files && (ent->attributes & NTFS_FILE_ATTR_HIDDEN))
-		return true;
-	return false;
+	for (unsigned i = 0; i < ent->name16_len; i++)
+		ent->name16[i] = fs->locase[ent->name16[i]];
+	return ntfs_utf16_to_utf8(ent->name16, ent->name16_len, ent->name, sizeof(ent->name),
+	                          &ent->name_len);
 }
 
 static void do_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, bool plus)
 {
 	struct nfuse *fs = fuse_req_userdata(req);
 	struct nfuse_slot *s = nfuse_slot_get(fs);
-	uint64_t rec = nfuse_rec_of(ino), cookie;
-	struct ntfs_dirent *ent = NULL;
+	uint64_t rec = nfuse_rec_of(ino), cookie, parent = 0;
+	struct ntfs_dirent *ent = NULL, *prev = NULL;
 	struct fuse_entry_param e;
 	ntfs_file *file = NULL;
 	ntfs_dir *cur = NULL;
@@ -144,7 +148,13 @@ static void do_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, b
 	}
 	buf = malloc(size);
 	ent = malloc(sizeof(*ent));
-	err = buf == NULL || ent == NULL ? NTFS_ERR_NOMEM : NTFS_OK;
+	if (fs->locase != NULL) {
+		prev = malloc(sizeof(*prev));
+		if (prev != NULL)
+			prev->name16_len = 0;
+	}
+	err = buf == NULL || ent == NULL || (fs->locase != NULL && prev == NULL) ? NTFS_ERR_NOMEM
+	                                                                         : NTFS_OK;
 	if (err == NTFS_OK && off < 0)
 		err = NTFS_ERR_INVALID;
 	if (err == NTFS_OK && nfuse_stream_of(ino) != 0)
@@ -155,6 +165,8 @@ static void do_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, b
 		err = ntfs_dir_open(file, 0, &cur);
 	if (err == NTFS_OK && off > 2)
 		err = ntfs_dir_seek(cur, (uint64_t)off - 2);
+	if (err == NTFS_OK && off < 2)
+		err = nfuse_attr_parent(file, &parent);
 	if (err != NTFS_OK)
 		goto out;
 	/* "." and ".." carry no lookup (node 0): the kernel links neither. */
@@ -162,7 +174,7 @@ static void do_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, b
 		const char *name = dot == 0 ? "." : "..";
 
 		memset(&e, 0, sizeof(e));
-		e.attr.st_ino = (ino_t)rec;
+		e.attr.st_ino = (ino_t)(dot == 0 ? rec : parent);
 		e.attr.st_mode = S_IFDIR;
 		if (plus)
 			need = fuse_add_direntry_plus(req, buf + pos, size - pos, name, &e,
@@ -184,8 +196,19 @@ static void do_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, b
 			err = r;
 			break;
 		}
-		if (entry_hidden(fs, ent))
+		if (nfuse_attr_hidden(fs, ent))
 			continue;
+		if (fs->locase != NULL) {
+			if (lower_name(fs, ent) != NTFS_OK)
+				continue; /* cannot happen: the name converted once */
+			/* Names equal without case are adjacent and all look
+			 * up the first: give each the first one's file. */
+			if (prev != NULL && ent->name16_len == prev->name16_len &&
+			    memcmp(ent->name16, prev->name16, 2u * ent->name16_len) == 0)
+				ent->ref = prev->ref;
+			else if (prev != NULL)
+				*prev = *ent;
+		}
 		err = ntfs_dir_tell(cur, &cookie);
 		if (err == NTFS_OK && cookie > (uint64_t)INT64_MAX - 2)
 			err = NTFS_ERR_LIMIT;
@@ -226,6 +249,7 @@ out:
 	else
 		fuse_reply_buf(req, buf, pos);
 	nfuse_slot_put(s);
+	free(prev);
 	free(ent);
 	free(buf);
 }

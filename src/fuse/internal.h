@@ -66,6 +66,8 @@ struct nfuse {
 	pthread_mutex_t statfs_lock;
 	bool free_known;
 	uint64_t free_clusters;
+	/* ignore_case: lower case of each UTF-16 unit, else NULL. */
+	uint16_t *locase;
 };
 
 /* ---- inode numbers ---------------------------------------------------- */
@@ -167,6 +169,11 @@ int nfuse_attr_named_stream(ntfs_file *file, const char *name, unsigned *k,
                             struct ntfs_stream_info *si);
 /* Node, generation and timeouts of a lookup's answer for record rec. */
 void nfuse_attr_entry(struct fuse_entry_param *e, uint64_t rec, uint64_t ref);
+/* Whether a directory entry stays out of listings. */
+bool nfuse_attr_hidden(const struct nfuse *fs, const struct ntfs_dirent *ent);
+/* The directory a file's first name is in, as ntfs-3g takes "..": the
+ * first $FILE_NAME's parent (the root's is itself); a core error code. */
+int nfuse_attr_parent(ntfs_file *file, uint64_t *parent_rec);
 void nfuse_attr_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi);
 void nfuse_attr_readlink(fuse_req_t req, fuse_ino_t ino);
 

@@ -95,6 +95,33 @@ static void op_statfs(fuse_req_t req, fuse_ino_t ino)
 		fuse_reply_statfs(req, &sv);
 }
 
+/* ignore_case: the lower case of each unit as lowntfs-3g makes it from the
+ * volume's $UpCase (of the units that upper-case to it, the last), never
+ * a unit a name cannot hold ('/', NUL) or one that could make "." or "..". */
+static int build_locase(struct nfuse *fs)
+{
+	struct nfuse_slot *s = nfuse_slot_get(fs);
+
+	fs->locase = malloc(65536 * sizeof(*fs->locase));
+	if (s == NULL || fs->locase == NULL) {
+		fprintf(stderr, "ntfs-mount: ignore_case: %s\n",
+		        s == NULL ? "cannot mount the volume" : strerror(ENOMEM));
+		if (s != NULL)
+			nfuse_slot_put(s);
+		return -1;
+	}
+	for (uint32_t u = 0; u < 65536; u++)
+		fs->locase[u] = (uint16_t)u;
+	for (uint32_t l = 0; l < 65536; l++) {
+		uint16_t u = ntfs_upcase(s->vol, (uint16_t)l);
+
+		if (u != l && l != 0 && l != '/' && l != '.')
+			fs->locase[u] = (uint16_t)l;
+	}
+	nfuse_slot_put(s);
+	return 0;
+}
+
 static const struct fuse_lowlevel_ops nfuse_ops = {
         .init = op_init,
         .destroy = op_destroy,
@@ -156,6 +183,8 @@ int nfuse_run(const struct nfuse_source *src, const struct nfuse_options *opts, 
 	}
 	nfuse_slot_init(fs);
 	pthread_mutex_init(&fs->statfs_lock, NULL);
+	if (opts->ignore_case && build_locase(fs) != 0)
+		goto out;
 	/* The kernel refuses every write itself: "ro". default_permissions
 	 * makes it check the modes, owners and masks shown. */
 	if (fuse_opt_add_arg(&args, "ntfs-mount") != 0 ||
@@ -214,6 +243,7 @@ out:
 	fuse_opt_free_args(&args);
 	free(mopts);
 	free(fs->mountpoint);
+	free(fs->locase);
 	free(fs);
 	return status;
 }

@@ -32,6 +32,8 @@ struct nfuse_options {
 	bool allow_other; /* other users may use the mount */
 	bool show_sys_files;
 	bool hide_hid_files;
+	bool ignore_case; /* names match without case and are listed in lower case */
+	bool posix_nlink; /* link counts as POSIX has them: subdirectories + 2, long names */
 	enum nfuse_streams streams;
 };
 

@@ -2,7 +2,7 @@
 /*
  * Extended attributes, as ntfs-3g names them: named streams as "user.NAME"
  * (streams_interface=xattr) and the system.ntfs_* values (attrib, times,
- * crtime, each also _be; reparse_data, acl, ea, object_id).
+ * crtime, each also _be; reparse_data, acl, ea, object_id, dos_name).
  */
 #include "internal.h"
 
@@ -51,12 +51,50 @@ static int read_attr(ntfs_file *file, uint32_t type, unsigned char *buf, size_t 
 	return err;
 }
 
+/* system.ntfs_dos_name as ntfs-3g gives it: the DOS (8.3) name the file
+ * has in the directory of its first name, without a NUL; ENODATA when it
+ * has none there, and for the root, which is in no directory (as
+ * lowntfs-3g; ntfs-3g's high-level driver says EPERM). */
+static int dos_name(ntfs_file *file, uint64_t rec, unsigned char *buf, size_t *len)
+{
+	struct ntfs_name_info *ni;
+	uint64_t parent;
+	uint32_t cur = 0;
+	int r, e = ENODATA;
+
+	if (rec == NTFS_ROOT_RECORD)
+		return ENODATA;
+	r = nfuse_attr_parent(file, &parent);
+	if (r != NTFS_OK)
+		return r == NTFS_ERR_NOT_FOUND ? ENODATA : nfuse_errno(r);
+	ni = malloc(sizeof(*ni));
+	if (ni == NULL)
+		return ENOMEM;
+	while ((r = ntfs_name_next(file, &cur, ni)) != 0) {
+		if (r == NTFS_ERR_NAME)
+			continue;
+		if (r < 0) {
+			e = nfuse_errno(r);
+			break;
+		}
+		if ((ni->name_space & NTFS_NAMESPACE_DOS) &&
+		    NTFS_REF_RECORD(ni->parent_ref) == parent) {
+			memcpy(buf, ni->name, ni->name_len);
+			*len = ni->name_len;
+			e = 0;
+			break;
+		}
+	}
+	free(ni);
+	return e;
+}
+
 /*
- * The value of extended attribute NAME, in buf (NFUSE_XATTR_MAX bytes).
- * Returns 0 or an errno.
+ * The value of extended attribute NAME of record rec, open as file, in buf
+ * (NFUSE_XATTR_MAX bytes). Returns 0 or an errno.
  */
-static int xattr_value(struct nfuse *fs, ntfs_file *file, const char *name, unsigned char *buf,
-                       size_t *len)
+static int xattr_value(struct nfuse *fs, ntfs_file *file, uint64_t rec, const char *name,
+                       unsigned char *buf, size_t *len)
 {
 	struct ntfs_stat st;
 	int err;
@@ -104,6 +142,8 @@ static int xattr_value(struct nfuse *fs, ntfs_file *file, const char *name, unsi
 		}
 		return 0;
 	}
+	if (strcmp(name, "dos_name") == 0)
+		return dos_name(file, rec, buf, len);
 	if (strcmp(name, "reparse_data") == 0)
 		err = ntfs_file_reparse(file, buf, NFUSE_XATTR_MAX, len);
 	else if (strcmp(name, "acl") == 0)
@@ -155,7 +195,7 @@ void nfuse_xattr_get(fuse_req_t req, fuse_ino_t ino, const char *name, size_t si
 	buf = nfuse_slot_buf(s, NFUSE_XATTR_MAX);
 	e = buf == NULL ? ENOMEM : nfuse_errno(ntfs_file_open(s->vol, nfuse_rec_of(ino), &file));
 	if (e == 0) {
-		e = xattr_value(fs, file, name, buf, &len);
+		e = xattr_value(fs, file, nfuse_rec_of(ino), name, buf, &len);
 		ntfs_file_close(file);
 	}
 	if (e == 0)

@@ -96,7 +96,8 @@ static void exercise_names(ntfs_file *f)
 		TS_CHECK(info.name16_len > 0 && info.name_len < sizeof info.name &&
 		         info.name[info.name_len] == '\0' && strlen(info.name) == info.name_len);
 		/* A name given out is safe as a path component (the root's "." aside). */
-		TS_CHECK(r != 1 || (strchr(info.name, '/') == NULL && strcmp(info.name, "..") != 0));
+		TS_CHECK(r != 1 ||
+		         (strchr(info.name, '/') == NULL && strcmp(info.name, "..") != 0));
 		TS_CHECK(r == 1 || info.name_len == 0);
 	}
 }
