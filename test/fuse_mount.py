@@ -18,7 +18,9 @@ listed in KNOWN below and checked against what the image builder recorded
 Then, on our mount: every write-type system call fails with EROFS; each
 mount option takes effect; a directory listing resumes where telldir()
 said, also in a fresh mount; 8 threads' random reads equal ntfs-3g's
-bytes; a partitioned disk, -f and a hibernated volume; copies with random
+bytes; a partitioned disk, -f, a hibernated volume and a dirty one;
+posix_nlink and ignore_case trees against ntfs-3g's and lowntfs-3g's with
+the same options; copies with random
 damage keep the daemon answering; and the image's SHA-256 is unchanged
 after every session. With --shared, the real volumes of ../shared/images
 are compared with ntfs-3g's view as well.
@@ -888,7 +890,52 @@ def cli_checks(bin_dir, img, work, mnt):
             unmount(mnt)
         check("hibernated" in r.stderr, "hibernated volume: no warning: %r" % r.stderr)
     os.unlink(hib)
-    log("partitioned disk, --partition, offset=, -f, a missing image, hibernation: checked")
+    # A dirty volume: mounts, with a warning. The flag is set in a copy's
+    # $VOLUME_INFORMATION by hand, and ntfsinfo must then see it.
+    dirty = os.path.join(work, "dirty.img")
+    shutil.copyfile(img, dirty)
+    set_dirty(dirty)
+    r = subprocess.run(["ntfsinfo", "-f", "-m", dirty], capture_output=True, text=True)
+    if check("Volume Flags: 0x0001" in r.stdout, "ntfsinfo does not see the dirty flag set: "
+             "%r" % r.stdout[:300]):
+        r = subprocess.run([tool, dirty, mnt], capture_output=True, text=True)
+        if check(r.returncode == 0 and is_mounted(mnt), "dirty volume: %s" % r.stderr):
+            check(len(os.listdir(mnt)) > 0, "dirty volume: an empty root")
+            unmount(mnt)
+        check("marked dirty" in r.stderr, "dirty volume: no warning: %r" % r.stderr)
+    os.unlink(dirty)
+    log("partitioned disk, --partition, offset=, -f, a missing image, hibernation, a dirty "
+        "volume: checked")
+
+
+def set_dirty(img):
+    """Set VOLUME_IS_DIRTY (bit 0 of $VOLUME_INFORMATION's flags, record 3)
+    in place, in the $MFT and in its mirror, which ntfs-3g compares."""
+    import struct
+    with open(img, "r+b") as f:
+        boot = f.read(512)
+        sector, spc = struct.unpack_from("<HB", boot, 0x0B)
+        cluster = sector * spc
+        c = struct.unpack_from("<b", boot, 0x40)[0]
+        rsize = c * cluster if c > 0 else 1 << -c
+        for lcn_at in (0x30, 0x38):
+            base = struct.unpack_from("<q", boot, lcn_at)[0] * cluster + 3 * rsize
+            f.seek(base)
+            rec = f.read(rsize)
+            off = struct.unpack_from("<H", rec, 0x14)[0]
+            while off + 8 <= rsize:
+                atype, alen = struct.unpack_from("<II", rec, off)
+                if atype == 0xFFFFFFFF or alen == 0:
+                    raise AssertionError("no $VOLUME_INFORMATION in record 3 of " + img)
+                if atype == 0x70:
+                    flags = off + struct.unpack_from("<H", rec, off + 0x14)[0] + 10
+                    # Not the last two bytes of a 512-byte stride: the
+                    # fixups own those.
+                    assert flags % 512 < 510
+                    f.seek(base + flags)
+                    f.write(struct.pack("<H", struct.unpack_from("<H", rec, flags)[0] | 1))
+                    break
+                off += alen
 
 
 def corrupt_checks(bin_dir, img, work, mnt, seeds=4):
