@@ -564,6 +564,31 @@ struct ntfs_reparse {
  */
 NTFS_API int ntfs_reparse_parse(const void *value, size_t len, struct ntfs_reparse *rp);
 
+/** Bytes of a whole object id: the object id, then the birth volume,
+ * birth object and domain ids (16 bytes each). */
+#define NTFS_OBJECT_ID_SIZE 64u
+
+/**
+ * @brief Read a file's object id, whole when the volume keeps the rest.
+ *
+ * The $OBJECT_ID attribute usually holds the 16-byte object id alone; the
+ * other three ids are then taken from the volume's $Extend/$ObjId index,
+ * from the entry for that id that names this file (as ntfs-3g's
+ * system.ntfs_object_id gives them). Without such an entry, the 16 bytes.
+ *
+ * @param file the file.
+ * @param[out] id the id: @p len bytes.
+ * @param[out] len 16 to 64 (16 or 64 unless the attribute holds another
+ *   size).
+ * @return ::NTFS_OK; ::NTFS_ERR_NOT_FOUND (no object id);
+ *   ::NTFS_ERR_CORRUPT_ATTR (an attribute shorter than 16 or longer than 64
+ *   bytes, or not stored raw); ::NTFS_ERR_CORRUPT_INDEX (a broken $O
+ *   index); ::NTFS_ERR_IO; ::NTFS_ERR_NOMEM; ::NTFS_ERR_CORRUPT_ATTRLIST,
+ *   ::NTFS_ERR_CORRUPT_RUNLIST, ::NTFS_ERR_CORRUPT_RECORD,
+ *   ::NTFS_ERR_CORRUPT_FIXUP.
+ */
+NTFS_API int ntfs_file_object_id(ntfs_file *file, uint8_t id[NTFS_OBJECT_ID_SIZE], size_t *len);
+
 /**
  * @brief Read a file's reparse point value: tag, length, reserved (and the
  * GUID of a non-Microsoft tag), then the data.

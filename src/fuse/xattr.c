@@ -52,10 +52,11 @@ static int read_attr(ntfs_file *file, uint32_t type, unsigned char *buf, size_t 
 }
 
 /* system.ntfs_dos_name as ntfs-3g gives it: the DOS (8.3) name the file
- * has in the directory of its first name, without a NUL; ENODATA when it
+ * has in the directory of its first name, upper-cased, without a NUL; ENODATA when it
  * has none there, and for the root, which is in no directory (as
  * lowntfs-3g; ntfs-3g's high-level driver says EPERM). */
-static int dos_name(ntfs_file *file, uint64_t rec, unsigned char *buf, size_t *len)
+static int dos_name(ntfs_volume *vol, ntfs_file *file, uint64_t rec, unsigned char *buf,
+                    size_t *len)
 {
 	struct ntfs_name_info *ni;
 	uint64_t parent;
@@ -79,9 +80,13 @@ static int dos_name(ntfs_file *file, uint64_t rec, unsigned char *buf, size_t *l
 		}
 		if ((ni->name_space & NTFS_NAMESPACE_DOS) &&
 		    NTFS_REF_RECORD(ni->parent_ref) == parent) {
-			memcpy(buf, ni->name, ni->name_len);
-			*len = ni->name_len;
-			e = 0;
+			/* In upper case, as DOS names are (a Win32 name that is
+			 * also a DOS one may be in lower case). */
+			for (unsigned i = 0; i < ni->name16_len; i++)
+				ni->name16[i] = ntfs_upcase(vol, ni->name16[i]);
+			r = ntfs_utf16_to_utf8(ni->name16, ni->name16_len, (char *)buf,
+			                       NFUSE_XATTR_MAX, len);
+			e = r == NTFS_OK ? 0 : ENODATA;
 			break;
 		}
 	}
@@ -90,11 +95,11 @@ static int dos_name(ntfs_file *file, uint64_t rec, unsigned char *buf, size_t *l
 }
 
 /*
- * The value of extended attribute NAME of record rec, open as file, in buf
+ * The value of extended attribute NAME of record rec, open as file on vol, in buf
  * (NFUSE_XATTR_MAX bytes). Returns 0 or an errno.
  */
-static int xattr_value(struct nfuse *fs, ntfs_file *file, uint64_t rec, const char *name,
-                       unsigned char *buf, size_t *len)
+static int xattr_value(struct nfuse *fs, ntfs_volume *vol, ntfs_file *file, uint64_t rec,
+                       const char *name, unsigned char *buf, size_t *len)
 {
 	struct ntfs_stat st;
 	int err;
@@ -143,7 +148,7 @@ static int xattr_value(struct nfuse *fs, ntfs_file *file, uint64_t rec, const ch
 		return 0;
 	}
 	if (strcmp(name, "dos_name") == 0)
-		return dos_name(file, rec, buf, len);
+		return dos_name(vol, file, rec, buf, len);
 	if (strcmp(name, "reparse_data") == 0)
 		err = ntfs_file_reparse(file, buf, NFUSE_XATTR_MAX, len);
 	else if (strcmp(name, "acl") == 0)
@@ -151,7 +156,7 @@ static int xattr_value(struct nfuse *fs, ntfs_file *file, uint64_t rec, const ch
 	else if (strcmp(name, "ea") == 0)
 		err = read_attr(file, NTFS_AT_EA, buf, NFUSE_XATTR_MAX, len);
 	else if (strcmp(name, "object_id") == 0)
-		err = read_attr(file, NTFS_AT_OBJECT_ID, buf, NFUSE_XATTR_MAX, len);
+		err = ntfs_file_object_id(file, buf, len);
 	else
 		return ENODATA;
 	if (err == NTFS_ERR_NOT_FOUND)
@@ -195,7 +200,7 @@ void nfuse_xattr_get(fuse_req_t req, fuse_ino_t ino, const char *name, size_t si
 	buf = nfuse_slot_buf(s, NFUSE_XATTR_MAX);
 	e = buf == NULL ? ENOMEM : nfuse_errno(ntfs_file_open(s->vol, nfuse_rec_of(ino), &file));
 	if (e == 0) {
-		e = xattr_value(fs, file, nfuse_rec_of(ino), name, buf, &len);
+		e = xattr_value(fs, s->vol, file, nfuse_rec_of(ino), name, buf, &len);
 		ntfs_file_close(file);
 	}
 	if (e == 0)

@@ -248,6 +248,14 @@ void exercise_file(ntfs_file *f, unsigned max_entries)
 	exercise_attrs(f);
 	exercise_streams(f);
 	exercise_names(f);
+	{
+		uint8_t id[NTFS_OBJECT_ID_SIZE];
+		size_t len;
+		int r = ntfs_file_object_id(f, id, &len);
+
+		EXERCISE_CHECK_ERR(r);
+		TS_CHECK(r != NTFS_OK || (len >= 16 && len <= NTFS_OBJECT_ID_SIZE));
+	}
 	if (max_entries > 0) {
 		exercise_dir(f, 0, max_entries);
 		exercise_dir(f, NTFS_DIR_DOS_NAMES, max_entries);
