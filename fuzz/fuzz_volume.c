@@ -87,6 +87,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		EXERCISE_CHECK_ERR(err);
 		if (err == NTFS_OK)
 			TS_CHECK(free_clusters <= info.total_clusters);
+		{
+			struct ntfs_mft_usage u;
+			err = ntfs_volume_mft_usage(vol, &u);
+			EXERCISE_CHECK_ERR(err);
+			if (err == NTFS_OK)
+				TS_CHECK(u.records == info.mft_records && u.in_use <= u.records &&
+				         u.bitmap_records >= u.records);
+		}
 		err = ntfs_path_open(vol, "/nested/level1/../file-0.txt", &f);
 		EXERCISE_CHECK_ERR(err);
 		if (err == NTFS_OK)

@@ -342,6 +342,16 @@ def lx_from_ea(value_hex):
     return out
 
 
+def statfs_checks(name, ours_mnt, theirs_mnt):
+    """statfs: sizes, free clusters and records from the two bitmaps."""
+    so, st = os.statvfs(ours_mnt), os.statvfs(theirs_mnt)
+    for f in ("f_bsize", "f_frsize", "f_blocks", "f_bfree", "f_bavail", "f_files", "f_ffree",
+              "f_favail", "f_namemax"):
+        check(getattr(so, f) == getattr(st, f), "%s: statfs %s: %d, ntfs-3g %d" % (
+            name, f, getattr(so, f), getattr(st, f)))
+    check(so.f_flag & os.ST_RDONLY, "%s: statfs: not ST_RDONLY" % name)
+
+
 def compare(name, ours, theirs, spec, ours_mnt, theirs_mnt):
     """ntfs-3g's tree against ours, field by field, with KNOWN differences."""
     for rel in sorted(set(ours) | set(theirs)):
@@ -1069,6 +1079,7 @@ def shared_checks(bin_dir, shared, work, ours_mnt, theirs_mnt):
                     if mount_3g(dev, theirs_mnt):
                         try:
                             ours, theirs = walk(ours_mnt), walk(theirs_mnt)
+                            statfs_checks(rel, ours_mnt, theirs_mnt)
                         finally:
                             unmount(theirs_mnt)
                         compare(rel, ours, theirs, {}, ours_mnt, theirs_mnt)
@@ -1128,15 +1139,7 @@ def main():
                 if mount_3g(img, theirs_mnt):
                     try:
                         ours, theirs = walk(ours_mnt), walk(theirs_mnt)
-                        # statfs: sizes and free space from the bitmap. KNOWN:
-                        # f_files and f_ffree differ (ntfs-3g counts free MFT
-                        # records, which the core's API does not give).
-                        so, st = os.statvfs(ours_mnt), os.statvfs(theirs_mnt)
-                        for f in ("f_bsize", "f_frsize", "f_blocks", "f_bfree", "f_bavail",
-                                  "f_namemax"):
-                            check(getattr(so, f) == getattr(st, f), "%s: statfs %s: %d, "
-                                  "ntfs-3g %d" % (name, f, getattr(so, f), getattr(st, f)))
-                        check(so.f_flag & os.ST_RDONLY, "%s: statfs: not ST_RDONLY" % name)
+                        statfs_checks(name, ours_mnt, theirs_mnt)
                         compare(name, ours, theirs, spec, ours_mnt, theirs_mnt)
                         log("%s: %d entries compared" % (name, len(ours)))
                         concurrent_checks(ours_mnt, theirs_mnt, ours, theirs)

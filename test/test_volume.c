@@ -102,6 +102,16 @@ static void check_consistent(const struct timage *img, ntfs_volume *vol,
 	assert_int_equal(vi->label_len, strlen(vi->label));
 	assert_int_equal(ntfs_volume_free_clusters(vol, free_clusters), NTFS_OK);
 	assert_true(*free_clusters <= vi->total_clusters);
+	{
+		/* The system files alone use the first 16 records; the bitmap's
+		 * room is whole 8-byte words. (ntfs-3g's statfs, which counts
+		 * from the same bitmap, is compared in test/fuse_mount.py.) */
+		struct ntfs_mft_usage u;
+		assert_int_equal(ntfs_volume_mft_usage(vol, &u), NTFS_OK);
+		assert_int_equal(u.records, vi->mft_records);
+		assert_true(u.in_use >= 16 && u.in_use <= u.records);
+		assert_true(u.bitmap_records >= u.records && u.bitmap_records % 64 == 0);
+	}
 	raw_volume_information(img, &flags, &major, &minor);
 	assert_int_equal(vi->flags, flags);
 	assert_int_equal(vi->major_version, major);

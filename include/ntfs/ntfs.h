@@ -319,6 +319,26 @@ NTFS_API int ntfs_volume_info(const ntfs_volume *vol, struct ntfs_volume_info *i
  */
 NTFS_API int ntfs_volume_free_clusters(ntfs_volume *vol, uint64_t *free_clusters);
 
+/** How full the MFT is (ntfs_volume_mft_usage()). */
+struct ntfs_mft_usage {
+	uint64_t records;        /**< Records the $MFT holds (ntfs_volume_info::mft_records). */
+	uint64_t in_use;         /**< Of them, those its $BITMAP marks in use. */
+	uint64_t bitmap_records; /**< Records its $BITMAP has room for (its allocated
+	                              bytes x 8, at least records): how far the MFT grows
+	                              before the bitmap must. */
+};
+
+/**
+ * @brief Count the MFT's records in use from the $MFT's $BITMAP (I/O
+ * proportional to the MFT's size; nothing is cached).
+ * @return ::NTFS_OK; ::NTFS_ERR_IO; ::NTFS_ERR_NOMEM;
+ *   ::NTFS_ERR_CORRUPT_MFT (no $BITMAP, or one shorter than the $MFT's
+ *   records need, or not stored raw); ::NTFS_ERR_CORRUPT_RUNLIST,
+ *   ::NTFS_ERR_CORRUPT_ATTR, ::NTFS_ERR_CORRUPT_ATTRLIST,
+ *   ::NTFS_ERR_CORRUPT_RECORD, ::NTFS_ERR_CORRUPT_FIXUP.
+ */
+NTFS_API int ntfs_volume_mft_usage(ntfs_volume *vol, struct ntfs_mft_usage *usage);
+
 /**
  * @brief The upper case of one UTF-16 unit, by the volume's $UpCase (which
  * names collate by, and which decides what "equal without case" means on

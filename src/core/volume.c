@@ -278,43 +278,27 @@ uint16_t ntfs_upcase(const ntfs_volume *vol, uint16_t unit)
 	return ntfsi_upcase_map(&vol->upcase, unit);
 }
 
-int ntfs_volume_free_clusters(ntfs_volume *vol, uint64_t *free_clusters)
+/* Set bits among the first @bits of bitmap @s (whose data must hold them;
+ * @corrupt otherwise). Holes and bytes past the initialized size read as
+ * zeros, so they are skipped unread, which only a value stored as is
+ * allows (in a compressed one a hole ends a unit's data). */
+static int count_bits(ntfs_stream *s, uint64_t bits, uint8_t cshift, int corrupt, uint64_t *set)
 {
-	const uint64_t total = vol->boot.total_clusters;
-	const uint64_t need = (total + 7) / 8;
-	const uint8_t cshift = vol->boot.cluster_shift;
+	const uint64_t need = (bits + 7) / 8;
+	const uint64_t init = ntfsi_stream_init_size(s);
 	uint8_t chunk[512];
-	uint64_t off = 0, used = 0, init;
-	ntfs_file *f;
-	ntfs_stream *s;
-	int err = ntfsi_file_open_system(vol, NTFSI_RECORD_BITMAP, &f);
+	uint64_t off = 0, n = 0;
+	int err = NTFS_OK;
 
-	if (err)
-		return err;
-	err = ntfsi_stream_need(f, NTFS_AT_DATA, NULL, 0, NTFS_ERR_CORRUPT_MFT, &s);
-	if (err) {
-		ntfs_file_close(f);
-		return err;
-	}
-	/* Holes are skipped as zeros below, which only a value stored as is has
-	 * (in a compressed one a hole ends a unit's data). */
 	if (ntfs_stream_size(s) < need || !ntfsi_stream_stored(s))
-		err = NTFS_ERR_CORRUPT_MFT;
-	init = ntfsi_stream_init_size(s);
-	/* Only set bits are counted. Holes and bytes past the initialized
-	 * size read as zeros, so they are skipped unread. What is read is
-	 * at most need bytes, and need follows a cluster count the device
-	 * was checked to hold at mount. */
-	while (err == NTFS_OK && off < need && off < init) {
+		return corrupt;
+	while (off < need && off < init) {
 		size_t got, i;
 		if (!ntfsi_stream_resident(s)) {
 			struct ntfs_run run;
 			err = ntfs_stream_map(s, off >> cshift, &run);
-			if (err == 0)
-				err = NTFS_ERR_CORRUPT_RUNLIST;
-			if (err < 0)
-				break;
-			err = NTFS_OK;
+			if (err <= 0)
+				return err == 0 ? NTFS_ERR_CORRUPT_RUNLIST : err;
 			if (run.lcn == NTFS_LCN_HOLE) {
 				off = (run.vcn + run.length) << cshift;
 				continue;
@@ -322,23 +306,81 @@ int ntfs_volume_free_clusters(ntfs_volume *vol, uint64_t *free_clusters)
 		}
 		err = ntfs_stream_read(s, off, chunk, (size_t)ntfsi_min64(sizeof chunk, need - off),
 		                       &got);
-		for (i = 0; err == NTFS_OK && i < got; i++) {
+		if (err)
+			return err;
+		if (got == 0)
+			return corrupt;
+		for (i = 0; i < got; i++) {
 			unsigned byte = chunk[i];
-			uint64_t left = total - (off + i) * 8; /* >= 1: off + i < need */
-			/* Bits past the last cluster are not clusters. */
+			uint64_t left = bits - (off + i) * 8; /* >= 1: off + i < need */
+			/* Bits past the last one counted are not counted. */
 			if (left < 8)
 				byte &= (1u << left) - 1;
 			for (; byte != 0; byte >>= 1)
-				used += byte & 1u;
+				n += byte & 1u;
 		}
 		off += got;
-		if (err == NTFS_OK && got == 0)
-			err = NTFS_ERR_CORRUPT_MFT;
 	}
-	ntfs_stream_close(s);
+	*set = n;
+	return NTFS_OK;
+}
+
+int ntfs_volume_free_clusters(ntfs_volume *vol, uint64_t *free_clusters)
+{
+	const uint64_t total = vol->boot.total_clusters;
+	uint64_t used = 0;
+	ntfs_file *f;
+	ntfs_stream *s;
+	int err = ntfsi_file_open_system(vol, NTFSI_RECORD_BITMAP, &f);
+
+	if (err)
+		return err;
+	err = ntfsi_stream_need(f, NTFS_AT_DATA, NULL, 0, NTFS_ERR_CORRUPT_MFT, &s);
+	/* What is read is at most total / 8 bytes, a cluster count the
+	 * device was checked to hold at mount. */
+	if (err == NTFS_OK) {
+		err = count_bits(s, total, vol->boot.cluster_shift, NTFS_ERR_CORRUPT_MFT, &used);
+		ntfs_stream_close(s);
+	}
 	ntfs_file_close(f);
 	if (err)
 		return err;
 	*free_clusters = total - used;
+	return NTFS_OK;
+}
+
+int ntfs_volume_mft_usage(ntfs_volume *vol, struct ntfs_mft_usage *usage)
+{
+	const uint64_t records = vol->mft.records;
+	struct ntfsi_attr a;
+	uint64_t bytes = 0, used = 0;
+	ntfs_file *f;
+	ntfs_stream *s;
+	int err = ntfsi_file_open_system(vol, NTFSI_RECORD_MFT, &f);
+
+	if (err)
+		return err;
+	err = ntfsi_file_need_attr(f, NTFS_AT_BITMAP, NULL, 0, NTFS_ERR_CORRUPT_MFT, &a);
+	/* Room: the allocation, or a resident value rounded to 8 bytes. */
+	if (err == NTFS_OK) {
+		bytes = a.resident ? ((uint64_t)a.value_len + 7) / 8 * 8 : a.alloc_size;
+		if (bytes > UINT64_MAX / 8)
+			err = NTFS_ERR_CORRUPT_MFT;
+	}
+	if (err == NTFS_OK)
+		err = ntfsi_stream_need(f, NTFS_AT_BITMAP, NULL, 0, NTFS_ERR_CORRUPT_MFT, &s);
+	/* Only bits of records the $MFT holds are read (a bitmap shorter
+	 * than that is corrupt): as many bytes as mount checked the $MFT's
+	 * records to take. */
+	if (err == NTFS_OK) {
+		err = count_bits(s, records, vol->boot.cluster_shift, NTFS_ERR_CORRUPT_MFT, &used);
+		ntfs_stream_close(s);
+	}
+	ntfs_file_close(f);
+	if (err)
+		return err;
+	usage->records = records;
+	usage->in_use = used;
+	usage->bitmap_records = bytes * 8 < records ? records : bytes * 8;
 	return NTFS_OK;
 }

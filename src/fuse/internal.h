@@ -64,8 +64,9 @@ struct nfuse {
 	atomic_int nslots;
 	pthread_mutex_t grow;
 	pthread_mutex_t statfs_lock;
-	bool free_known;
+	bool free_known; /* free_clusters and mft are read, once */
 	uint64_t free_clusters;
+	struct ntfs_mft_usage mft;
 	/* ignore_case: lower case of each UTF-16 unit, else NULL. */
 	uint16_t *locase;
 };

@@ -76,6 +76,8 @@ static void op_statfs(fuse_req_t req, fuse_ino_t ino)
 	pthread_mutex_lock(&fs->statfs_lock);
 	if (!fs->free_known) {
 		err = ntfs_volume_free_clusters(s->vol, &fs->free_clusters);
+		if (err == NTFS_OK)
+			err = ntfs_volume_mft_usage(s->vol, &fs->mft);
 		fs->free_known = err == NTFS_OK;
 	}
 	memset(&sv, 0, sizeof(sv));
@@ -84,7 +86,19 @@ static void op_statfs(fuse_req_t req, fuse_ino_t ino)
 	sv.f_blocks = (fsblkcnt_t)info.total_clusters;
 	sv.f_bfree = (fsblkcnt_t)fs->free_clusters;
 	sv.f_bavail = (fsblkcnt_t)fs->free_clusters;
-	sv.f_files = (fsfilcnt_t)info.mft_records;
+	/* As ntfs-3g counts them: records the MFT bitmap has room for, plus
+	 * those the free clusters could hold; free, all but those in use. */
+	{
+		uint64_t more = fs->free_clusters;
+
+		if (info.cluster_size >= info.record_size)
+			more *= info.cluster_size / info.record_size;
+		else
+			more /= info.record_size / info.cluster_size;
+		sv.f_files = (fsfilcnt_t)(fs->mft.bitmap_records + more);
+		sv.f_ffree = (fsfilcnt_t)(fs->mft.bitmap_records - fs->mft.in_use + more);
+		sv.f_favail = sv.f_ffree;
+	}
 	sv.f_namemax = NTFS_NAME_MAX_UTF16;
 	sv.f_flag = ST_RDONLY;
 	pthread_mutex_unlock(&fs->statfs_lock);
