@@ -96,11 +96,11 @@ static void names_as_ntfsinfo(void **state)
 	assert_true(total > 0);
 }
 
-/* A $FILE_NAME value in root directory 5 of @units (host order). */
-static uint32_t fn_value(uint8_t *v, const uint16_t *units, uint8_t n, uint8_t ns)
+/* A $FILE_NAME value of @units (host order) in directory @parent. */
+static uint32_t fn_value(uint8_t *v, const uint16_t *units, uint8_t n, uint8_t ns, uint64_t parent)
 {
 	memset(v, 0, OD_FN_NAME);
-	fx_st64(v + OD_FN_PARENT, NTFS_ROOT_RECORD | (uint64_t)5 << 48);
+	fx_st64(v + OD_FN_PARENT, parent | (uint64_t)5 << 48);
 	v[OD_FN_NAME_LEN] = n;
 	v[OD_FN_NAMESPACE] = ns;
 	for (uint8_t i = 0; i < n; i++)
@@ -122,23 +122,30 @@ struct fn_case {
 	uint16_t units[4];
 	uint8_t n;
 	enum fn_fault fault;
-	int want; /* for the hostile name; a good name "ok" follows it */
+	int want;        /* for the hostile name; a good name "ok" follows it */
+	uint32_t rec;    /* the record that has the names: 0 for REC */
+	uint64_t parent; /* of the hostile name: 0 for the root */
 };
 
 static const struct fn_case fn_cases[] = {
-        {"plain", {'a', 'b'}, 2, FN_NONE, 1},
-        {"non-ASCII", {0x00E9, 0x4E2D}, 2, FN_NONE, 1},
-        {"pair", {0xD83D, 0xDE00}, 2, FN_NONE, 1},
-        {"slash", {'a', '/', 'b'}, 3, FN_NONE, NTFS_ERR_NAME},
-        {"NUL", {'a', 0, 'b'}, 3, FN_NONE, NTFS_ERR_NAME},
-        {"dot", {'.'}, 1, FN_NONE, NTFS_ERR_NAME},
-        {"dot-dot", {'.', '.'}, 2, FN_NONE, NTFS_ERR_NAME},
-        {"lone surrogate", {'a', 0xD800}, 2, FN_NONE, NTFS_ERR_NAME},
-        {"short value", {'a'}, 1, FN_SHORT, NTFS_ERR_CORRUPT_ATTR},
-        {"name past value", {'a', 'b'}, 2, FN_PAST_VALUE, NTFS_ERR_CORRUPT_ATTR},
-        {"empty name", {'a'}, 0, FN_EMPTY, NTFS_ERR_CORRUPT_ATTR},
-        {"namespace 4", {'a'}, 1, FN_NAMESPACE, NTFS_ERR_CORRUPT_ATTR},
-        {"non-resident", {'a'}, 1, FN_NONRESIDENT, NTFS_ERR_CORRUPT_ATTR},
+        {"plain", {'a', 'b'}, 2, FN_NONE, 1, 0, 0},
+        {"non-ASCII", {0x00E9, 0x4E2D}, 2, FN_NONE, 1, 0, 0},
+        {"pair", {0xD83D, 0xDE00}, 2, FN_NONE, 1, 0, 0},
+        {"slash", {'a', '/', 'b'}, 3, FN_NONE, NTFS_ERR_NAME, 0, 0},
+        {"NUL", {'a', 0, 'b'}, 3, FN_NONE, NTFS_ERR_NAME, 0, 0},
+        {"dot", {'.'}, 1, FN_NONE, NTFS_ERR_NAME, 0, 0},
+        {"dot-dot", {'.', '.'}, 2, FN_NONE, NTFS_ERR_NAME, 0, 0},
+        {"lone surrogate", {'a', 0xD800}, 2, FN_NONE, NTFS_ERR_NAME, 0, 0},
+        {"short value", {'a'}, 1, FN_SHORT, NTFS_ERR_CORRUPT_ATTR, 0, 0},
+        {"name past value", {'a', 'b'}, 2, FN_PAST_VALUE, NTFS_ERR_CORRUPT_ATTR, 0, 0},
+        {"empty name", {'a'}, 0, FN_EMPTY, NTFS_ERR_CORRUPT_ATTR, 0, 0},
+        {"namespace 4", {'a'}, 1, FN_NAMESPACE, NTFS_ERR_CORRUPT_ATTR, 0, 0},
+        {"non-resident", {'a'}, 1, FN_NONRESIDENT, NTFS_ERR_CORRUPT_ATTR, 0, 0},
+        /* The root alone is "." in itself. */
+        {"root's dot", {'.'}, 1, FN_NONE, 1, NTFS_ROOT_RECORD, 0},
+        {"root's dot elsewhere", {'.'}, 1, FN_NONE, NTFS_ERR_NAME, NTFS_ROOT_RECORD, REC},
+        {"root's dot-dot", {'.', '.'}, 2, FN_NONE, NTFS_ERR_NAME, NTFS_ROOT_RECORD, 0},
+        {"dot in another directory", {'.'}, 1, FN_NONE, NTFS_ERR_NAME, 0, REC},
 };
 
 /* Record REC holds the case's $FILE_NAME, then a good one named "ok". */
@@ -146,11 +153,12 @@ static void build_case(struct synvol *s, const struct fn_case *c)
 {
 	static const uint16_t ok[] = {'o', 'k'};
 	uint8_t v[OD_FN_NAME + 16], *rec;
-	uint32_t len = fn_value(v, c->units, c->n, NTFS_NAMESPACE_POSIX);
+	uint32_t len = fn_value(v, c->units, c->n, NTFS_NAMESPACE_POSIX,
+	                        c->parent ? c->parent : NTFS_ROOT_RECORD);
 	uint64_t lcn = SYNVOL_DATA_OFF / CLUSTER;
 
 	synvol_init(s, CLUSTER, 1024, 4096);
-	rec = synvol_record(s, REC);
+	rec = synvol_record(s, c->rec ? c->rec : REC);
 	fx_record(rec, 1024);
 	fx_record_set(rec, SEQ, OD_REC_FLAG_IN_USE, 0);
 	if (c->fault == FN_SHORT)
@@ -161,7 +169,7 @@ static void build_case(struct synvol *s, const struct fn_case *c)
 		v[OD_FN_NAMESPACE] = 4;
 	assert_true(synvol_add_value(s, rec, NTFS_AT_FILE_NAME, NULL, 0, v, len,
 	                             c->fault != FN_NONRESIDENT, &lcn) != 0);
-	len = fn_value(v, ok, 2, NTFS_NAMESPACE_WIN32_DOS);
+	len = fn_value(v, ok, 2, NTFS_NAMESPACE_WIN32_DOS, NTFS_ROOT_RECORD);
 	assert_true(synvol_add_value(s, rec, NTFS_AT_FILE_NAME, NULL, 0, v, len, true, &lcn) != 0);
 }
 
@@ -180,7 +188,7 @@ static void hostile_names(void **state)
 		print_message("  %s\n", c->what);
 		build_case(&s, c);
 		assert_int_equal(synvol_mount(&s, 1, &vol), NTFS_OK);
-		assert_int_equal(ntfs_file_open(vol, REC, &f), NTFS_OK);
+		assert_int_equal(ntfs_file_open(vol, c->rec ? c->rec : REC, &f), NTFS_OK);
 		memset(&info, 0x5A, sizeof info);
 		got = ntfs_name_next(f, &cursor, &info);
 		assert_int_equal(got, c->want);
@@ -192,7 +200,8 @@ static void hostile_names(void **state)
 			assert_int_equal(info.name16_len, c->n);
 			assert_memory_equal(info.name16, c->units, c->n * sizeof c->units[0]);
 			assert_int_equal(info.name_space, NTFS_NAMESPACE_POSIX);
-			assert_int_equal(NTFS_REF_RECORD(info.parent_ref), NTFS_ROOT_RECORD);
+			assert_int_equal(NTFS_REF_RECORD(info.parent_ref),
+			                 c->parent ? c->parent : NTFS_ROOT_RECORD);
 			if (got == 1) {
 				assert_true(n8 > 0);
 				assert_int_equal(info.name_len, (size_t)n8);

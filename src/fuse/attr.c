@@ -229,8 +229,10 @@ static int posix_nlink(const struct nfuse *fs, struct nfuse_slot *s, ntfs_file *
 	return r;
 }
 
+/* The attributes of record rec, open as file; links: count them as
+ * posix_nlink asks (a stream's node does not). */
 static int stat_file(struct nfuse *fs, struct nfuse_slot *s, ntfs_file *file, uint64_t rec,
-                     struct stat *out, uint64_t *ref)
+                     struct stat *out, uint64_t *ref, bool links)
 {
 	const struct nfuse_options *o = &fs->opts;
 	struct ntfs_stat st;
@@ -285,10 +287,16 @@ static int stat_file(struct nfuse *fs, struct nfuse_slot *s, ntfs_file *file, ui
 	out->st_mode = type | perm;
 	out->st_ino = (ino_t)rec;
 	out->st_nlink = type == S_IFDIR ? 1 : st.link_count;
-	if (o->posix_nlink) {
-		err = posix_nlink(fs, s, file, type == S_IFDIR, &out->st_nlink);
-		if (err != NTFS_OK)
+	if (o->posix_nlink && links) {
+		nlink_t n;
+
+		/* A directory whose index is broken still has attributes: then
+		 * the plain count (only a failing device or memory fails). */
+		err = posix_nlink(fs, s, file, type == S_IFDIR, &n);
+		if (err == NTFS_ERR_IO || err == NTFS_ERR_NOMEM)
 			return err;
+		if (err == NTFS_OK)
+			out->st_nlink = n;
 	}
 	out->st_uid = !o->uid_set && (st.wsl & NTFS_WSL_UID) ? (uid_t)st.uid : o->uid;
 	out->st_gid = !o->gid_set && (st.wsl & NTFS_WSL_GID) ? (gid_t)st.gid : o->gid;
@@ -311,7 +319,7 @@ int nfuse_attr_stat(struct nfuse *fs, struct nfuse_slot *s, uint64_t rec, struct
 
 	if (err != NTFS_OK)
 		return err;
-	err = stat_file(fs, s, file, rec, out, ref);
+	err = stat_file(fs, s, file, rec, out, ref, true);
 	ntfs_file_close(file);
 	return err;
 }
@@ -351,7 +359,7 @@ int nfuse_attr_stat_stream(struct nfuse *fs, struct nfuse_slot *s, uint64_t rec,
 	int err = si == NULL ? NTFS_ERR_NOMEM : ntfs_file_open(s->vol, rec, &file);
 
 	if (err == NTFS_OK) {
-		err = stat_file(fs, s, file, rec, out, ref);
+		err = stat_file(fs, s, file, rec, out, ref, false);
 		if (err == NTFS_OK)
 			err = nfuse_attr_named_stream(file, NULL, &k, si);
 		ntfs_file_close(file);

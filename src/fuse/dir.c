@@ -120,13 +120,29 @@ void nfuse_dir_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 	fuse_reply_open(req, fi);
 }
 
-/* ignore_case: list the name in lower case, as lowntfs-3g does. */
-static int lower_name(const struct nfuse *fs, struct ntfs_dirent *ent)
+/* ignore_case: list the name in lower case, as lowntfs-3g does, with the
+ * file a lookup of that name finds (of names equal without case, the first
+ * in the index, also when it is a DOS name or hidden): every spelling
+ * shows the one file. A name a hostile $UpCase makes unlistable so is
+ * listed as stored. */
+static void lower_entry(const struct nfuse *fs, ntfs_dir *look, struct ntfs_dirent *ent,
+                        struct ntfs_dirent *found)
 {
+	uint16_t low[NTFS_NAME_MAX_UTF16];
+	char name[NTFS_NAME_MAX_UTF8];
+	size_t n;
+
 	for (unsigned i = 0; i < ent->name16_len; i++)
-		ent->name16[i] = fs->locase[ent->name16[i]];
-	return ntfs_utf16_to_utf8(ent->name16, ent->name16_len, ent->name, sizeof(ent->name),
-	                          &ent->name_len);
+		low[i] = fs->locase[ent->name16[i]];
+	if (ntfs_utf16_to_utf8(low, ent->name16_len, name, sizeof(name), &n) != NTFS_OK ||
+	    ntfs_dir_find(look, name, n, found) != NTFS_OK)
+		return;
+	memcpy(ent->name16, low, 2u * ent->name16_len);
+	memcpy(ent->name, name, n + 1);
+	ent->name_len = n;
+	ent->ref = found->ref;
+	ent->is_dir = found->is_dir;
+	ent->attributes = found->attributes;
 }
 
 static void do_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, bool plus)
@@ -134,10 +150,10 @@ static void do_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, b
 	struct nfuse *fs = fuse_req_userdata(req);
 	struct nfuse_slot *s = nfuse_slot_get(fs);
 	uint64_t rec = nfuse_rec_of(ino), cookie, parent = 0;
-	struct ntfs_dirent *ent = NULL, *prev = NULL;
+	struct ntfs_dirent *ent = NULL, *found = NULL;
 	struct fuse_entry_param e;
 	ntfs_file *file = NULL;
-	ntfs_dir *cur = NULL;
+	ntfs_dir *cur = NULL, *look = NULL;
 	char *buf = NULL;
 	size_t pos = 0, need;
 	int err, r;
@@ -148,13 +164,10 @@ static void do_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, b
 	}
 	buf = malloc(size);
 	ent = malloc(sizeof(*ent));
-	if (fs->locase != NULL) {
-		prev = malloc(sizeof(*prev));
-		if (prev != NULL)
-			prev->name16_len = 0;
-	}
-	err = buf == NULL || ent == NULL || (fs->locase != NULL && prev == NULL) ? NTFS_ERR_NOMEM
-	                                                                         : NTFS_OK;
+	if (fs->locase != NULL)
+		found = malloc(sizeof(*found));
+	err = buf == NULL || ent == NULL || (fs->locase != NULL && found == NULL) ? NTFS_ERR_NOMEM
+	                                                                          : NTFS_OK;
 	if (err == NTFS_OK && off < 0)
 		err = NTFS_ERR_INVALID;
 	if (err == NTFS_OK && nfuse_stream_of(ino) != 0)
@@ -163,12 +176,15 @@ static void do_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, b
 		err = ntfs_file_open(s->vol, rec, &file);
 	if (err == NTFS_OK)
 		err = ntfs_dir_open(file, 0, &cur);
+	if (err == NTFS_OK && fs->locase != NULL)
+		err = ntfs_dir_open(file, NTFS_DIR_IGNORE_CASE, &look);
 	if (err == NTFS_OK && off > 2)
 		err = ntfs_dir_seek(cur, (uint64_t)off - 2);
-	if (err == NTFS_OK && off < 2)
-		err = nfuse_attr_parent(file, &parent);
 	if (err != NTFS_OK)
 		goto out;
+	/* A directory without a name ($FILE_NAME) still lists: itself. */
+	if (off < 2 && nfuse_attr_parent(file, &parent) != NTFS_OK)
+		parent = rec;
 	/* "." and ".." carry no lookup (node 0): the kernel links neither. */
 	for (off_t dot = off; dot < 2; dot++) {
 		const char *name = dot == 0 ? "." : "..";
@@ -198,17 +214,8 @@ static void do_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, b
 		}
 		if (nfuse_attr_hidden(fs, ent))
 			continue;
-		if (fs->locase != NULL) {
-			if (lower_name(fs, ent) != NTFS_OK)
-				continue; /* cannot happen: the name converted once */
-			/* Names equal without case are adjacent and all look
-			 * up the first: give each the first one's file. */
-			if (prev != NULL && ent->name16_len == prev->name16_len &&
-			    memcmp(ent->name16, prev->name16, 2u * ent->name16_len) == 0)
-				ent->ref = prev->ref;
-			else if (prev != NULL)
-				*prev = *ent;
-		}
+		if (look != NULL)
+			lower_entry(fs, look, ent, found);
 		err = ntfs_dir_tell(cur, &cookie);
 		if (err == NTFS_OK && cookie > (uint64_t)INT64_MAX - 2)
 			err = NTFS_ERR_LIMIT;
@@ -241,6 +248,7 @@ static void do_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, b
 		pos += need;
 	}
 out:
+	ntfs_dir_close(look);
 	ntfs_dir_close(cur);
 	ntfs_file_close(file);
 	/* An error after some entries: give those; the next call reports it. */
@@ -249,7 +257,7 @@ out:
 	else
 		fuse_reply_buf(req, buf, pos);
 	nfuse_slot_put(s);
-	free(prev);
+	free(found);
 	free(ent);
 	free(buf);
 }

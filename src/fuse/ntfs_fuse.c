@@ -24,6 +24,9 @@ static void op_destroy(void *userdata)
 	struct nfuse *fs = userdata;
 	int n = atomic_load(&fs->nslots);
 
+	if (n == 0)
+		return; /* nothing mounted, or destroyed already */
+
 	/* NTFS_STATS: what the session cost, as the other tools report it
 	 * (seen in the foreground, -f). */
 	if (getenv("NTFS_STATS") != NULL) {
@@ -250,10 +253,11 @@ int nfuse_run(const struct nfuse_source *src, const struct nfuse_options *opts, 
 	fuse_session_unmount(se);
 	fuse_remove_signal_handlers(se);
 out:
+	/* The session calls op_destroy only after an init: without one (a
+	 * failed mount), ignore_case's handle is closed here. */
 	if (se != NULL)
 		fuse_session_destroy(se);
-	else
-		op_destroy(fs);
+	op_destroy(fs);
 	fuse_opt_free_args(&args);
 	free(mopts);
 	free(fs->mountpoint);

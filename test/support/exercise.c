@@ -80,7 +80,8 @@ static void exercise_attrs(ntfs_file *f)
 	}
 }
 
-static void exercise_names(ntfs_file *f)
+/* @recno: the file's record (UINT64_MAX if unknown). */
+static void exercise_names(ntfs_file *f, uint64_t recno)
 {
 	uint32_t cur = 0;
 
@@ -98,6 +99,9 @@ static void exercise_names(ntfs_file *f)
 		/* A name given out is safe as a path component (the root's "." aside). */
 		TS_CHECK(r != 1 ||
 		         (strchr(info.name, '/') == NULL && strcmp(info.name, "..") != 0));
+		TS_CHECK(r != 1 || strcmp(info.name, ".") != 0 ||
+		         (NTFS_REF_RECORD(info.parent_ref) == NTFS_ROOT_RECORD &&
+		          (recno == NTFS_ROOT_RECORD || recno == UINT64_MAX)));
 		TS_CHECK(r == 1 || info.name_len == 0);
 	}
 }
@@ -242,12 +246,13 @@ static void exercise_security(ntfs_file *f)
 void exercise_file(ntfs_file *f, unsigned max_entries)
 {
 	struct ntfs_stat st;
+	int sr = ntfs_file_stat(f, &st);
 
-	EXERCISE_CHECK_ERR(ntfs_file_stat(f, &st));
+	EXERCISE_CHECK_ERR(sr);
 	exercise_security(f);
 	exercise_attrs(f);
 	exercise_streams(f);
-	exercise_names(f);
+	exercise_names(f, sr == NTFS_OK ? NTFS_REF_RECORD(st.ref) : UINT64_MAX);
 	{
 		uint8_t id[NTFS_OBJECT_ID_SIZE];
 		size_t len;
