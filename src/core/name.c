@@ -142,19 +142,6 @@ int ntfs_utf8_to_utf16(const char *src, size_t src_len, uint16_t *dst, size_t ds
 	return NTFS_OK;
 }
 
-bool ntfsi_name_dot(const uint16_t *name, size_t n)
-{
-	return (n == 1 && name[0] == '.') || (n == 2 && name[0] == '.' && name[1] == '.');
-}
-
-bool ntfsi_name_ok(const uint16_t *name, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (name[i] == 0 || name[i] == '/')
-			return false;
-	return !ntfsi_name_dot(name, n);
-}
-
 bool ntfsi_name_equal_le(const uint8_t *le, size_t le_len, const uint16_t *name, size_t len)
 {
 	size_t i;
