@@ -59,8 +59,10 @@ static uint32_t index_root(uint8_t *v, uint32_t type, uint32_t collation, const 
 	return OD_IR_NODE + OD_NH_SIZE + elen + 16;
 }
 
-/* Record @recno: a directory whose $I30 holds @name (ASCII), for @child. */
-static void dir_with(struct synvol *s, uint32_t recno, const char *name, uint32_t child)
+/* Record @recno: a directory whose $I30 holds @name (ASCII), for @child
+ * (a reference of sequence number @seq). */
+static void dir_with(struct synvol *s, uint32_t recno, const char *name, uint32_t child,
+                     uint16_t seq)
 {
 	static const uint16_t i30[] = {'$', 'I', '3', '0'};
 	uint8_t fn[OD_FN_NAME + 64], v[512], *rec = synvol_record(s, recno);
@@ -78,18 +80,20 @@ static void dir_with(struct synvol *s, uint32_t recno, const char *name, uint32_
 	assert_true(fx_add_resident(rec, NTFS_AT_STANDARD_INFORMATION, NULL, 0, si, sizeof si));
 	assert_true(fx_add_resident(rec, NTFS_AT_INDEX_ROOT, i30, 4, v,
 	                            index_root(v, NTFS_AT_FILE_NAME, 1, fn, OD_FN_NAME + 2u * n,
-	                                       child | (uint64_t)SEQ << 48, NULL, 0)));
+	                                       child | (uint64_t)seq << 48, NULL, 0)));
 }
 
 /* What $Extend/$ObjId holds. */
 enum o_index {
-	O_NONE,       /* no $ObjId */
-	O_NO_INDEX,   /* $ObjId without its $O index */
-	O_MATCH,      /* an entry for the id, naming the file */
-	O_OTHER_FILE, /* an entry for the id, naming another file */
-	O_OTHER_ID,   /* an entry for another id only */
-	O_SHORT_DATA, /* an entry for the id with 40 bytes of data */
-	O_BAD_ROOT,   /* an $O root whose collation is not ULONGS */
+	O_NONE,        /* no $ObjId */
+	O_NO_INDEX,    /* $ObjId without its $O index */
+	O_MATCH,       /* an entry for the id, naming the file */
+	O_OTHER_FILE,  /* an entry for the id, naming another file */
+	O_OTHER_ID,    /* an entry for another id only */
+	O_SHORT_DATA,  /* an entry for the id with 40 bytes of data */
+	O_BAD_ROOT,    /* an $O root whose collation is not ULONGS */
+	O_EXTEND_FILE, /* $Extend is no directory */
+	O_STALE,       /* $Extend names $ObjId with another sequence number */
 };
 
 struct objid_case {
@@ -111,6 +115,8 @@ static const struct objid_case cases[] = {
         {"16 bytes, only another id", 16, true, O_OTHER_ID, NTFS_OK, 16},
         {"16 bytes, short entry data", 16, true, O_SHORT_DATA, NTFS_OK, 16},
         {"16 bytes, bad $O root", 16, true, O_BAD_ROOT, NTFS_ERR_CORRUPT_INDEX, 0},
+        {"16 bytes, $Extend a file", 16, true, O_EXTEND_FILE, NTFS_ERR_CORRUPT, 0},
+        {"16 bytes, stale $ObjId", 16, true, O_STALE, NTFS_ERR_CORRUPT, 0},
         {"64 bytes, as stored", 64, true, O_MATCH, NTFS_OK, 64},
         {"40 bytes, as stored", 40, true, O_MATCH, NTFS_OK, 40},
         {"15 bytes", 15, true, O_MATCH, NTFS_ERR_CORRUPT_ATTR, 0},
@@ -130,8 +136,17 @@ static void build(struct synvol *s, const struct objid_case *c, const uint8_t *v
 	uint8_t data[56], key[GUID], v[512], *rec;
 
 	synvol_init(s, CLUSTER, 1024, BLOCK);
-	dir_with(s, NTFS_ROOT_RECORD, "$Extend", EXTEND);
-	dir_with(s, EXTEND, c->o == O_NONE ? "$Quota" : "$ObjId", OBJID);
+	dir_with(s, NTFS_ROOT_RECORD, "$Extend", EXTEND, SEQ);
+	if (c->o == O_EXTEND_FILE) {
+		rec = synvol_record(s, EXTEND);
+		fx_record(rec, 1024);
+		fx_record_set(rec, SEQ, OD_REC_FLAG_IN_USE, 0);
+		assert_true(
+		        fx_add_resident(rec, NTFS_AT_STANDARD_INFORMATION, NULL, 0, si, sizeof si));
+	} else {
+		dir_with(s, EXTEND, c->o == O_NONE ? "$Quota" : "$ObjId", OBJID,
+		         c->o == O_STALE ? SEQ + 1 : SEQ);
+	}
 	rec = synvol_record(s, OBJID);
 	fx_record(rec, 1024);
 	fx_record_set(rec, SEQ, OD_REC_FLAG_IN_USE, 0);

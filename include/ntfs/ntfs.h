@@ -329,11 +329,12 @@ struct ntfs_mft_usage {
 };
 
 /**
- * @brief Count the MFT's records in use from the $MFT's $BITMAP (I/O
- * proportional to the MFT's size; nothing is cached).
+ * @brief Count the MFT's records in use from the $MFT's $BITMAP (one bit
+ * per record the $MFT holds, which mount bounds by the volume's size;
+ * nothing is cached).
  * @return ::NTFS_OK; ::NTFS_ERR_IO; ::NTFS_ERR_NOMEM;
  *   ::NTFS_ERR_CORRUPT_MFT (no $BITMAP, or one shorter than the $MFT's
- *   records need, or not stored raw); ::NTFS_ERR_CORRUPT_RUNLIST,
+ *   records need, or allocated beyond the volume's size, or not stored raw); ::NTFS_ERR_CORRUPT_RUNLIST,
  *   ::NTFS_ERR_CORRUPT_ATTR, ::NTFS_ERR_CORRUPT_ATTRLIST,
  *   ::NTFS_ERR_CORRUPT_RECORD, ::NTFS_ERR_CORRUPT_FIXUP.
  */
@@ -594,7 +595,9 @@ NTFS_API int ntfs_reparse_parse(const void *value, size_t len, struct ntfs_repar
  * The $OBJECT_ID attribute usually holds the 16-byte object id alone; the
  * other three ids are then taken from the volume's $Extend/$ObjId index,
  * from the entry for that id that names this file (as ntfs-3g's
- * system.ntfs_object_id gives them). Without such an entry, the 16 bytes.
+ * system.ntfs_object_id gives them). Without such an entry, or with an
+ * index beyond what this library reads (deeper than ::NTFS_MAX_INDEX_DEPTH,
+ * compressed), the 16 bytes.
  *
  * @param file the file.
  * @param[out] id the id: @p len bytes.
@@ -603,7 +606,8 @@ NTFS_API int ntfs_reparse_parse(const void *value, size_t len, struct ntfs_repar
  * @return ::NTFS_OK; ::NTFS_ERR_NOT_FOUND (no object id);
  *   ::NTFS_ERR_CORRUPT_ATTR (an attribute shorter than 16 or longer than 64
  *   bytes, or not stored raw); ::NTFS_ERR_CORRUPT_INDEX (a broken $O
- *   index); ::NTFS_ERR_IO; ::NTFS_ERR_NOMEM; ::NTFS_ERR_CORRUPT_ATTRLIST,
+ *   index, or $I30 index on the way); ::NTFS_ERR_CORRUPT ($Extend is no
+ *   directory, or names a stale $ObjId); ::NTFS_ERR_IO; ::NTFS_ERR_NOMEM; ::NTFS_ERR_CORRUPT_ATTRLIST,
  *   ::NTFS_ERR_CORRUPT_RUNLIST, ::NTFS_ERR_CORRUPT_RECORD,
  *   ::NTFS_ERR_CORRUPT_FIXUP.
  */

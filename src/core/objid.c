@@ -22,8 +22,15 @@
 _Static_assert(GUID_SIZE + 3u * GUID_SIZE == NTFS_OBJECT_ID_SIZE, "four GUIDs");
 
 static const struct ntfsi_index_kind o_kind = {
-        {'$', 'O'},           2,         0,         NTFSI_COLLATION_ULONGS,
-        ntfsi_collate_ulongs, GUID_SIZE, GUID_SIZE, false};
+        .name = {'$', 'O'},
+        .name_len = 2,
+        .type = 0,
+        .collation = NTFSI_COLLATION_ULONGS,
+        .collate = ntfsi_collate_ulongs,
+        .key_min = GUID_SIZE,
+        .key_max = GUID_SIZE,
+        .exact = false,
+};
 
 static bool same_id(const uint8_t *a, const uint8_t *b)
 {
@@ -36,7 +43,9 @@ static bool same_id(const uint8_t *a, const uint8_t *b)
 
 /* The three ids $ObjId keeps for object id @id of file @recno into @out;
  * NTFS_ERR_NOT_FOUND when the volume has no $ObjId, or no entry for it
- * that names this file. */
+ * that names this file, or one this library cannot read (deeper than
+ * NTFS_MAX_INDEX_DEPTH, compressed); corrupt when $Extend is no directory
+ * or names a stale $ObjId. */
 static int index_ids(ntfs_volume *vol, uint64_t recno, const uint8_t *id, uint8_t *out)
 {
 	struct ntfsi_index *idx = ntfsi_io_alloc(vol, sizeof *idx);
@@ -68,7 +77,9 @@ static int index_ids(ntfs_volume *vol, uint64_t recno, const uint8_t *id, uint8_
 		ntfs_file_close(objid);
 	}
 	ntfsi_io_free(vol, idx, sizeof *idx);
-	return err;
+	if (err == NTFS_ERR_LIMIT || err == NTFS_ERR_UNSUPPORTED)
+		return NTFS_ERR_NOT_FOUND;
+	return err == NTFS_ERR_NOT_DIR || err == NTFS_ERR_STALE ? NTFS_ERR_CORRUPT : err;
 }
 
 int ntfs_file_object_id(ntfs_file *file, uint8_t id[NTFS_OBJECT_ID_SIZE], size_t *len)

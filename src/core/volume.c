@@ -117,7 +117,10 @@ int ntfsi_volume_load_mft(ntfs_volume *vol)
 		                             a.id, &x, &n);
 	if (!err) {
 		ntfsi_mft_init(vol, x, n, a.init_size >> b->record_shift);
-		if (a.init_size < 16u * b->record_size)
+		/* At least the system files; at most what the volume holds
+		 * (what is read per record, a bitmap bit per record, follows). */
+		if (a.init_size < 16u * b->record_size ||
+		    vol->mft.records > (b->total_clusters << b->cluster_shift) >> b->record_shift)
 			err = NTFS_ERR_CORRUPT_MFT;
 	}
 	for (uint32_t k = 0; !err && k < n; k++) {
@@ -361,17 +364,18 @@ int ntfs_volume_mft_usage(ntfs_volume *vol, struct ntfs_mft_usage *usage)
 	if (err)
 		return err;
 	err = ntfsi_file_need_attr(f, NTFS_AT_BITMAP, NULL, 0, NTFS_ERR_CORRUPT_MFT, &a);
-	/* Room: the allocation, or a resident value rounded to 8 bytes. */
+	/* Room: the allocation (inside the volume), or a resident value
+	 * rounded to 8 bytes. */
 	if (err == NTFS_OK) {
 		bytes = a.resident ? ((uint64_t)a.value_len + 7) / 8 * 8 : a.alloc_size;
-		if (bytes > UINT64_MAX / 8)
+		if (bytes > vol->boot.total_clusters << vol->boot.cluster_shift)
 			err = NTFS_ERR_CORRUPT_MFT;
 	}
 	if (err == NTFS_OK)
 		err = ntfsi_stream_need(f, NTFS_AT_BITMAP, NULL, 0, NTFS_ERR_CORRUPT_MFT, &s);
 	/* Only bits of records the $MFT holds are read (a bitmap shorter
-	 * than that is corrupt): as many bytes as mount checked the $MFT's
-	 * records to take. */
+	 * than that is corrupt): mount checked that the volume holds them,
+	 * so at most volume bytes / (8 x record size). */
 	if (err == NTFS_OK) {
 		err = count_bits(s, records, vol->boot.cluster_shift, NTFS_ERR_CORRUPT_MFT, &used);
 		ntfs_stream_close(s);

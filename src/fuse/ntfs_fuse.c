@@ -79,8 +79,9 @@ static void op_statfs(fuse_req_t req, fuse_ino_t ino)
 	pthread_mutex_lock(&fs->statfs_lock);
 	if (!fs->free_known) {
 		err = ntfs_volume_free_clusters(s->vol, &fs->free_clusters);
-		if (err == NTFS_OK)
-			err = ntfs_volume_mft_usage(s->vol, &fs->mft);
+		/* Without the MFT's counts, df still shows space: no inodes. */
+		if (err == NTFS_OK && ntfs_volume_mft_usage(s->vol, &fs->mft) != NTFS_OK)
+			memset(&fs->mft, 0, sizeof(fs->mft));
 		fs->free_known = err == NTFS_OK;
 	}
 	memset(&sv, 0, sizeof(sv));
@@ -94,7 +95,10 @@ static void op_statfs(fuse_req_t req, fuse_ino_t ino)
 	{
 		uint64_t more = fs->free_clusters;
 
-		if (info.cluster_size >= info.record_size)
+		/* Both terms stay below the volume's bytes / 8: no sum wraps. */
+		if (fs->mft.bitmap_records == 0)
+			more = 0;
+		else if (info.cluster_size >= info.record_size)
 			more *= info.cluster_size / info.record_size;
 		else
 			more /= info.record_size / info.cluster_size;

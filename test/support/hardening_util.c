@@ -282,6 +282,14 @@ int hu_op_free(ntfs_volume *vol, const char *arg)
 	return ntfs_volume_free_clusters(vol, &n);
 }
 
+int hu_op_mft_usage(ntfs_volume *vol, const char *arg)
+{
+	struct ntfs_mft_usage u;
+
+	(void)arg;
+	return ntfs_volume_mft_usage(vol, &u);
+}
+
 static void ascii16(const char *s, uint16_t *out, size_t *n)
 {
 	for (*n = 0; s != NULL && s[*n] != '\0'; (*n)++)

@@ -72,14 +72,15 @@ void hu_expect(struct hu *h, hu_op op, const char *arg, int want);
 int hu_open_spec(ntfs_volume *vol, const char *spec, ntfs_file **out);
 
 /* Workloads. @arg is a file spec ("#N" or a path); for streams "path:name". */
-int hu_op_mount(ntfs_volume *vol, const char *arg);   /* nothing more */
-int hu_op_open(ntfs_volume *vol, const char *arg);    /* open, close */
-int hu_op_stat(ntfs_volume *vol, const char *arg);    /* open, stat */
-int hu_op_read(ntfs_volume *vol, const char *arg);    /* read a stream whole */
-int hu_op_map(ntfs_volume *vol, const char *arg);     /* every run, until 0 */
-int hu_op_list(ntfs_volume *vol, const char *arg);    /* every directory entry */
-int hu_op_streams(ntfs_volume *vol, const char *arg); /* ntfs_stream_next loop */
-int hu_op_free(ntfs_volume *vol, const char *arg);    /* free clusters */
+int hu_op_mount(ntfs_volume *vol, const char *arg);     /* nothing more */
+int hu_op_open(ntfs_volume *vol, const char *arg);      /* open, close */
+int hu_op_stat(ntfs_volume *vol, const char *arg);      /* open, stat */
+int hu_op_read(ntfs_volume *vol, const char *arg);      /* read a stream whole */
+int hu_op_map(ntfs_volume *vol, const char *arg);       /* every run, until 0 */
+int hu_op_list(ntfs_volume *vol, const char *arg);      /* every directory entry */
+int hu_op_streams(ntfs_volume *vol, const char *arg);   /* ntfs_stream_next loop */
+int hu_op_free(ntfs_volume *vol, const char *arg);      /* free clusters */
+int hu_op_mft_usage(ntfs_volume *vol, const char *arg); /* MFT records in use */
 
 /* Locate bytes [@off, @off + @len) of attribute @type named @name (ASCII,
  * NULL for unnamed) of file @spec; @len 0 means to the end. Needs a
