@@ -105,8 +105,17 @@ if [ $fail -ne 0 ]; then
 	for h in "${harnesses[@]}"; do
 		if [ "$(cat "$work/$h/rc" 2>/dev/null || echo 99)" != 0 ]; then
 			echo "---- $h ----"
-			grep -E -A25 'ERROR|harness check|leak|Timeout|out-of-memory' "$work/$h/log" |
+			grep -E -B2 -A25 'ERROR|check failed|leak|Timeout|out-of-memory' "$work/$h/log" |
 				head -60 || tail -30 "$work/$h/log"
+		fi
+	done
+	# Last, one line per finding: where it is, for a log seen only by its tail.
+	for h in "${harnesses[@]}"; do
+		if [ "$(cat "$work/$h/rc" 2>/dev/null || echo 99)" != 0 ]; then
+			where=$(grep -m1 -E 'check failed|SUMMARY: (Address|Undefined|Leak)' "$work/$h/log" ||
+				grep -m1 -E '^ *#[0-9]+ .* in [^ ]+ .*/(src|test|fuzz)/' "$work/$h/log" ||
+				echo "see $work/$h/log")
+			echo "fuzz: FINDING in $h: $where"
 		fi
 	done
 	exit 1
