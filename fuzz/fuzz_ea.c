@@ -286,7 +286,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_stat(f, flags, ea, n, end);
 	exercise_file(f, 0);
 	ntfs_file_close(f);
-	memalloc_expect(&v.syn.alloc, v.blocks, v.bytes);
+	synvol_kept_expect(&v);
 	free(ea);
 	return 0;
 }

@@ -142,7 +142,7 @@ static void one_size(const uint8_t *data, size_t size, unsigned k)
 			exercise_file(f, 256);
 			ntfs_file_close(f);
 		}
-		memalloc_expect(&vols[k].syn.alloc, vols[k].blocks, vols[k].bytes);
+		synvol_expect_held(vol, &vols[k].syn.alloc, vols[k].blocks, vols[k].bytes);
 	}
 	free(buf);
 }

@@ -277,7 +277,7 @@ static void through_volume(const uint8_t *value, size_t len, bool valid,
 		check_unnamed(f, dir, value, len, valid, rp);
 		exercise_file(f, 0);
 		ntfs_file_close(f);
-		memalloc_expect(&v.syn.alloc, v.blocks, v.bytes);
+		synvol_kept_expect(&v);
 	}
 }
 

@@ -200,8 +200,7 @@ static void run_direct(uint32_t algorithm, uint64_t size, const uint8_t *stream,
 	w.fetch = fetch;
 	w.ctx = &s;
 	read_all(direct_read, &d, &direct, size, chunk_size(algorithm));
-	ntfsi_io_workspace_free(d.vol);
-	memalloc_expect(&v.syn.alloc, v.blocks, v.bytes);
+	synvol_kept_expect(&v);
 }
 
 static void build(uint8_t *rec, uint8_t flags, uint32_t algorithm, uint64_t size,
@@ -269,8 +268,7 @@ static void run_volume(uint8_t flags, uint32_t algorithm, uint64_t size, const u
 	}
 	exercise_file(f, 0);
 	ntfs_file_close(f);
-	ntfsi_io_workspace_free(vol);
-	memalloc_expect(&v.syn.alloc, v.blocks, v.bytes);
+	synvol_kept_expect(&v);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

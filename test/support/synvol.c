@@ -197,3 +197,15 @@ ntfs_volume *synvol_kept_volume(struct synvol_kept *k, uint32_t cluster_size)
 	}
 	return k->vol;
 }
+
+void synvol_expect_held(ntfs_volume *vol, const struct memalloc *a, size_t blocks, size_t bytes)
+{
+	TS_CHECK(vol->workspace_size <= ntfs_decoder_workspace_size());
+	ntfsi_io_workspace_free(vol);
+	memalloc_expect(a, blocks, bytes);
+}
+
+void synvol_kept_expect(const struct synvol_kept *k)
+{
+	synvol_expect_held(k->vol, &k->syn.alloc, k->blocks, k->bytes);
+}

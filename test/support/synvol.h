@@ -72,6 +72,13 @@ struct synvol_kept {
 };
 /* Mount @k the first time (stops the run if it fails); the volume. */
 ntfs_volume *synvol_kept_volume(struct synvol_kept *k, uint32_t cluster_size);
+/* With every file closed: the volume @a serves holds no more than its
+ * mount did (@blocks, @bytes), once the decoder workspace it keeps for
+ * compressed streams until unmount (at most ntfs_decoder_workspace_size()
+ * bytes) is given back. */
+void synvol_expect_held(ntfs_volume *vol, const struct memalloc *a, size_t blocks, size_t bytes);
+/* The same for a kept volume. */
+void synvol_kept_expect(const struct synvol_kept *k);
 /* An ntfs_file over a record image (copied) as if read as record @recno. */
 int synvol_file(ntfs_volume *vol, uint64_t recno, const uint8_t *rec, ntfs_file **out);
 
