@@ -32,13 +32,15 @@ static const struct ntfsi_index_kind o_kind = {
         .exact = false,
 };
 
-static bool same_id(const uint8_t *a, const uint8_t *b)
+/* Whether $O entry @e is object id @id's, for file @recno. */
+static bool names(const struct ntfsi_index_entry *e, const uint8_t *id, uint64_t recno)
 {
 	uint8_t d = 0;
 
 	for (uint32_t i = 0; i < GUID_SIZE; i++)
-		d |= a[i] ^ b[i];
-	return d == 0;
+		d |= e->key[i] ^ id[i];
+	return d == 0 && e->data_len >= OD_SIZE &&
+	       NTFS_REF_RECORD(ntfsi_le64(e->data + OD_REF)) == recno;
 }
 
 /* The three ids $ObjId keeps for object id @id of file @recno into @out;
@@ -62,16 +64,13 @@ static int index_ids(ntfs_volume *vol, uint64_t recno, const uint8_t *id, uint8_
 			err = ntfsi_index_seek(idx, id, GUID_SIZE);
 			if (err == NTFS_OK)
 				err = ntfsi_index_next(idx, &e);
-			if (err == 1)
-				err = same_id(e.key, id) && e.data_len >= OD_SIZE &&
-				                      NTFS_REF_RECORD(
-				                              ntfsi_le64(e.data + OD_REF)) == recno
-				              ? NTFS_OK
-				              : NTFS_ERR_NOT_FOUND;
-			else if (err == 0)
-				err = NTFS_ERR_NOT_FOUND;
-			if (err == NTFS_OK)
+			/* The first entry not below the id: it, naming this file. */
+			if (err == 1 && names(&e, id, recno)) {
 				ntfsi_bytes_copy(out, e.data + OD_IDS, OD_SIZE - OD_IDS);
+				err = NTFS_OK;
+			} else if (err >= 0) {
+				err = NTFS_ERR_NOT_FOUND;
+			}
 			ntfsi_index_close(idx);
 		}
 		ntfs_file_close(objid);
