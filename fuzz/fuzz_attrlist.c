@@ -146,8 +146,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		exercise_file(f, 64);
 		ntfs_file_close(f);
 	}
-	ntfs_unmount(vol);
-	memalloc_expect(&s.alloc, 0, 0);
-	synvol_free(&s);
+	synvol_unmount(&s, vol);
 	return 0;
 }

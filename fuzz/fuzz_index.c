@@ -178,8 +178,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		forged = forged << 8 | data[size - 1 - k];
 	seeks(f, forged);
 	ntfs_file_close(f);
-	ntfs_unmount(vol);
-	memalloc_expect(&s.alloc, 0, 0);
-	synvol_free(&s);
+	synvol_unmount(&s, vol);
 	return 0;
 }

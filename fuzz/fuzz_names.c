@@ -189,9 +189,7 @@ static void upcase_mode(const uint8_t *p, size_t n)
 			TS_CHECK(ntfsi_upcase_map(&vol->upcase, (uint16_t)c) ==
 			         ntfsi_le16(table + 2 * c));
 	}
-	ntfs_unmount(vol);
-	memalloc_expect(&s.alloc, 0, 0);
-	synvol_free(&s);
+	synvol_unmount(&s, vol);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

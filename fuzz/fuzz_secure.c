@@ -173,9 +173,7 @@ static void through_volume(const uint8_t *sd, size_t len, bool valid)
 		}
 		ntfs_file_close(f);
 	}
-	ntfs_unmount(vol);
-	memalloc_expect(&s.alloc, 0, 0);
-	synvol_free(&s);
+	synvol_unmount(&s, vol);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

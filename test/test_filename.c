@@ -217,9 +217,7 @@ static void hostile_names(void **state)
 			assert_int_equal(ntfs_name_next(f, &cursor, &info), 0);
 		}
 		ntfs_file_close(f);
-		ntfs_unmount(vol);
-		memalloc_expect(&s.alloc, 0, 0);
-		synvol_free(&s);
+		synvol_unmount(&s, vol);
 	}
 }
 

@@ -338,9 +338,7 @@ static void check_kind(const struct kind_case *c)
 
 	ntfsi_index_close(&idx);
 	ntfs_file_close(f);
-	ntfs_unmount(vol);
-	memalloc_expect(&s.alloc, 0, 0);
-	synvol_free(&s);
+	synvol_unmount(&s, vol);
 }
 
 /* Keys 5 and 6 swapped in block 1: the walk must not list them. */
@@ -407,9 +405,7 @@ static void kind_mismatch(void **state)
 	other.name[3] = 'X';
 	assert_int_equal(ntfsi_index_open(f, &other, &idx), NTFS_ERR_NOT_FOUND);
 	ntfs_file_close(f);
-	ntfs_unmount(vol);
-	memalloc_expect(&s.alloc, 0, 0);
-	synvol_free(&s);
+	synvol_unmount(&s, vol);
 }
 
 int main(void)

@@ -203,9 +203,7 @@ static void object_ids(void **state)
 		}
 		assert_int_equal(id[NTFS_OBJECT_ID_SIZE], 0xEE);
 		ntfs_file_close(f);
-		ntfs_unmount(vol);
-		memalloc_expect(&s.alloc, 0, 0);
-		synvol_free(&s);
+		synvol_unmount(&s, vol);
 	}
 }
 

@@ -209,3 +209,10 @@ void synvol_kept_expect(const struct synvol_kept *k)
 {
 	synvol_expect_held(k->vol, &k->syn.alloc, k->blocks, k->bytes);
 }
+
+void synvol_unmount(struct synvol *s, ntfs_volume *vol)
+{
+	ntfs_unmount(vol);
+	memalloc_expect(&s->alloc, 0, 0);
+	synvol_free(s);
+}

@@ -45,6 +45,8 @@ uint8_t *synvol_record(struct synvol *s, uint32_t recno);
 /* Mount; the volume reads s->dev and allocates from s->alloc. */
 int synvol_mount(struct synvol *s, uint32_t read_align, ntfs_volume **out);
 void synvol_free(struct synvol *s);
+/* Unmount @vol, check that it gave every allocation back, and free @s. */
+void synvol_unmount(struct synvol *s, ntfs_volume *vol);
 /*
  * Append attribute @type (named @name, @name_len host-order units; NULL if
  * 0) holding @len bytes of @value to the clean record @rec: resident when
