@@ -20,7 +20,7 @@ shm=$work/tmpfs
 bin=$build/bin
 mkdir -p "$work" "$mnt"
 
-for t in mkntfs ntfs-3g fusermount3 python3; do
+for t in mkntfs ntfs-3g fusermount3 python3 setfattr; do
 	command -v "$t" >/dev/null || { echo "bench: $t is missing" >&2; exit 1; }
 done
 [ -x "$bin/ntfs-mount" ] || { echo "bench: build ntfs-mount first ($bin)" >&2; exit 1; }
@@ -67,6 +67,29 @@ EOF
 	touch "$work/done"
 fi
 
+# /c/big.bin: 256 MiB of executable-like data (the system's shared
+# libraries over and over) in a compressed folder: ntfs-3g writes it LZNT1.
+if [ ! -f "$work/lznt1.done" ]; then
+	ntfs-3g "$img" "$mnt"
+	mkdir -p "$mnt/c"
+	setfattr -h -v 0x00000800 -n system.ntfs_attrib_be "$mnt/c"
+	python3 - "$mnt/c/big.bin" <<'EOF'
+import glob, os, sys
+libs = sorted(p for p in glob.glob("/usr/lib/x86_64-linux-gnu/*.so*") if os.path.isfile(p))
+left = 256 << 20
+with open(sys.argv[1], "wb") as out:
+    while left > 0:
+        for p in libs:
+            data = open(p, "rb").read()[:left]
+            out.write(data)
+            left -= len(data)
+            if left == 0:
+                break
+EOF
+	fusermount3 -u "$mnt"
+	touch "$work/lznt1.done"
+fi
+
 mount_with() {
 	case $1 in
 	ours) "$bin/ntfs-mount" "$img" "$mnt" ;;
@@ -95,6 +118,7 @@ rows=(
 	"ls -l of a 100,000-entry directory|ls -l $mnt/d100k"
 	"find -ls over 1,000 directories of 100 files|find $mnt/tree -ls"
 	"cat of a 1 GiB file|cat $mnt/big.bin"
+	"cat of a 256 MiB LZNT1 file|cat $mnt/c/big.bin"
 	"8 readers of 8 files of 64 MiB at once|$readers"
 	"1 reader of one of them|$one_reader"
 )
