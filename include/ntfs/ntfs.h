@@ -334,8 +334,8 @@ struct ntfs_mft_usage {
  * nothing is cached).
  * @return ::NTFS_OK; ::NTFS_ERR_IO; ::NTFS_ERR_NOMEM;
  *   ::NTFS_ERR_CORRUPT_MFT (no $BITMAP, or one shorter than the $MFT's
- *   records need, or allocated beyond the volume's size, or not stored raw); ::NTFS_ERR_CORRUPT_RUNLIST,
- *   ::NTFS_ERR_CORRUPT_ATTR, ::NTFS_ERR_CORRUPT_ATTRLIST,
+ *   records need, or allocated beyond the volume's size, or not stored
+ *   raw); ::NTFS_ERR_CORRUPT_RUNLIST, ::NTFS_ERR_CORRUPT_ATTR, ::NTFS_ERR_CORRUPT_ATTRLIST,
  *   ::NTFS_ERR_CORRUPT_RECORD, ::NTFS_ERR_CORRUPT_FIXUP.
  */
 NTFS_API int ntfs_volume_mft_usage(ntfs_volume *vol, struct ntfs_mft_usage *usage);
@@ -606,9 +606,9 @@ NTFS_API int ntfs_reparse_parse(const void *value, size_t len, struct ntfs_repar
  * @return ::NTFS_OK; ::NTFS_ERR_NOT_FOUND (no object id);
  *   ::NTFS_ERR_CORRUPT_ATTR (an attribute shorter than 16 or longer than 64
  *   bytes, or not stored raw); ::NTFS_ERR_CORRUPT_INDEX (a broken $O
- *   index, or $I30 index on the way); ::NTFS_ERR_CORRUPT ($Extend is no
- *   directory, or names a stale $ObjId); ::NTFS_ERR_IO; ::NTFS_ERR_NOMEM; ::NTFS_ERR_CORRUPT_ATTRLIST,
- *   ::NTFS_ERR_CORRUPT_RUNLIST, ::NTFS_ERR_CORRUPT_RECORD,
+ *   index, or an $I30 index on the way); ::NTFS_ERR_CORRUPT ($Extend is no
+ *   directory, or names a stale $ObjId); ::NTFS_ERR_IO; ::NTFS_ERR_NOMEM;
+ *   ::NTFS_ERR_CORRUPT_ATTRLIST, ::NTFS_ERR_CORRUPT_RUNLIST, ::NTFS_ERR_CORRUPT_RECORD,
  *   ::NTFS_ERR_CORRUPT_FIXUP.
  */
 NTFS_API int ntfs_file_object_id(ntfs_file *file, uint8_t id[NTFS_OBJECT_ID_SIZE], size_t *len);
@@ -1044,8 +1044,8 @@ struct ntfs_name_info {
  * @param[in,out] cursor start at 0: an opaque position each call advances.
  * @param[out] info the name.
  * @return 1 (a name), 0 (no more), ::NTFS_ERR_NAME (not valid UTF-16, or a
- *   name no file may have, as ntfs_dir_next() refuses, but the root's "."; name16 and the other
- *   fields are filled, and the cursor still advances); ::NTFS_ERR_CORRUPT_ATTR
+ *   name no file may have, as ntfs_dir_next() refuses, but the root's ".";
+ *   name16 and the other fields are filled, and the cursor still advances); ::NTFS_ERR_CORRUPT_ATTR
  *   (a non-resident or malformed $FILE_NAME); ::NTFS_ERR_IO;
  *   ::NTFS_ERR_NOMEM; ::NTFS_ERR_CORRUPT_ATTRLIST, ::NTFS_ERR_CORRUPT_RECORD,
  *   ::NTFS_ERR_CORRUPT_FIXUP, ::NTFS_ERR_STALE.
