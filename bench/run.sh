@@ -84,19 +84,7 @@ if [ ! -f "$work/lznt1.done" ]; then
 	ntfs-3g "$zimg" "$mnt"
 	mkdir "$mnt/c"
 	setfattr -h -v 0x00000800 -n system.ntfs_attrib_be "$mnt/c"
-	python3 - "$mnt/c/big.bin" <<'EOF'
-import glob, os, sys
-libs = sorted(p for p in glob.glob("/usr/lib/x86_64-linux-gnu/*.so*") if os.path.isfile(p))
-left = 256 << 20
-with open(sys.argv[1], "wb") as out:
-    while left > 0:
-        for p in libs:
-            data = open(p, "rb").read()[:left]
-            out.write(data)
-            left -= len(data)
-            if left == 0:
-                break
-EOF
+	python3 "$(dirname "$0")/libs_data.py" "$mnt/c/big.bin"
 	umount "$mnt"
 	touch "$work/lznt1.done"
 fi

@@ -10,6 +10,7 @@
 #include "ntfs_fuse.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,6 +54,17 @@ static int parse_num(const char *s, unsigned base, unsigned long max, unsigned l
 /* One -o option; exits with a usage error on a bad one. */
 static void mount_option(struct nfuse_options *o, char *opt)
 {
+	/* The options that only switch something on. */
+	static const struct {
+		const char *name;
+		size_t at;
+	} flags[] = {
+	        {"allow_other", offsetof(struct nfuse_options, allow_other)},
+	        {"show_sys_files", offsetof(struct nfuse_options, show_sys_files)},
+	        {"hide_hid_files", offsetof(struct nfuse_options, hide_hid_files)},
+	        {"ignore_case", offsetof(struct nfuse_options, ignore_case)},
+	        {"posix_nlink", offsetof(struct nfuse_options, posix_nlink)},
+	};
 	char *val = strchr(opt, '=');
 	unsigned long v;
 
@@ -64,17 +76,11 @@ static void mount_option(struct nfuse_options *o, char *opt)
 	}
 	if (val == NULL && strcmp(opt, "rw") == 0)
 		cli_usage_error("option 'rw': ntfs-mount only mounts read-only");
-	if (val == NULL && strcmp(opt, "allow_other") == 0) {
-		o->allow_other = true;
-		return;
-	}
-	if (val == NULL && strcmp(opt, "show_sys_files") == 0) {
-		o->show_sys_files = true;
-		return;
-	}
-	if (val == NULL && strcmp(opt, "hide_hid_files") == 0) {
-		o->hide_hid_files = true;
-		return;
+	for (size_t i = 0; val == NULL && i < sizeof(flags) / sizeof(flags[0]); i++) {
+		if (strcmp(opt, flags[i].name) == 0) {
+			*(bool *)((char *)o + flags[i].at) = true;
+			return;
+		}
 	}
 	if (val != NULL && (strcmp(opt, "uid") == 0 || strcmp(opt, "gid") == 0)) {
 		if (parse_num(val, 10, 0xFFFFFFFEul, &v) != 0)
@@ -113,14 +119,6 @@ static void mount_option(struct nfuse_options *o, char *opt)
 		else
 			cli_usage_error("option 'streams_interface=%s': xattr, windows or none",
 			                val);
-		return;
-	}
-	if (val == NULL && strcmp(opt, "ignore_case") == 0) {
-		o->ignore_case = true;
-		return;
-	}
-	if (val == NULL && strcmp(opt, "posix_nlink") == 0) {
-		o->posix_nlink = true;
 		return;
 	}
 	if (val != NULL)

@@ -281,11 +281,11 @@ uint16_t ntfs_upcase(const ntfs_volume *vol, uint16_t unit)
 	return ntfsi_upcase_map(&vol->upcase, unit);
 }
 
-/* Set bits among the first @bits of bitmap @s (whose data must hold them;
- * @corrupt otherwise). Holes and bytes past the initialized size read as
- * zeros, so they are skipped unread, which only a value stored as is
- * allows (in a compressed one a hole ends a unit's data). */
-static int count_bits(ntfs_stream *s, uint64_t bits, uint8_t cshift, int corrupt, uint64_t *set)
+/* Set bits among the first @bits of bitmap @s (whose data must hold them).
+ * Holes and bytes past the initialized size read as zeros, so they are
+ * skipped unread, which only a value stored as is allows (in a compressed
+ * one a hole ends a unit's data). */
+static int stream_bits(ntfs_stream *s, uint64_t bits, uint8_t cshift, uint64_t *set)
 {
 	const uint64_t need = (bits + 7) / 8;
 	const uint64_t init = ntfsi_stream_init_size(s);
@@ -294,7 +294,7 @@ static int count_bits(ntfs_stream *s, uint64_t bits, uint8_t cshift, int corrupt
 	int err = NTFS_OK;
 
 	if (ntfs_stream_size(s) < need || !ntfsi_stream_stored(s))
-		return corrupt;
+		return NTFS_ERR_CORRUPT_MFT;
 	while (off < need && off < init) {
 		size_t got, i;
 		if (!ntfsi_stream_resident(s)) {
@@ -312,7 +312,7 @@ static int count_bits(ntfs_stream *s, uint64_t bits, uint8_t cshift, int corrupt
 		if (err)
 			return err;
 		if (got == 0)
-			return corrupt;
+			return NTFS_ERR_CORRUPT_MFT;
 		for (i = 0; i < got; i++) {
 			unsigned byte = chunk[i];
 			uint64_t left = bits - (off + i) * 8; /* >= 1: off + i < need */
@@ -328,23 +328,31 @@ static int count_bits(ntfs_stream *s, uint64_t bits, uint8_t cshift, int corrupt
 	return NTFS_OK;
 }
 
+/* stream_bits() over system file @f's unnamed attribute @type. */
+static int count_bits(ntfs_file *f, uint32_t type, uint64_t bits, uint64_t *set)
+{
+	ntfs_stream *s;
+	int err = ntfsi_stream_need(f, type, NULL, 0, NTFS_ERR_CORRUPT_MFT, &s);
+
+	if (err)
+		return err;
+	err = stream_bits(s, bits, f->vol->boot.cluster_shift, set);
+	ntfs_stream_close(s);
+	return err;
+}
+
 int ntfs_volume_free_clusters(ntfs_volume *vol, uint64_t *free_clusters)
 {
 	const uint64_t total = vol->boot.total_clusters;
 	uint64_t used = 0;
 	ntfs_file *f;
-	ntfs_stream *s;
 	int err = ntfsi_file_open_system(vol, NTFSI_RECORD_BITMAP, &f);
 
 	if (err)
 		return err;
-	err = ntfsi_stream_need(f, NTFS_AT_DATA, NULL, 0, NTFS_ERR_CORRUPT_MFT, &s);
 	/* What is read is at most total / 8 bytes, a cluster count the
 	 * device was checked to hold at mount. */
-	if (err == NTFS_OK) {
-		err = count_bits(s, total, vol->boot.cluster_shift, NTFS_ERR_CORRUPT_MFT, &used);
-		ntfs_stream_close(s);
-	}
+	err = count_bits(f, NTFS_AT_DATA, total, &used);
 	ntfs_file_close(f);
 	if (err)
 		return err;
@@ -358,7 +366,6 @@ int ntfs_volume_mft_usage(ntfs_volume *vol, struct ntfs_mft_usage *usage)
 	struct ntfsi_attr a;
 	uint64_t bytes = 0, used = 0;
 	ntfs_file *f;
-	ntfs_stream *s;
 	int err = ntfsi_file_open_system(vol, NTFSI_RECORD_MFT, &f);
 
 	if (err)
@@ -371,15 +378,11 @@ int ntfs_volume_mft_usage(ntfs_volume *vol, struct ntfs_mft_usage *usage)
 		if (bytes > vol->boot.total_clusters << vol->boot.cluster_shift)
 			err = NTFS_ERR_CORRUPT_MFT;
 	}
-	if (err == NTFS_OK)
-		err = ntfsi_stream_need(f, NTFS_AT_BITMAP, NULL, 0, NTFS_ERR_CORRUPT_MFT, &s);
 	/* Only bits of records the $MFT holds are read (a bitmap shorter
 	 * than that is corrupt): mount checked that the volume holds them,
 	 * so at most volume bytes / (8 x record size). */
-	if (err == NTFS_OK) {
-		err = count_bits(s, records, vol->boot.cluster_shift, NTFS_ERR_CORRUPT_MFT, &used);
-		ntfs_stream_close(s);
-	}
+	if (err == NTFS_OK)
+		err = count_bits(f, NTFS_AT_BITMAP, records, &used);
 	ntfs_file_close(f);
 	if (err)
 		return err;

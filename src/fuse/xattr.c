@@ -59,36 +59,37 @@ static int dos_name(ntfs_volume *vol, ntfs_file *file, uint64_t rec, unsigned ch
                     size_t *len)
 {
 	struct ntfs_name_info *ni;
-	uint64_t parent;
+	uint64_t parent = 0;
 	uint32_t cur = 0;
+	bool first = true;
 	int r, e = ENODATA;
 
 	if (rec == NTFS_ROOT_RECORD)
 		return ENODATA;
-	r = nfuse_attr_parent(file, &parent);
-	if (r != NTFS_OK)
-		return r == NTFS_ERR_NOT_FOUND ? ENODATA : nfuse_errno(r);
 	ni = malloc(sizeof(*ni));
 	if (ni == NULL)
 		return ENOMEM;
+	/* One pass: the first name gives the directory (nfuse_attr_parent's
+	 * rule), and may be the DOS name itself. */
 	while ((r = ntfs_name_next(file, &cur, ni)) != 0) {
-		if (r == NTFS_ERR_NAME)
-			continue;
-		if (r < 0) {
+		if (r < 0 && r != NTFS_ERR_NAME) {
 			e = nfuse_errno(r);
 			break;
 		}
-		if ((ni->name_space & NTFS_NAMESPACE_DOS) &&
-		    NTFS_REF_RECORD(ni->parent_ref) == parent) {
-			/* In upper case, as DOS names are (a Win32 name that is
-			 * also a DOS one may be in lower case). */
-			for (unsigned i = 0; i < ni->name16_len; i++)
-				ni->name16[i] = ntfs_upcase(vol, ni->name16[i]);
-			r = ntfs_utf16_to_utf8(ni->name16, ni->name16_len, (char *)buf,
-			                       NFUSE_XATTR_MAX, len);
-			e = r == NTFS_OK ? 0 : ENODATA;
-			break;
-		}
+		if (first)
+			parent = NTFS_REF_RECORD(ni->parent_ref);
+		first = false;
+		if (r == NTFS_ERR_NAME || !(ni->name_space & NTFS_NAMESPACE_DOS) ||
+		    NTFS_REF_RECORD(ni->parent_ref) != parent)
+			continue;
+		/* In upper case, as DOS names are (a Win32 name that is also a
+		 * DOS one may be in lower case). */
+		for (unsigned i = 0; i < ni->name16_len; i++)
+			ni->name16[i] = ntfs_upcase(vol, ni->name16[i]);
+		r = ntfs_utf16_to_utf8(ni->name16, ni->name16_len, (char *)buf, NFUSE_XATTR_MAX,
+		                       len);
+		e = r == NTFS_OK ? 0 : ENODATA;
+		break;
 	}
 	free(ni);
 	return e;
