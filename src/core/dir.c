@@ -80,36 +80,25 @@ void ntfs_dir_close(ntfs_dir *d)
  * (everything else is filled in). */
 static int fill_dirent(const struct ntfsi_index_entry *e, struct ntfs_dirent *ent)
 {
-	struct ntfsi_filename fn;
 	bool bad = false, ascii = true;
-	uint8_t i;
+	uint8_t i, n;
+	const uint8_t *name = ntfsi_filename_name(e->key, &n);
 
-	ntfsi_filename_view(e->key, &fn);
 	ent->ref = e->ref;
-	ent->parent_ref = fn.parent_ref;
-	ent->creation_time = fn.creation_time;
-	ent->modification_time = fn.modification_time;
-	ent->mft_change_time = fn.mft_change_time;
-	ent->access_time = fn.access_time;
-	ent->allocated_size = fn.allocated_size;
-	ent->size = fn.size;
-	ent->attributes = fn.flags;
-	ent->name_space = fn.name_space;
-	ent->is_dir = (fn.flags & NTFSI_FILENAME_FLAG_DIRECTORY) != 0;
-	ent->name16_len = fn.name_len;
+	ntfsi_filename_dirent(e->key, ent);
 	/* Names are nearly always ASCII: their UTF-8 is made in the same pass
 	 * (name holds NTFS_NAME_MAX_UTF8 >= 255 bytes). */
-	for (i = 0; i < fn.name_len; i++) {
-		uint16_t u = ntfsi_le16(fn.name + 2 * i);
+	for (i = 0; i < n; i++) {
+		uint16_t u = ntfsi_le16(name + 2 * i);
 
 		ent->name16[i] = u;
 		ent->name[i] = (char)u;
 		bad |= u == 0 || u == '/';
 		ascii &= u < 0x80;
 	}
-	ent->name_len = ascii ? fn.name_len : 0;
+	ent->name_len = ascii ? n : 0;
 	ent->name[ent->name_len] = '\0';
-	if (bad || ntfsi_name_dot(ent->name16, fn.name_len)) {
+	if (bad || ntfsi_name_dot(ent->name16, n)) {
 		ent->name_len = 0;
 		ent->name[0] = '\0';
 		return NTFS_ERR_NAME;
@@ -117,8 +106,7 @@ static int fill_dirent(const struct ntfsi_index_entry *e, struct ntfs_dirent *en
 	if (ascii)
 		return NTFS_OK;
 	/* 255 units need at most NTFS_NAME_MAX_UTF8 bytes: LIMIT cannot occur. */
-	return ntfs_utf16_to_utf8(ent->name16, fn.name_len, ent->name, sizeof ent->name,
-	                          &ent->name_len);
+	return ntfs_utf16_to_utf8(ent->name16, n, ent->name, sizeof ent->name, &ent->name_len);
 }
 
 int ntfs_dir_next(ntfs_dir *d, struct ntfs_dirent *ent)
@@ -127,14 +115,15 @@ int ntfs_dir_next(ntfs_dir *d, struct ntfs_dirent *ent)
 	int r;
 
 	while ((r = ntfsi_index_next(&d->idx, &e)) == 1) {
-		struct ntfsi_filename fn;
+		uint8_t n;
+		const uint8_t *name = ntfsi_filename_name(e.key, &n);
 
-		ntfsi_filename_view(e.key, &fn);
-		if (fn.name_space == NTFS_NAMESPACE_DOS && !(d->flags & NTFS_DIR_DOS_NAMES))
+		if (ntfsi_filename_space(e.key) == NTFS_NAMESPACE_DOS &&
+		    !(d->flags & NTFS_DIR_DOS_NAMES))
 			continue;
 		/* The root indexes itself as "."; it is no child of its own. */
 		if (d->recno == NTFS_ROOT_RECORD && NTFS_REF_RECORD(e.ref) == NTFS_ROOT_RECORD &&
-		    fn.name_len == 1 && ntfsi_le16(fn.name) == '.')
+		    n == 1 && ntfsi_le16(name) == '.')
 			continue;
 		r = fill_dirent(&e, ent);
 		return r == NTFS_OK ? 1 : r;

@@ -22,6 +22,7 @@
 #define FN_NAME_LEN 64
 #define FN_NAMESPACE 65
 #define FN_NAME 66
+#define FN_FLAG_DIRECTORY 0x10000000u /* the file has an $I30 index */
 
 _Static_assert(FN_NAME == NTFSI_FILENAME_HEADER, "the name follows the header");
 
@@ -33,19 +34,31 @@ int ntfsi_filename_check(const uint8_t *fn, uint32_t len)
 	return NTFS_OK;
 }
 
-void ntfsi_filename_view(const uint8_t *fn, struct ntfsi_filename *v)
+void ntfsi_filename_dirent(const uint8_t *fn, struct ntfs_dirent *ent)
 {
-	v->parent_ref = ntfsi_le64(fn + FN_PARENT);
-	v->creation_time = ntfsi_le64(fn + FN_CTIME);
-	v->modification_time = ntfsi_le64(fn + FN_MTIME);
-	v->mft_change_time = ntfsi_le64(fn + FN_MFTTIME);
-	v->access_time = ntfsi_le64(fn + FN_ATIME);
-	v->allocated_size = ntfsi_le64(fn + FN_ALLOC);
-	v->size = ntfsi_le64(fn + FN_SIZE);
-	v->flags = ntfsi_le32(fn + FN_FLAGS);
-	v->name_len = fn[FN_NAME_LEN];
-	v->name_space = fn[FN_NAMESPACE];
-	v->name = fn + FN_NAME;
+	const uint32_t flags = ntfsi_le32(fn + FN_FLAGS);
+
+	ent->parent_ref = ntfsi_le64(fn + FN_PARENT);
+	ent->creation_time = ntfsi_le64(fn + FN_CTIME);
+	ent->modification_time = ntfsi_le64(fn + FN_MTIME);
+	ent->mft_change_time = ntfsi_le64(fn + FN_MFTTIME);
+	ent->access_time = ntfsi_le64(fn + FN_ATIME);
+	ent->allocated_size = ntfsi_le64(fn + FN_ALLOC);
+	ent->size = ntfsi_le64(fn + FN_SIZE);
+	ent->attributes = flags;
+	ent->is_dir = (flags & FN_FLAG_DIRECTORY) != 0;
+	ent->name_space = fn[FN_NAMESPACE];
+	ent->name16_len = fn[FN_NAME_LEN];
+}
+
+uint64_t ntfsi_filename_parent(const uint8_t *fn)
+{
+	return ntfsi_le64(fn + FN_PARENT);
+}
+
+uint8_t ntfsi_filename_space(const uint8_t *fn)
+{
+	return fn[FN_NAMESPACE];
 }
 
 const uint8_t *ntfsi_filename_name(const uint8_t *fn, uint8_t *len)
@@ -69,28 +82,29 @@ int ntfs_name_next(ntfs_file *file, uint32_t *cursor, struct ntfs_name_info *inf
 	int r;
 
 	while ((r = ntfsi_file_attr_next(file, cursor, &a, &recno)) == 1) {
-		struct ntfsi_filename fn;
+		const uint8_t *name;
+		uint8_t len;
 
 		if (a.type != NTFS_AT_FILE_NAME)
 			continue;
 		/* Always resident: NTFS indexes its bytes as they are. */
 		if (!a.resident || ntfsi_filename_check(a.value, a.value_len))
 			return NTFS_ERR_CORRUPT_ATTR;
-		ntfsi_filename_view(a.value, &fn);
-		info->parent_ref = fn.parent_ref;
-		info->name_space = fn.name_space;
-		info->name16_len = fn.name_len;
-		for (uint8_t i = 0; i < fn.name_len; i++)
-			info->name16[i] = ntfsi_le16(fn.name + 2 * i);
+		name = ntfsi_filename_name(a.value, &len);
+		info->parent_ref = ntfsi_filename_parent(a.value);
+		info->name_space = ntfsi_filename_space(a.value);
+		info->name16_len = len;
+		for (uint8_t i = 0; i < len; i++)
+			info->name16[i] = ntfsi_le16(name + 2 * i);
 		info->name_len = 0;
 		info->name[0] = '\0';
 		/* The root is named "." in itself; no other file may be. */
-		if (!ntfsi_name_ok(info->name16, fn.name_len) &&
+		if (!ntfsi_name_ok(info->name16, len) &&
 		    !(file->recno == NTFS_ROOT_RECORD &&
-		      NTFS_REF_RECORD(fn.parent_ref) == NTFS_ROOT_RECORD && fn.name_len == 1 &&
+		      NTFS_REF_RECORD(info->parent_ref) == NTFS_ROOT_RECORD && len == 1 &&
 		      info->name16[0] == '.'))
 			return NTFS_ERR_NAME;
-		r = ntfs_utf16_to_utf8(info->name16, fn.name_len, info->name, sizeof info->name,
+		r = ntfs_utf16_to_utf8(info->name16, len, info->name, sizeof info->name,
 		                       &info->name_len);
 		return r == NTFS_OK ? 1 : r;
 	}

@@ -6,32 +6,22 @@
 #ifndef NTFS_FILENAME_H
 #define NTFS_FILENAME_H
 
+#include "ntfs/ntfs.h"
+
 #include "bytes.h"
 
 /* Bytes before the name, and the most a value can hold. */
 #define NTFSI_FILENAME_HEADER 66u
 #define NTFSI_FILENAME_MAX (NTFSI_FILENAME_HEADER + 2u * 255u)
-/* flags: the file has an $I30 index (a directory). */
-#define NTFSI_FILENAME_FLAG_DIRECTORY 0x10000000u
-
-struct ntfsi_filename {
-	uint64_t parent_ref;
-	uint64_t creation_time;
-	uint64_t modification_time;
-	uint64_t mft_change_time;
-	uint64_t access_time;
-	uint64_t allocated_size;
-	uint64_t size;
-	uint32_t flags;
-	uint8_t name_len; /* UTF-16 units, at least 1 */
-	uint8_t name_space;
-	const uint8_t *name; /* name_len little-endian units */
-};
 
 /* Validate a $FILE_NAME value of @len bytes. */
 int ntfsi_filename_check(const uint8_t *fn, uint32_t len);
-/* The fields of a checked value. */
-void ntfsi_filename_view(const uint8_t *fn, struct ntfsi_filename *v);
+/* A checked value's parent, times, sizes, flags, namespace and name
+ * length into @ent (its ref and name are the caller's). */
+void ntfsi_filename_dirent(const uint8_t *fn, struct ntfs_dirent *ent);
+/* A checked value's parent directory and namespace. */
+uint64_t ntfsi_filename_parent(const uint8_t *fn);
+uint8_t ntfsi_filename_space(const uint8_t *fn);
 /* The name of a checked value: its units and their count. */
 const uint8_t *ntfsi_filename_name(const uint8_t *fn, uint8_t *len);
 /* Write a value of only @len name units (@name, host order) into @fn

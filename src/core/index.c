@@ -36,6 +36,7 @@
 #define NH_INDEX_LEN 4
 #define NH_ALLOC 8
 #define NH_SIZE 16
+#define INDX_MAGIC 0x58444E49u /* "INDX" */
 #define INDX_VCN 16
 #define INDX_NODE 24
 #define IE_REF 0
@@ -194,7 +195,7 @@ static int load_block(struct ntfsi_index *idx, uint64_t vcn)
 	const uint8_t shift = idx->vol->boot.index_block_shift;
 	uint64_t off, block;
 	size_t got;
-	uint8_t *t;
+	uint8_t *t, *b;
 	int err;
 
 	if (idx->block_vcn == vcn)
@@ -231,24 +232,22 @@ static int load_block(struct ntfsi_index *idx, uint64_t vcn)
 	if (err <= 0)
 		return err < 0 ? err : NTFS_ERR_CORRUPT_INDEX;
 	/* The previous key must outlive the block it lies in. */
-	if (idx->have_prev && idx->prev_buf == idx->block) {
-		ntfsi_bytes_copy(idx->prev, idx->block + idx->prev_off, idx->prev_len);
+	b = idx->block;
+	if (idx->have_prev && idx->prev_buf == b) {
+		ntfsi_bytes_copy(idx->prev, b + idx->prev_off, idx->prev_len);
 		idx->prev_buf = idx->prev;
 		idx->prev_off = 0;
 	}
-	err = ntfs_stream_read(idx->alloc, off, idx->block, idx->block_size, &got);
+	err = ntfs_stream_read(idx->alloc, off, b, idx->block_size, &got);
 	if (err)
 		return err;
-	if (got != idx->block_size)
+	if (got != idx->block_size || ntfsi_le32(b) != INDX_MAGIC)
 		return NTFS_ERR_CORRUPT_INDEX;
-	if (idx->block[0] != 'I' || idx->block[1] != 'N' || idx->block[2] != 'D' ||
-	    idx->block[3] != 'X')
-		return NTFS_ERR_CORRUPT_INDEX;
-	err = ntfsi_fixup_apply(idx->block, idx->block_size);
+	err = ntfsi_fixup_apply(b, idx->block_size);
 	if (err)
 		return err;
-	if (ntfsi_le64(idx->block + INDX_VCN) != vcn ||
-	    node_check(idx->block + INDX_NODE, idx->block_size - INDX_NODE) == 0)
+	if (ntfsi_le64(b + INDX_VCN) != vcn ||
+	    node_check(b + INDX_NODE, idx->block_size - INDX_NODE) == 0)
 		return NTFS_ERR_CORRUPT_INDEX;
 	idx->block_vcn = vcn;
 	return NTFS_OK;

@@ -11,7 +11,6 @@
 /* The parent directory named by the file's first $FILE_NAME. */
 static int parent_ref(ntfs_file *f, uint64_t *ref)
 {
-	struct ntfsi_filename fn;
 	struct ntfsi_attr a;
 	int err = ntfsi_file_need_attr(f, NTFS_AT_FILE_NAME, NULL, 0, NTFS_ERR_CORRUPT_ATTR, &a);
 
@@ -19,8 +18,7 @@ static int parent_ref(ntfs_file *f, uint64_t *ref)
 		err = NTFS_ERR_CORRUPT_ATTR;
 	if (err)
 		return err;
-	ntfsi_filename_view(a.value, &fn);
-	*ref = fn.parent_ref;
+	*ref = ntfsi_filename_parent(a.value);
 	return NTFS_OK;
 }
 

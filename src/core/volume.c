@@ -313,15 +313,12 @@ static int stream_bits(ntfs_stream *s, uint64_t bits, uint8_t cshift, uint64_t *
 			return err;
 		if (got == 0)
 			return NTFS_ERR_CORRUPT_MFT;
-		for (i = 0; i < got; i++) {
-			unsigned byte = chunk[i];
-			uint64_t left = bits - (off + i) * 8; /* >= 1: off + i < need */
-			/* Bits past the last one counted are not counted. */
-			if (left < 8)
-				byte &= (1u << left) - 1;
-			for (; byte != 0; byte >>= 1)
+		/* Bits past the last one counted are not counted. */
+		if (off + got == need && (bits & 7) != 0)
+			chunk[got - 1] &= (uint8_t)((1u << (bits & 7)) - 1);
+		for (i = 0; i < got; i++)
+			for (unsigned byte = chunk[i]; byte != 0; byte >>= 1)
 				n += byte & 1u;
-		}
 		off += got;
 	}
 	*set = n;
