@@ -257,36 +257,54 @@ void cli_errorf(const char *what, const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+/* Whether the table @it opened names an NTFS volume it can read. */
+static bool cli_part_has_ntfs(struct ntfs_part_iter *it)
+{
+	struct ntfs_part p;
+	int r;
+
+	while ((r = ntfs_part_next_ntfs(it, &p)) == NTFS_ERR_IO)
+		;
+	return r == 1;
+}
+
 /*
  * Open IMAGE's partition table with the device's sector size, or for an
- * image file 512 and, when that finds no valid table, 4096 (a disk of
- * 4 KiB sectors copied to a file). Returns ntfs_part_open()'s result; on
+ * image file (a disk of 512- or 4096-byte sectors copied to a file) with
+ * the first of 512 and 4096 at which the table names an NTFS volume, else
+ * the first at which it is valid: an MBR reads the same at both, only its
+ * sector numbers mean other bytes. Returns ntfs_part_open()'s result; on
  * success *bd and *it are ready and *disk is open.
  */
 static int cli_part_open(const char *image, struct ntfs_posix_disk *disk, struct ntfs_blockdev *bd,
                          struct ntfs_part_iter *it, void *scratch)
 {
-	uint32_t sizes[2] = {512, 4096};
-	int err, first_err = NTFS_ERR_NOT_FOUND;
+	uint32_t sizes[2] = {512, 4096}, valid = 0;
+	int err, first_err = NTFS_ERR_NOT_FOUND, n = 2;
 
 	err = ntfs_posix_disk_open(disk, image);
 	if (err != NTFS_OK)
 		return err;
-	if (disk->sector_size > 512)
-		sizes[0] = sizes[1] = disk->sector_size;
-	for (int k = 0; k < 2; k++) {
-		disk->sector_size = sizes[k];
-		bd->read_sectors = ntfs_posix_read_sectors;
-		bd->ctx = disk;
-		bd->sector_size = sizes[k];
-		bd->sector_count = disk->size / sizes[k];
-		if (bd->sector_count == 0)
+	if (disk->sector_size > 512) {
+		sizes[0] = disk->sector_size;
+		n = 1;
+	}
+	bd->read_sectors = ntfs_posix_read_sectors;
+	bd->ctx = disk;
+	for (int k = 0; k <= n; k++) {
+		/* k == n: back to the first size whose table was valid. */
+		uint32_t size = k < n ? sizes[k] : valid;
+		if (size == 0 || disk->size / size == 0)
 			break;
+		disk->sector_size = bd->sector_size = size;
+		bd->sector_count = disk->size / size;
 		err = ntfs_part_open(it, bd, scratch);
-		if (err == NTFS_OK)
-			return NTFS_OK;
-		if (k == 0)
+		if (k == 0 && err != NTFS_OK)
 			first_err = err;
+		if (err == NTFS_OK && (k == n || n == 1 || cli_part_has_ntfs(it)))
+			return ntfs_part_open(it, bd, scratch);
+		if (err == NTFS_OK && valid == 0)
+			valid = size;
 	}
 	ntfs_posix_disk_close(disk);
 	return first_err;

@@ -15,10 +15,11 @@
 
 #include "loader.h"
 
-/* All the memory the loader uses, besides its stack. */
+/* All the memory the loader uses, besides its stack. The partition table
+ * is read through a sector taken from the arena and given back before the
+ * mount, which needs more. */
 static _Alignas(16) uint8_t work[BOOT_ARENA_SIZE];      /* the core's arena */
 static _Alignas(16) uint8_t cache_mem[BOOT_CACHE_SIZE]; /* the block cache */
-static _Alignas(16) uint8_t sector[4096];               /* partition-table scratch */
 static struct ntfs_arena arena;
 static struct ntfs_cache cache;
 /* The partition as a byte range: the cache reads through it while mounted. */
@@ -28,7 +29,8 @@ static struct ntfs_blockdev_range range;
  * Find the volume: partition @want (0: the first NTFS one) of @disk's
  * table, or the whole disk when it has no table and @want is 0.
  */
-static int find_volume(const struct ntfs_blockdev *disk, uint32_t want, struct boot_report *rep)
+static int find_volume(const struct ntfs_blockdev *disk, uint32_t want, uint8_t *sector,
+                       struct boot_report *rep)
 {
 	struct ntfs_part_iter it;
 	struct ntfs_part p;
@@ -116,6 +118,7 @@ int boot_load(const struct ntfs_blockdev *disk, uint32_t partition, const char *
 {
 	struct ntfs_config cfg;
 	ntfs_volume *vol;
+	uint8_t *sector;
 	int err;
 
 	/* Field by field: a struct initialiser or copy may become a call to
@@ -130,6 +133,7 @@ int boot_load(const struct ntfs_blockdev *disk, uint32_t partition, const char *
 	rep->arena_peak = 0;
 	rep->arena_left = 0;
 	rep->cache_size = sizeof cache_mem;
+	rep->other_static = sizeof arena + sizeof cache + sizeof range;
 	rep->cache_slots = 0;
 	rep->cache_block = BOOT_CACHE_BLOCK;
 	rep->cache.hits = 0;
@@ -140,12 +144,20 @@ int boot_load(const struct ntfs_blockdev *disk, uint32_t partition, const char *
 	rep->cache.readahead = 0;
 	if (disk == NULL || path == NULL || (buf == NULL && buf_size != 0))
 		return NTFS_ERR_INVALID;
-	if (disk->sector_size > sizeof sector) {
+	/* Sectors are 512 to 4096 bytes (ntfs_part_open() checks which). */
+	if (disk->sector_size > 4096u) {
 		rep->stage = BOOT_TABLE;
 		return NTFS_ERR_INVALID;
 	}
 
-	err = find_volume(disk, partition, rep);
+	ntfs_arena_init(&arena, work, sizeof work);
+	sector = ntfs_arena_alloc(&arena, disk->sector_size);
+	if (sector == NULL) {
+		rep->stage = BOOT_TABLE;
+		return NTFS_ERR_NOMEM;
+	}
+	err = find_volume(disk, partition, sector, rep);
+	ntfs_arena_free(&arena, sector, disk->sector_size);
 	if (err != NTFS_OK)
 		return err;
 
@@ -162,7 +174,6 @@ int boot_load(const struct ntfs_blockdev *disk, uint32_t partition, const char *
 	rep->cache_slots = ntfs_cache_slots(&cache);
 	cfg.read = ntfs_cache_read;
 	cfg.read_ctx = &cache;
-	ntfs_arena_init(&arena, work, sizeof work);
 	cfg.alloc = ntfs_arena_alloc;
 	cfg.free = ntfs_arena_free;
 	cfg.alloc_ctx = &arena;

@@ -55,6 +55,7 @@ struct boot_report {
 	size_t arena_peak;             /* the arena's high-water mark */
 	size_t arena_left;             /* still allocated after unmount (0, or a leak) */
 	size_t cache_size;             /* BOOT_CACHE_SIZE */
+	size_t other_static;           /* the loader's other static memory (its structs) */
 	uint32_t cache_slots;          /* BOOT_CACHE_SLOTS */
 	uint32_t cache_block;          /* BOOT_CACHE_BLOCK */
 	struct ntfs_cache_stats cache; /* hits, misses, device reads and bytes */

@@ -171,6 +171,7 @@ static void print_stats(const struct job *j, size_t stack)
 	fprintf(stderr, "cache: %u slots of %u bytes (%zu bytes), %llu hits, %llu misses\n",
 	        r->cache_slots, r->cache_block, r->cache_size, (unsigned long long)r->cache.hits,
 	        (unsigned long long)r->cache.misses);
+	fprintf(stderr, "other static memory: %zu bytes\n", r->other_static);
 	fprintf(stderr, "device: %llu reads, %llu bytes\n",
 	        (unsigned long long)r->cache.device_reads,
 	        (unsigned long long)r->cache.device_bytes);
