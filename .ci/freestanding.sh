@@ -252,8 +252,9 @@ boot_link() {
 	mkdir -p "$dir"
 	for f in "${srcs[@]}" "${bd_srcs[@]}" examples/boot/loader.c; do
 		o="$dir/$(basename "${f%.c}").o"
-		"$cc" "$@" "${common[@]}" -Isrc/blockdev -fstack-usage -ffunction-sections -fdata-sections \
-			-c "$f" -o "$o" || fail "boot-$name: $f does not compile freestanding"
+		"$cc" "$@" "${common[@]}" -Isrc/blockdev -fstack-usage -fcallgraph-info=su \
+			-ffunction-sections -fdata-sections -c "$f" -o "$o" ||
+			fail "boot-$name: $f does not compile freestanding"
 		objs+=("$o")
 	done
 	# No program headers are asked for, so ld's default script may merge
@@ -272,6 +273,9 @@ boot_link() {
 	frame=$(sort -t$'\t' -k2 -n -r "$dir/loader.su" | sed -n 1p |
 		awk -F'\t' '{ n = split($1, a, ":"); printf "%s bytes (%s)", $2, a[n] }')
 	echo "examples/boot loader ($name): largest frame of loader.c ${frame:-n/a}"
+	# The loader's deepest call chain, from boot_load() down.
+	echo "examples/boot loader ($name): stack"
+	python3 .ci/stack.py boot_load "$dir"/*.ci || fail "boot-$name: the stack is not bounded"
 }
 boot_link cortex-m4 arm-none-eabi-gcc -mcpu=cortex-m4 -mthumb
 boot_link cortex-m4-no-wof arm-none-eabi-gcc -mcpu=cortex-m4 -mthumb -DNTFS_WITH_XPRESS=0 -DNTFS_WITH_LZX=0
