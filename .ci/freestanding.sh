@@ -22,12 +22,15 @@
 #     mount, path, list, read with LZNT1, XPRESS and LZX left out, linked
 #     with --gc-sections) at most NTFS_LOADER_TEXT_LIMIT, and its deepest
 #     call chain's stack (.ci/stack.py: no recursion, no unbounded frame);
-#     each file's share printed, the decoders' on their own lines;
+#     each file's share printed, the decoders' .text and .data+.bss on
+#     their own lines; the core and src/blockdev have no .data or .bss (no
+#     global state);
 #  7. examples/boot/loader.c (a boot loader's use: partition table, block
 #     cache, static arena) includes only the four standard headers and
 #     <ntfs/*.h>, and LINKS with the core and src/blockdev for Cortex-M4
 #     and RV64 (-nostdlib, --gc-sections, boot_load as the entry, no C
-#     library): its .text and .bss are printed;
+#     library): its .text and .data+.bss are printed, and its deepest call
+#     chain from boot_load() (.ci/stack.py);
 #  8. the arena a mount, a lookup and a read need (ntfs_budget_arena(),
 #     .ci/budget.c) for the common geometries is printed, on this host
 #     and, with arm-linux-gnueabihf-gcc and qemu-arm, on 32-bit ARM, with
@@ -179,19 +182,22 @@ fi
 
 # --- 4. size --------------------------------------------------------------------
 text_of() { arm-none-eabi-size -A "$1" | awk '$1 == ".text" || $1 ~ /^\.text\./ { s += $2 } END { print s + 0 }'; }
+data_of() { arm-none-eabi-size -A "$@" | awk '$1 ~ /^\.(data|bss)/ { s += $2 } END { print s + 0 }'; }
 size_text=$(text_of "$out/cortex-m4/core.o")
 size_rodata=$(arm-none-eabi-size -A "$out/cortex-m4/core.o" | awk '$1 ~ /^\.rodata/ { s += $2 } END { print s + 0 }')
-size_data=$(arm-none-eabi-size -A "$out/cortex-m4/core.o" | awk '$1 ~ /^\.(data|bss)/ { s += $2 } END { print s + 0 }')
+size_data=$(data_of "$out/cortex-m4/core.o")
 echo "core .text per file (cortex-m4 -Os):"
 for o in "$out"/cortex-m4/*.o; do
 	case $(basename "$o") in core.o | blockdev.o | all.o) continue ;; esac
 	printf '  %-12s %6s\n' "$(basename "${o%.o}")" "$(text_of "$o")"
 done | sort -k2 -n -r | column -c 100
-echo "decoders: LZNT1 $(($(text_of "$out/cortex-m4/lznt1.o") + $(text_of "$out/cortex-m4/compress.o"))) bytes (lznt1 + compress), XPRESS $(text_of "$out/cortex-m4/xpress.o"), LZX $(text_of "$out/cortex-m4/lzx.o"), WOF chunk table $(text_of "$out/cortex-m4/wof.o")"
+c4=$out/cortex-m4
+echo "decoders: LZNT1 $(($(text_of "$c4/lznt1.o") + $(text_of "$c4/compress.o"))) bytes (lznt1 + compress), XPRESS $(text_of "$c4/xpress.o"), LZX $(text_of "$c4/lzx.o"), WOF chunk table $(text_of "$c4/wof.o")"
+echo "decoders .data+.bss: LZNT1 $(data_of "$c4/lznt1.o" "$c4/compress.o"), XPRESS $(data_of "$c4/xpress.o"), LZX $(data_of "$c4/lzx.o"), WOF $(data_of "$c4/wof.o") bytes"
 echo "core .text, every feature: $size_text bytes (limit $limit)"
 echo "core .rodata: $size_rodata bytes; .data+.bss: $size_data bytes"
 if [ "$size_data" -ne 0 ]; then
-	echo "freestanding: note: the core has $size_data bytes of .data/.bss (global state?)"
+	fail "the core has $size_data bytes of .data/.bss: global state"
 fi
 if [ "$size_text" -gt "$limit" ]; then
 	fail "core .text is $size_text bytes, over the limit of $limit"
@@ -213,7 +219,11 @@ for o in "$out"/cortex-m4/blockdev/*.o; do
 	fi
 done
 echo
-echo "src/blockdev .text: adapter and partition tables $bd_text bytes (limit $bd_limit); cache $cache_text; .rodata $bd_rodata"
+bd_data=$(data_of "$out/cortex-m4/blockdev.o")
+echo "src/blockdev .text: adapter and partition tables $bd_text bytes (limit $bd_limit); cache $cache_text; .rodata $bd_rodata; .data+.bss $bd_data"
+if [ "$bd_data" -ne 0 ]; then
+	fail "src/blockdev has $bd_data bytes of .data/.bss: global state"
+fi
 if [ "$bd_text" -gt "$bd_limit" ]; then
 	fail "src/blockdev's adapter and partition tables have $bd_text bytes of .text, over the limit of $bd_limit"
 fi
