@@ -139,13 +139,22 @@ sector larger than the device accepted) were fixed in the core.
   output overruns, truncated input) is a named row of the decoders' own
   tables in `test/test_lznt1.c`, `test/test_xpress.c` and `test/test_lzx.c`,
   and `test/test_wof.c` drives the WOF chunk table directly.
-- Class 28: there is no FUSE adapter yet. The test checks what an adapter
-  would build on: a directory cursor's sequence is deterministic, and
-  re-opening it and skipping N entries resumes at entry N.
+- Class 28: the test checks what the FUSE mount (`src/fuse`) builds on: a
+  directory cursor's sequence is deterministic, and re-opening it and
+  skipping N entries resumes at entry N. The mount hands out the cursor's
+  cookies (`ntfs_dir_tell`/`ntfs_dir_seek`) as readdir offsets;
+  `test/fuse_mount.py` resumes listings from `telldir()` offsets in fresh
+  mounts.
 - Class 29: `ntfs_utf16_to_utf8` does not report the size it needs;
   `NTFS_NAME_MAX_UTF8` is the documented size that always suffices.
-- Class 9, `$OBJECT_ID`: the core never reads its value, so only the generic
-  attribute checks (classes 5–7) apply to it.
+- Class 9, `$OBJECT_ID`: `ntfs_file_object_id()` reads it; its hostile
+  values (short, long, non-resident) and `$Extend/$ObjId` indexes are rows
+  of `test/test_objid.c`.
+- Partition tables (`src/blockdev`, not in `docs/HARDENING.md`): each
+  rejection is a row of `test/test_part.c`, at 512- and 4096-byte sectors,
+  among them rows named after U-Boot's EBR loop (CVE-2019-13103) and
+  EDK2's entry count × size overflow (CVE-2022-36763); `fuzz_mbr` and
+  `fuzz_gpt` fuzz both parsers.
 - Class 19, VCN units: no committed image has a directory with more than one
   index block on clusters larger than 4 KiB, so the 512-byte units are
   checked only through VCN 0 (valid) and VCNs 1 and 8 (rejected) on
