@@ -88,8 +88,9 @@ int ntfsi_boot_parse(const uint8_t *bs, size_t len, struct ntfsi_boot *boot)
 		return NTFS_ERR_CORRUPT_BOOT;
 
 	boot->total_sectors = ntfsi_le64(bs + BS_TOTAL_SECTORS);
-	clusters = boot->total_sectors >> spc_shift;
-	if (clusters == 0 || boot->total_sectors > (UINT64_MAX >> sector_shift))
+	clusters = ntfsi_bytes_shr(boot->total_sectors, (unsigned)spc_shift);
+	if (clusters == 0 ||
+	    boot->total_sectors > ntfsi_bytes_shr(UINT64_MAX, (unsigned)sector_shift))
 		return NTFS_ERR_CORRUPT_BOOT;
 	boot->mft_lcn = ntfsi_le64(bs + BS_MFT_LCN);
 	boot->mftmirr_lcn = ntfsi_le64(bs + BS_MFTMIRR_LCN);

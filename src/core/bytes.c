@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* The core's copy and zero loops (see bytes.h). */
+/* The core's copy and zero loops and 64-bit shifts (see bytes.h). */
 #include "bytes.h"
 
 /* Eight bytes at a time, each eight loaded before they are stored, so
@@ -21,3 +21,15 @@ void ntfsi_bytes_zero(void *dst, size_t n)
 	while (n--)
 		*d++ = 0;
 }
+
+#if UINTPTR_MAX <= UINT32_MAX
+uint64_t ntfsi_bytes_shl(uint64_t v, unsigned s)
+{
+	return v << s;
+}
+
+uint64_t ntfsi_bytes_shr(uint64_t v, unsigned s)
+{
+	return v >> s;
+}
+#endif

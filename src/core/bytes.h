@@ -68,6 +68,25 @@ static inline void ntfsi_st64(uint8_t *p, uint64_t v)
 	p[7] = (uint8_t)(v >> 56);
 }
 
+/*
+ * 64-bit shifts by a count known only at run time (cluster, record and
+ * block sizes): a 32-bit core open-codes each in about 20 bytes, so there
+ * they are calls to one copy in bytes.c; a 64-bit core keeps the operator.
+ */
+#if UINTPTR_MAX > UINT32_MAX
+static inline uint64_t ntfsi_bytes_shl(uint64_t v, unsigned s)
+{
+	return v << s;
+}
+static inline uint64_t ntfsi_bytes_shr(uint64_t v, unsigned s)
+{
+	return v >> s;
+}
+#else
+uint64_t ntfsi_bytes_shl(uint64_t v, unsigned s);
+uint64_t ntfsi_bytes_shr(uint64_t v, unsigned s);
+#endif
+
 /* The copy and zero loops live once, in bytes.c: inlined, they were
  * repeated in every file that copies or clears. */
 void ntfsi_bytes_copy(void *dst, const void *src, size_t n);

@@ -122,7 +122,8 @@ int ntfsi_index_open(ntfs_file *file, const struct ntfsi_index_kind *kind, struc
 		idx->alloc = NULL;
 		err = NTFS_OK;
 	} else if (err == NTFS_OK) {
-		idx->blocks = ntfs_stream_size(idx->alloc) >> vol->boot.index_block_shift;
+		idx->blocks =
+		        ntfsi_bytes_shr(ntfs_stream_size(idx->alloc), vol->boot.index_block_shift);
 		if (ntfsi_stream_resident(idx->alloc))
 			err = NTFS_ERR_CORRUPT_INDEX;
 		if (!err)
@@ -222,10 +223,10 @@ static int load_block(struct ntfsi_index *idx, uint64_t vcn)
 			return NTFS_OK;
 	}
 	idx->block_vcn = UINT64_MAX;
-	if (vcn > (UINT64_MAX >> 1 >> idx->vcn_shift))
+	if (vcn > ntfsi_bytes_shr(UINT64_MAX >> 1, idx->vcn_shift))
 		return NTFS_ERR_CORRUPT_INDEX;
-	off = vcn << idx->vcn_shift;
-	block = off >> shift;
+	off = ntfsi_bytes_shl(vcn, idx->vcn_shift);
+	block = ntfsi_bytes_shr(off, shift);
 	if ((off & (idx->block_size - 1)) != 0 || block >= idx->blocks)
 		return NTFS_ERR_CORRUPT_INDEX;
 	err = bitmap_test(idx, block);

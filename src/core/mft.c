@@ -86,7 +86,7 @@ int ntfsi_mft_read(ntfs_volume *vol, uint64_t recno, uint8_t *buf)
 		return NTFS_ERR_NOT_FOUND;
 	/* A record spans several clusters, possibly in several runs, when
 	 * clusters are smaller than records. */
-	err = ntfsi_runlist_read(vol, &vol->mft.map, UINT64_MAX, recno << vol->boot.record_shift,
-	                         buf, rsize);
+	err = ntfsi_runlist_read(vol, &vol->mft.map, UINT64_MAX,
+	                         ntfsi_bytes_shl(recno, vol->boot.record_shift), buf, rsize);
 	return err ? err : ntfsi_record_check(buf, rsize);
 }

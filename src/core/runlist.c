@@ -151,17 +151,19 @@ int ntfsi_runlist_read(ntfs_volume *vol, struct ntfsi_runmap *m, uint64_t init, 
 			ntfsi_bytes_zero(buf + done, (size_t)(len - done));
 			break;
 		}
-		err = ntfsi_runlist_map(m, pos >> cshift, &run);
+		err = ntfsi_runlist_map(m, ntfsi_bytes_shr(pos, cshift), &run);
 		if (err < 0)
 			return err;
 		if (err == 0 || (run.lcn == NTFS_LCN_HOLE && m->hole_err != 0))
 			return m->hole_err != 0 ? m->hole_err : NTFS_ERR_CORRUPT_RUNLIST;
-		run_end = (run.vcn + run.length) << cshift;
+		run_end = ntfsi_bytes_shl(run.vcn + run.length, cshift);
 		n = ntfsi_min64(ntfsi_min64(len - done, run_end - pos), init - pos);
 		if (run.lcn == NTFS_LCN_HOLE) {
 			ntfsi_bytes_zero(buf + done, (size_t)n);
 		} else {
-			err = ntfsi_io_read(vol, (run.lcn << cshift) + (pos - (run.vcn << cshift)),
+			err = ntfsi_io_read(vol,
+			                    ntfsi_bytes_shl(run.lcn, cshift) +
+			                            (pos - ntfsi_bytes_shl(run.vcn, cshift)),
 			                    buf + done, (size_t)n);
 			if (err)
 				return err;

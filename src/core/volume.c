@@ -32,7 +32,7 @@ static bool fits_device(const ntfs_volume *vol)
 	uint64_t size = vol->cfg.volume_size;
 	uint32_t shift = vol->boot.cluster_shift;
 
-	return size == 0 || vol->boot.total_clusters <= (size >> shift);
+	return size == 0 || vol->boot.total_clusters <= ntfsi_bytes_shr(size, shift);
 }
 
 static int read_boot(ntfs_volume *vol)
@@ -70,7 +70,7 @@ static int read_boot(ntfs_volume *vol)
 static int check_volume_end(ntfs_volume *vol)
 {
 	const uint64_t align = vol->cfg.read_align;
-	const uint64_t end = vol->boot.total_clusters << vol->boot.cluster_shift;
+	const uint64_t end = ntfsi_bytes_shl(vol->boot.total_clusters, vol->boot.cluster_shift);
 	uint8_t last;
 
 	/* The boot sector's read already proved the first block. */
@@ -92,7 +92,8 @@ int ntfsi_volume_load_mft(ntfs_volume *vol)
 
 	if (rec == NULL)
 		return NTFS_ERR_NOMEM;
-	err = ntfsi_io_read(vol, b->mft_lcn << b->cluster_shift, rec, b->record_size);
+	err = ntfsi_io_read(vol, ntfsi_bytes_shl(b->mft_lcn, b->cluster_shift), rec,
+	                    b->record_size);
 	if (!err)
 		err = ntfsi_record_check(rec, b->record_size);
 	if (!err) {
@@ -116,11 +117,13 @@ int ntfsi_volume_load_mft(ntfs_volume *vol)
 		err = ntfsi_attrlist_extents(vol, f->alist, f->alist_len, NTFS_AT_DATA, NULL, 0,
 		                             a.id, &x, &n);
 	if (!err) {
-		ntfsi_mft_init(vol, x, n, a.init_size >> b->record_shift);
+		ntfsi_mft_init(vol, x, n, ntfsi_bytes_shr(a.init_size, b->record_shift));
 		/* At least the system files; at most what the volume holds
 		 * (what is read per record, a bitmap bit per record, follows). */
 		if (a.init_size < 16u * b->record_size ||
-		    vol->mft.records > (b->total_clusters << b->cluster_shift) >> b->record_shift)
+		    vol->mft.records >
+		            ntfsi_bytes_shr(ntfsi_bytes_shl(b->total_clusters, b->cluster_shift),
+		                            b->record_shift))
 			err = NTFS_ERR_CORRUPT_MFT;
 	}
 	for (uint32_t k = 0; !err && k < n; k++) {
@@ -299,11 +302,11 @@ static int stream_bits(ntfs_stream *s, uint64_t bits, uint8_t cshift, uint64_t *
 		size_t got, i;
 		if (!ntfsi_stream_resident(s)) {
 			struct ntfs_run run;
-			err = ntfs_stream_map(s, off >> cshift, &run);
+			err = ntfs_stream_map(s, ntfsi_bytes_shr(off, cshift), &run);
 			if (err <= 0)
 				return err == 0 ? NTFS_ERR_CORRUPT_RUNLIST : err;
 			if (run.lcn == NTFS_LCN_HOLE) {
-				off = (run.vcn + run.length) << cshift;
+				off = ntfsi_bytes_shl(run.vcn + run.length, cshift);
 				continue;
 			}
 		}
@@ -372,7 +375,7 @@ int ntfs_volume_mft_usage(ntfs_volume *vol, struct ntfs_mft_usage *usage)
 	 * rounded to 8 bytes. */
 	if (err == NTFS_OK) {
 		bytes = a.resident ? ((uint64_t)a.value_len + 7) / 8 * 8 : a.alloc_size;
-		if (bytes > vol->boot.total_clusters << vol->boot.cluster_shift)
+		if (bytes > ntfsi_bytes_shl(vol->boot.total_clusters, vol->boot.cluster_shift))
 			err = NTFS_ERR_CORRUPT_MFT;
 	}
 	/* Only bits of records the $MFT holds are read (a bitmap shorter
