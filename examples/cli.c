@@ -257,24 +257,14 @@ void cli_errorf(const char *what, const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-/* Whether the table @it opened names an NTFS volume it can read. */
-static bool cli_part_has_ntfs(struct ntfs_part_iter *it)
-{
-	struct ntfs_part p;
-	int r;
-
-	while ((r = ntfs_part_next_ntfs(it, &p)) == NTFS_ERR_IO)
-		;
-	return r == 1;
-}
-
 /*
- * Open IMAGE's partition table with the device's sector size, or for an
- * image file (a disk of 512- or 4096-byte sectors copied to a file) with
- * the first of 512 and 4096 at which the table names an NTFS volume, else
- * the first at which it is valid: an MBR reads the same at both, only its
- * sector numbers mean other bytes. Returns ntfs_part_open()'s result; on
- * success *bd and *it are ready and *disk is open.
+ * Open IMAGE's partition table with the device's sector size. A device
+ * that reports 512 (an image file, or a disk) is also tried with 4096 (a
+ * disk of 4 KiB sectors copied to a file): an MBR reads alike at both,
+ * only its sector numbers mean other bytes, so the first size at which the
+ * table names an NTFS volume is taken, else the first at which it is
+ * valid. Returns ntfs_part_open()'s result; on success *bd and *it are
+ * ready and *disk is open, on failure *disk is closed.
  */
 static int cli_part_open(const char *image, struct ntfs_posix_disk *disk, struct ntfs_blockdev *bd,
                          struct ntfs_part_iter *it, void *scratch)
@@ -294,17 +284,28 @@ static int cli_part_open(const char *image, struct ntfs_posix_disk *disk, struct
 	for (int k = 0; k <= n; k++) {
 		/* k == n: back to the first size whose table was valid. */
 		uint32_t size = k < n ? sizes[k] : valid;
-		if (size == 0 || disk->size / size == 0)
+		struct ntfs_part p;
+
+		if (size == 0)
 			break;
+		if (disk->size < size)
+			continue;
 		disk->sector_size = bd->sector_size = size;
 		bd->sector_count = disk->size / size;
 		err = ntfs_part_open(it, bd, scratch);
-		if (k == 0 && err != NTFS_OK)
+		if (err == NTFS_OK && k < n && n > 1) {
+			if (ntfs_part_next_ntfs(it, &p) != 1) {
+				if (valid == 0)
+					valid = size;
+				continue;
+			}
+			/* The probe moved the cursor: back to the start. */
+			err = ntfs_part_open(it, bd, scratch);
+		}
+		if (err == NTFS_OK)
+			return NTFS_OK;
+		if (k == 0 || k == n)
 			first_err = err;
-		if (err == NTFS_OK && (k == n || n == 1 || cli_part_has_ntfs(it)))
-			return ntfs_part_open(it, bd, scratch);
-		if (err == NTFS_OK && valid == 0)
-			valid = size;
 	}
 	ntfs_posix_disk_close(disk);
 	return first_err;

@@ -364,6 +364,17 @@ def mbr_4k(args):
     want = [{"index": n, "start": start * 4096, "length": count * 4096, "type": "%02X" % kind}
             for n, start, count, kind in rows]
     cli_checks(args, img, "mbr 4096", want, "mbr4k", {1: "mbr4k"}, [2, 3])
+    # An image smaller than one 4 KiB sector with a valid MBR naming no
+    # NTFS volume: still listed with 512-byte sectors.
+    small = os.path.join(args.work, "small.img")
+    with open(small, "wb") as f:
+        f.write(bytes(446) + struct.pack("<BBBBBBBBII", 0, 0, 2, 0, 0x83, 0, 3, 0, 2, 3) +
+                bytes(48) + b"\x55\xaa" + bytes(2560))
+    if args.bin:
+        p = run(os.path.join(args.bin, "ntfs-info"), "--partitions", small, ok=False)
+        check("small MBR image: ntfs-info --partitions", (p.returncode, p.stdout.splitlines()),
+              (0, ["MBR, 512-byte sectors", "1 start 1024 length 1536 type 0x83"]))
+    os.unlink(small)
 
 
 def gpt_disk(args, ss):

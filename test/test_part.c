@@ -214,12 +214,22 @@ static void mbr_find_ntfs(void **state)
 	assert_int_equal(p.start, 1568 * 512);
 	assert_int_equal(ntfs_part_next_ntfs(&it, &p), 0);
 
-	/* An unreadable boot sector: the error, then the search goes on. */
+	/* An unreadable boot sector: skipped, the search goes on. */
 	d.fail_lba = 64;
 	assert_int_equal(ntfs_part_open(&it, &d.dev, scratch), NTFS_OK);
-	assert_int_equal(ntfs_part_next_ntfs(&it, &p), NTFS_ERR_IO);
 	assert_int_equal(ntfs_part_next_ntfs(&it, &p), 1);
 	assert_int_equal(p.index, 6);
+	assert_int_equal(ntfs_part_next_ntfs(&it, &p), 0);
+
+	/* An unreadable EBR is the table's error, kept: a caller looping
+	 * while the result is 1 stops (a loop that retried NTFS_ERR_IO, as
+	 * when boot sectors' errors were returned, never did). */
+	d.fail_lba = MBR_EBR1;
+	assert_int_equal(ntfs_part_open(&it, &d.dev, scratch), NTFS_OK);
+	assert_int_equal(ntfs_part_next_ntfs(&it, &p), 1);
+	assert_int_equal(p.index, 1);
+	assert_int_equal(ntfs_part_next_ntfs(&it, &p), NTFS_ERR_IO);
+	assert_int_equal(ntfs_part_next_ntfs(&it, &p), NTFS_ERR_IO);
 	free(d.data);
 }
 

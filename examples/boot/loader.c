@@ -52,17 +52,16 @@ static int find_volume(const struct ntfs_blockdev *disk, uint32_t want, uint8_t 
 		rep->stage = BOOT_TABLE;
 		return err;
 	}
-	/* NTFS partitions in table order; a boot sector that does not read
-	 * (NTFS_ERR_IO, not kept by the cursor) skips to the next one. */
-	do {
-		r = ntfs_part_next_ntfs(&it, &p);
-		if (r == 1 && (want == 0 || p.index == want)) {
+	/* NTFS partitions in table order (one whose boot sector does not read
+	 * is skipped by the cursor). */
+	while ((r = ntfs_part_next_ntfs(&it, &p)) == 1) {
+		if (want == 0 || p.index == want) {
 			rep->partition = p.index;
 			rep->volume_offset = p.start;
 			rep->volume_length = p.length;
 			return NTFS_OK;
 		}
-	} while (r == 1 || r == NTFS_ERR_IO);
+	}
 	if (r < 0) {
 		rep->stage = BOOT_TABLE;
 		return r;

@@ -35,7 +35,7 @@
 /* Where boot_load() stopped; BOOT_DONE when it loaded the file. */
 enum boot_stage {
 	BOOT_DONE = 0,
-	BOOT_TABLE,        /* the partition table could not be read */
+	BOOT_TABLE,        /* the partition table could not be read (or no arena for its sector) */
 	BOOT_NO_PARTITION, /* no such partition, or no NTFS one (NTFS_ERR_NOT_FOUND) */
 	BOOT_NOT_NTFS,     /* the partition asked for is not NTFS (NTFS_ERR_NOT_FOUND) */
 	BOOT_MOUNT,        /* ntfs_mount() failed */

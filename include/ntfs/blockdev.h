@@ -227,9 +227,9 @@ NTFS_API int ntfs_part_next(struct ntfs_part_iter *it, struct ntfs_part *out);
  *
  * @param it the cursor (its scratch buffer is used for the boot sectors).
  * @param[out] out the partition.
- * @return 1, 0 or an error as ntfs_part_next(); ::NTFS_ERR_IO from reading
- *   a boot sector is returned but not kept: the next call goes on with the
- *   next partition.
+ * @return 1, 0 or an error as ntfs_part_next(), which is kept; a partition
+ *   whose first sector does not read is skipped, not an error (so a caller
+ *   that loops while the result is 1 always ends).
  */
 NTFS_API int ntfs_part_next_ntfs(struct ntfs_part_iter *it, struct ntfs_part *out);
 

@@ -93,10 +93,10 @@ int ntfs_part_next_ntfs(struct ntfs_part_iter *it, struct ntfs_part *out)
 		if (!typed)
 			continue;
 		it->buf_lba = UINT64_MAX;
+		/* A boot sector that does not read is no volume to mount: the
+		 * search goes on, so the only errors are the table's (kept). */
 		r = ntfsi_blockdev_sector(it->dev, out->start >> it->shift, it->buf);
-		if (r != NTFS_OK)
-			return r;
-		if (part_is_ntfs_boot(it->buf))
+		if (r == NTFS_OK && part_is_ntfs_boot(it->buf))
 			return 1;
 	}
 }

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * $FILE_NAME values (filename.c): the attribute, and the key of every
- * $I30 index entry.
+ * $I30 index entry. A value is read straight into the public directory
+ * entry rather than through a view struct of its own: the copy between
+ * the two cost flash on every listing.
  */
 #ifndef NTFS_FILENAME_H
 #define NTFS_FILENAME_H
