@@ -66,6 +66,7 @@ const struct ntfsi_index_kind ntfsi_index_i30 = {
         .exact = true,
 };
 _Static_assert(NTFSI_FILENAME_MAX == NTFSI_INDEX_KEY_MAX, "$I30 has the largest keys");
+_Static_assert(NTFSI_INDEX_ROOT + 1 == 0, "cookie_of() takes the root for node 0");
 
 /* Check a node header; @avail bytes follow it in the buffer. Returns the
  * number of bytes of entries (index length), or 0 if invalid. */
@@ -384,11 +385,10 @@ static int remember(struct ntfsi_index *idx, const struct ntfsi_index_level *lv,
 
 static uint64_t cookie_of(const struct ntfsi_index_level *lv)
 {
-	uint64_t node = lv->vcn == NTFSI_INDEX_ROOT ? 0 : lv->vcn + 1;
+	/* NTFSI_INDEX_ROOT is UINT64_MAX: the root is node 0. */
+	const uint64_t node = lv->vcn + 1;
 
-	if (lv->vcn != NTFSI_INDEX_ROOT && node > COOKIE_NODE_MAX)
-		return NO_COOKIE;
-	return node << COOKIE_POS_BITS | lv->pos >> 3;
+	return node > COOKIE_NODE_MAX ? NO_COOKIE : node << COOKIE_POS_BITS | lv->pos >> 3;
 }
 
 static int index_step(struct ntfsi_index *idx, struct ntfsi_index_entry *e)
@@ -531,8 +531,7 @@ int ntfsi_index_resume(struct ntfsi_index *idx, uint64_t cookie)
 	if (cookie == NO_COOKIE)
 		return NTFS_ERR_INVALID;
 	/* The entry the cookie names, read where it says it is. */
-	at.vcn =
-	        cookie >> COOKIE_POS_BITS == 0 ? NTFSI_INDEX_ROOT : (cookie >> COOKIE_POS_BITS) - 1;
+	at.vcn = (cookie >> COOKIE_POS_BITS) - 1; /* node 0: NTFSI_INDEX_ROOT */
 	at.pos = (uint32_t)(cookie & ((1u << COOKIE_POS_BITS) - 1)) << 3;
 	at.descended = false;
 	err = level_node(idx, &at, &node, &used);

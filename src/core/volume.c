@@ -37,27 +37,24 @@ static bool fits_device(const ntfs_volume *vol)
 
 static int read_boot(ntfs_volume *vol)
 {
+	const uint64_t size = vol->cfg.volume_size;
 	uint8_t sector[512];
-	int err = ntfsi_io_read(vol, 0, sector, sizeof sector);
+	int err;
 
-	if (err)
-		return err;
-	err = ntfsi_boot_parse(sector, sizeof sector, &vol->boot);
-	if (err == NTFS_OK && !fits_device(vol))
-		err = NTFS_ERR_CORRUPT_BOOT;
-	if (err != NTFS_ERR_CORRUPT_BOOT || vol->cfg.volume_size == 0)
-		return err;
-	/* The backup copy sits in the volume's last sector; its size is
-	 * unknown while the primary is unreadable, so try each. */
-	for (uint32_t ss = 512; ss <= 4096; ss *= 2) {
-		if (vol->cfg.volume_size < 2u * ss)
+	/* ss 0: the primary copy. Then the backup, in the volume's last
+	 * sector, whose size is unknown while the primary is unreadable: each
+	 * size is tried. */
+	for (uint32_t ss = 0; ss <= 4096; ss = ss == 0 ? 512 : ss * 2) {
+		if (ss != 0 && (size == 0 || size < 2u * ss))
 			break;
-		err = ntfsi_io_read(vol, vol->cfg.volume_size - ss, sector, sizeof sector);
+		err = ntfsi_io_read(vol, ss == 0 ? 0 : size - ss, sector, sizeof sector);
 		if (err)
 			return err;
-		if (ntfsi_boot_parse(sector, sizeof sector, &vol->boot) == NTFS_OK &&
-		    vol->boot.sector_size == ss && fits_device(vol))
+		err = ntfsi_boot_parse(sector, sizeof sector, &vol->boot);
+		if (err == NTFS_OK && (ss == 0 || vol->boot.sector_size == ss) && fits_device(vol))
 			return NTFS_OK;
+		if (ss == 0 && err != NTFS_OK && err != NTFS_ERR_CORRUPT_BOOT)
+			return err;
 	}
 	return NTFS_ERR_CORRUPT_BOOT;
 }
