@@ -139,16 +139,16 @@ int ntfsi_runlist_read(ntfs_volume *vol, struct ntfsi_runmap *m, uint64_t init, 
                        uint8_t *buf, size_t len)
 {
 	const uint8_t cshift = vol->boot.cluster_shift;
-	uint64_t done = 0;
+	size_t done = 0, n;
 
 	while (done < len) {
-		uint64_t pos = offset + done, n, run_end;
+		uint64_t pos = offset + done, run_end;
 		struct ntfs_run run;
 		int err;
 
 		if (pos >= init) {
 			/* Past the initialized size the value reads as zeros. */
-			ntfsi_bytes_zero(buf + done, (size_t)(len - done));
+			ntfsi_bytes_zero(buf + done, len - done);
 			break;
 		}
 		err = ntfsi_runlist_map(m, ntfsi_bytes_shr(pos, cshift), &run);
@@ -157,14 +157,13 @@ int ntfsi_runlist_read(ntfs_volume *vol, struct ntfsi_runmap *m, uint64_t init, 
 		if (err == 0 || (run.lcn == NTFS_LCN_HOLE && m->hole_err != 0))
 			return m->hole_err != 0 ? m->hole_err : NTFS_ERR_CORRUPT_RUNLIST;
 		run_end = ntfsi_bytes_shl(run.vcn + run.length, cshift);
-		n = ntfsi_min64(ntfsi_min64(len - done, run_end - pos), init - pos);
+		n = (size_t)ntfsi_min64(ntfsi_min64(len - done, run_end - pos), init - pos);
 		if (run.lcn == NTFS_LCN_HOLE) {
-			ntfsi_bytes_zero(buf + done, (size_t)n);
+			ntfsi_bytes_zero(buf + done, n);
 		} else {
-			err = ntfsi_io_read(vol,
-			                    ntfsi_bytes_shl(run.lcn, cshift) +
-			                            (pos - ntfsi_bytes_shl(run.vcn, cshift)),
-			                    buf + done, (size_t)n);
+			/* (lcn << shift) + pos - (vcn << shift), modulo 2^64. */
+			err = ntfsi_io_read(vol, ntfsi_bytes_shl(run.lcn - run.vcn, cshift) + pos,
+			                    buf + done, n);
 			if (err)
 				return err;
 		}
