@@ -195,6 +195,7 @@ static int bitmap_test(struct ntfsi_index *idx, uint64_t block)
 static int load_block(struct ntfsi_index *idx, uint64_t vcn)
 {
 	const uint8_t shift = idx->vol->boot.index_block_shift;
+	unsigned per;
 	uint64_t off, block;
 	size_t got;
 	uint8_t *t, *b;
@@ -224,12 +225,14 @@ static int load_block(struct ntfsi_index *idx, uint64_t vcn)
 			return NTFS_OK;
 	}
 	idx->block_vcn = UINT64_MAX;
-	if (vcn > ntfsi_bytes_shr(UINT64_MAX >> 1, idx->vcn_shift))
+	/* A block holds 2^per VCNs (a block is at least a VCN's unit), and
+	 * lies inside the allocation, so its offset cannot wrap. */
+	NTFSI_ASSERT(shift >= idx->vcn_shift);
+	per = shift - idx->vcn_shift;
+	block = ntfsi_bytes_shr(vcn, per);
+	if ((vcn & ((1u << per) - 1)) != 0 || block >= idx->blocks)
 		return NTFS_ERR_CORRUPT_INDEX;
-	off = ntfsi_bytes_shl(vcn, idx->vcn_shift);
-	block = ntfsi_bytes_shr(off, shift);
-	if ((off & (idx->block_size - 1)) != 0 || block >= idx->blocks)
-		return NTFS_ERR_CORRUPT_INDEX;
+	off = ntfsi_bytes_shl(block, shift);
 	err = bitmap_test(idx, block);
 	if (err <= 0)
 		return err < 0 ? err : NTFS_ERR_CORRUPT_INDEX;

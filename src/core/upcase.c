@@ -64,18 +64,14 @@ static int feed(ntfs_volume *vol, struct ntfsi_upcase_builder *b, uint32_t c, ui
 
 	if (b->open) {
 		struct ntfsi_upcase_range *r = &b->r;
-		if (d != 0 && d == r->delta && c == r->last + 1u && r->stride != 2) {
+		const uint32_t step = c - r->last; /* 1 or 2 continue a run of that stride */
+		if (d != 0 && d == r->delta && (step == 1 || step == 2) && r->stride != 3 - step) {
 			r->last = (uint16_t)c;
-			r->stride = 1;
-			return NTFS_OK;
-		}
-		if (d != 0 && d == r->delta && c == r->last + 2u && r->stride != 1) {
-			r->last = (uint16_t)c;
-			r->stride = 2;
+			r->stride = (uint16_t)step;
 			return NTFS_OK;
 		}
 		/* An identity character may sit inside an alternating run. */
-		if (d == 0 && c == r->last + 1u && r->stride != 1)
+		if (d == 0 && step == 1 && r->stride != 1)
 			return NTFS_OK;
 		err = emit(vol, b);
 		if (err)
