@@ -225,12 +225,15 @@ static int load_block(struct ntfsi_index *idx, uint64_t vcn)
 			return NTFS_OK;
 	}
 	idx->block_vcn = UINT64_MAX;
-	/* A block holds 2^per VCNs (a block is at least a VCN's unit), and
-	 * lies inside the allocation, so its offset cannot wrap. */
-	NTFSI_ASSERT(shift >= idx->vcn_shift);
+	/* A block holds 2^per VCNs (a block is at least a VCN's unit); it
+	 * lies inside the allocation, at a byte offset below 2^63 like every
+	 * offset the core computes from a VCN (a forged size may be larger):
+	 * block < 2^(63 - shift), tested on its high word. */
+	NTFSI_ASSERT(shift >= idx->vcn_shift && shift < 32);
 	per = shift - idx->vcn_shift;
 	block = ntfsi_bytes_shr(vcn, per);
-	if ((vcn & ((1u << per) - 1)) != 0 || block >= idx->blocks)
+	if ((vcn & ((1u << per) - 1)) != 0 || block >= idx->blocks ||
+	    (uint32_t)(block >> 32) >> (31u - shift) != 0)
 		return NTFS_ERR_CORRUPT_INDEX;
 	off = ntfsi_bytes_shl(block, shift);
 	err = bitmap_test(idx, block);
