@@ -9,7 +9,10 @@ import glob
 import os
 import sys
 
-libs = sorted(p for p in glob.glob("/usr/lib/x86_64-linux-gnu/*.so*") if os.path.isfile(p))
+libs = sorted(p for p in glob.glob("/usr/lib/x86_64-linux-gnu/*.so*")
+              if os.path.isfile(p) and os.path.getsize(p) > 0)
+if not libs:
+    sys.exit("libs_data: no shared libraries in /usr/lib/x86_64-linux-gnu")
 left = 256 << 20
 with open(sys.argv[1], "wb") as out:
     while left > 0:

@@ -335,8 +335,9 @@ struct ntfs_mft_usage {
  * @return ::NTFS_OK; ::NTFS_ERR_IO; ::NTFS_ERR_NOMEM;
  *   ::NTFS_ERR_CORRUPT_MFT (no $BITMAP, or one shorter than the $MFT's
  *   records need, or allocated beyond the volume's size, or not stored
- *   raw); ::NTFS_ERR_CORRUPT_RUNLIST, ::NTFS_ERR_CORRUPT_ATTR, ::NTFS_ERR_CORRUPT_ATTRLIST,
- *   ::NTFS_ERR_CORRUPT_RECORD, ::NTFS_ERR_CORRUPT_FIXUP.
+ *   raw); ::NTFS_ERR_CORRUPT_RUNLIST, ::NTFS_ERR_CORRUPT_ATTR,
+ *   ::NTFS_ERR_CORRUPT_ATTRLIST, ::NTFS_ERR_CORRUPT_RECORD,
+ *   ::NTFS_ERR_CORRUPT_FIXUP.
  */
 NTFS_API int ntfs_volume_mft_usage(ntfs_volume *vol, struct ntfs_mft_usage *usage);
 
@@ -608,8 +609,8 @@ NTFS_API int ntfs_reparse_parse(const void *value, size_t len, struct ntfs_repar
  *   bytes, or not stored raw); ::NTFS_ERR_CORRUPT_INDEX (a broken $O
  *   index, or an $I30 index on the way); ::NTFS_ERR_CORRUPT ($Extend is no
  *   directory, or names a stale $ObjId); ::NTFS_ERR_IO; ::NTFS_ERR_NOMEM;
- *   ::NTFS_ERR_CORRUPT_ATTRLIST, ::NTFS_ERR_CORRUPT_RUNLIST, ::NTFS_ERR_CORRUPT_RECORD,
- *   ::NTFS_ERR_CORRUPT_FIXUP.
+ *   ::NTFS_ERR_CORRUPT_ATTRLIST, ::NTFS_ERR_CORRUPT_RUNLIST,
+ *   ::NTFS_ERR_CORRUPT_RECORD, ::NTFS_ERR_CORRUPT_FIXUP.
  */
 NTFS_API int ntfs_file_object_id(ntfs_file *file, uint8_t id[NTFS_OBJECT_ID_SIZE], size_t *len);
 
@@ -1045,8 +1046,9 @@ struct ntfs_name_info {
  * @param[out] info the name.
  * @return 1 (a name), 0 (no more), ::NTFS_ERR_NAME (not valid UTF-16, or a
  *   name no file may have, as ntfs_dir_next() refuses, but the root's ".";
- *   name16 and the other fields are filled, and the cursor still advances); ::NTFS_ERR_CORRUPT_ATTR
- *   (a non-resident or malformed $FILE_NAME); ::NTFS_ERR_IO;
+ *   name16 and the other fields are filled, and the cursor still
+ *   advances); ::NTFS_ERR_CORRUPT_ATTR (a non-resident or malformed
+ *   $FILE_NAME); ::NTFS_ERR_IO;
  *   ::NTFS_ERR_NOMEM; ::NTFS_ERR_CORRUPT_ATTRLIST, ::NTFS_ERR_CORRUPT_RECORD,
  *   ::NTFS_ERR_CORRUPT_FIXUP, ::NTFS_ERR_STALE.
  */

@@ -59,6 +59,12 @@ static int read_boot(ntfs_volume *vol)
 	return NTFS_ERR_CORRUPT_BOOT;
 }
 
+/* The volume's size in bytes (below 2^64: ntfsi_boot_parse() bounds it). */
+static uint64_t volume_bytes(const ntfs_volume *vol)
+{
+	return ntfsi_bytes_shl(vol->boot.total_clusters, vol->boot.cluster_shift);
+}
+
 /* With the device size unknown, the device must prove the volume's: the
  * volume's last whole read_align block has to be readable (a block that
  * ran past the volume's end could run past a device that holds it). Work
@@ -67,7 +73,7 @@ static int read_boot(ntfs_volume *vol)
 static int check_volume_end(ntfs_volume *vol)
 {
 	const uint64_t align = vol->cfg.read_align;
-	const uint64_t end = ntfsi_bytes_shl(vol->boot.total_clusters, vol->boot.cluster_shift);
+	const uint64_t end = volume_bytes(vol);
 	uint8_t last;
 
 	/* The boot sector's read already proved the first block. */
@@ -118,9 +124,7 @@ int ntfsi_volume_load_mft(ntfs_volume *vol)
 		/* At least the system files; at most what the volume holds
 		 * (what is read per record, a bitmap bit per record, follows). */
 		if (a.init_size < 16u * b->record_size ||
-		    vol->mft.records >
-		            ntfsi_bytes_shr(ntfsi_bytes_shl(b->total_clusters, b->cluster_shift),
-		                            b->record_shift))
+		    vol->mft.records > ntfsi_bytes_shr(volume_bytes(vol), b->record_shift))
 			err = NTFS_ERR_CORRUPT_MFT;
 	}
 	for (uint32_t k = 0; !err && k < n; k++) {
@@ -368,11 +372,11 @@ int ntfs_volume_mft_usage(ntfs_volume *vol, struct ntfs_mft_usage *usage)
 	if (err)
 		return err;
 	err = ntfsi_file_need_attr(f, NTFS_AT_BITMAP, NULL, 0, NTFS_ERR_CORRUPT_MFT, &a);
-	/* Room: the allocation (inside the volume), or a resident value
-	 * rounded to 8 bytes. */
+	/* Room: the allocation (inside the volume, and in bits below 2^64),
+	 * or a resident value rounded to 8 bytes. */
 	if (err == NTFS_OK) {
 		bytes = a.resident ? ((uint64_t)a.value_len + 7) / 8 * 8 : a.alloc_size;
-		if (bytes > ntfsi_bytes_shl(vol->boot.total_clusters, vol->boot.cluster_shift))
+		if (bytes > volume_bytes(vol) || bytes > UINT64_MAX / 8)
 			err = NTFS_ERR_CORRUPT_MFT;
 	}
 	/* Only bits of records the $MFT holds are read (a bitmap shorter
